@@ -1,0 +1,98 @@
+/** Wire types of the Descope Management API (field names exactly as on the wire). */
+
+export type CustomAttributeValue = boolean | null | number | string | string[]
+
+export type RoleInheritance = '' | 'none' | 'userOnly'
+
+export interface Tenant {
+  id: string
+  name: string
+  selfProvisioningDomains?: string[]
+  customAttributes?: Record<string, CustomAttributeValue>
+  authType?: string
+  domains?: string[]
+  createdTime?: number
+  disabled?: boolean
+  enforceSSO?: boolean
+  enforceSSOExclusions?: string[]
+  federatedAppIds?: string[]
+  parent?: string
+  successors?: string[]
+  defaultRoles?: string[]
+  roleInheritance?: RoleInheritance
+}
+
+/** Body of `tenant/create`. `id` empty or absent lets the server generate one. */
+export interface TenantCreateRequest {
+  id?: string
+  name: string
+  selfProvisioningDomains?: string[]
+  customAttributes?: Record<string, CustomAttributeValue>
+  enforceSSO?: boolean
+  enforceSSOExclusions?: string[]
+  disabled?: boolean
+  parent?: string
+  roleInheritance?: RoleInheritance
+}
+
+/** Body of `tenant/update`: overrides all fields, and cannot change `parent`. */
+export type TenantUpdateRequest = Omit<TenantCreateRequest, 'id' | 'parent'> & {id: string}
+
+export interface TenantSearchRequest {
+  tenantIds?: string[]
+  tenantNames?: string[]
+  tenantSelfProvisioningDomains?: string[]
+  customAttributes?: Record<string, CustomAttributeValue>
+  authType?: string
+  tenantSSODomains?: string[]
+  parentTenantId?: string
+  topLevelOnly?: boolean
+}
+
+export type HttpMethod = 'DELETE' | 'GET' | 'POST' | 'PUT'
+
+export interface RequestOptions {
+  /** JSON body for POST/PUT. */
+  json?: unknown
+  searchParams?: Record<string, string>
+}
+
+/** Options that shape one Descope client (one per project per process). */
+export interface DescopeClientOptions {
+  baseUrl: string
+  projectId: string
+  managementKey: string
+  /** Client-side rate limit, applied before each request is sent. */
+  rateLimit?: {requests: number; windowMs: number}
+  timeoutMs?: number
+  retry?: {
+    /** Attempts after the first; 0 disables retries. */
+    limit?: number
+    /** Upper bound for the whole retry sequence of one request. */
+    maxTotalMs?: number
+    /** Base delay for exponential backoff (before jitter). */
+    baseDelayMs?: number
+    /** Longest `Retry-After` that will be waited; longer ones fail at once. */
+    maxRetryAfterMs?: number
+  }
+  breaker?: {
+    /** Consecutive failures that open the breaker. */
+    threshold?: number
+    /** How long the breaker stays open before it lets one request through. */
+    halfOpenAfterMs?: number
+  }
+  /** Sent as `x-descope-sdk-version`. */
+  version?: string
+}
+
+/** Observes requests for progress, ETA and statistics. Never receives headers. */
+export interface RequestEvents {
+  onRateLimitWait?: (waitMs: number) => void
+  onRetry?: (info: {method: string; path: string; attempt: number; status?: number; delayMs: number}) => void
+}
+
+export interface DescopeClient {
+  readonly projectId: string
+  readonly baseUrl: string
+  request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
+}
