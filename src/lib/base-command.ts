@@ -1,0 +1,153 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+
+import type {DescopeClient} from './api/types.js'
+
+import {type Connection, connect} from './connection.js'
+import {CliError, ExitCode, InputError} from './errors.js'
+import {redactText} from './redact.js'
+import {getServices} from './services.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+const GLOBAL = 'GLOBAL'
+
+/**
+ * The base of every command that talks to Descope: global flags, configuration and environment,
+ * credentials, the embedded emulator, and one mapping from errors to messages and exit codes.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    config: Flags.string({
+      char: 'c',
+      description: 'Path of the configuration file (default: descope.yaml or another file cosmiconfig finds from here up).',
+      helpGroup: GLOBAL,
+    }),
+    environment: Flags.string({
+      char: 'e',
+      description: 'Environment of the configuration to use (env var DESCOPE_MGMT_ENVIRONMENT).',
+      env: 'DESCOPE_MGMT_ENVIRONMENT',
+      helpGroup: GLOBAL,
+    }),
+    'project-id': Flags.string({
+      description: 'Descope project id; overrides the environment and DESCOPE_PROJECT_ID.',
+      helpGroup: GLOBAL,
+    }),
+    'base-url': Flags.string({
+      description: 'Descope API base URL; overrides the environment and DESCOPE_BASE_URL.',
+      helpGroup: GLOBAL,
+    }),
+  }
+
+  static override enableJsonFlag = true
+
+  protected args!: BaseArgs<T>
+  protected flags!: BaseFlags<T>
+  private connection?: Connection
+  /** Values that must never be printed: filled as soon as a key is known. */
+  private readonly secrets: string[] = []
+
+  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    const cliError = toCliError(error)
+    const message = this.redact(cliError.message)
+    const hint = cliError.hint ? this.redact(cliError.hint) : undefined
+    if (this.jsonEnabled()) {
+      this.logJson({error: JSON.parse(this.redact(JSON.stringify(cliError.toJSON())))})
+    } else {
+      process.stderr.write(`Error: ${message}\n${hint ? `Hint: ${hint}\n` : ''}`)
+      if (process.env.DEBUG?.includes('descope-mgmt') && error.stack) process.stderr.write(`${this.redact(error.stack)}\n`)
+    }
+
+    // oclif prints errors itself and forgets our exit code in --json mode; skip both.
+    const exit = Object.assign(new Errors.ExitError(cliError.exitCode), {skipOclifErrorHandling: true})
+    exit.oclif = {exit: cliError.exitCode}
+    throw exit
+  }
+
+  /** The connected client of the chosen project; starts the embedded emulator when configured. */
+  protected async client(): Promise<DescopeClient> {
+    const connection = await this.connect()
+    return connection.client
+  }
+
+  /** Asks for confirmation on a TTY; without one, `--yes` is required. */
+  protected async confirm(question: string, yes: boolean | undefined): Promise<void> {
+    if (yes) return
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      throw new InputError('Refusing to continue without confirmation: stdin is not a terminal.', {
+        hint: 'Add --yes to confirm non-interactively.',
+      })
+    }
+
+    const {confirm} = await import('@inquirer/prompts')
+    if (!(await confirm({default: false, message: question}))) {
+      throw new CliError('Cancelled; nothing was changed.', {code: 'cancelled', exitCode: ExitCode.Interrupted})
+    }
+  }
+
+  protected async connect(): Promise<Connection> {
+    this.connection ??= await connect({
+      config: this.config,
+      flags: {
+        config: this.flags.config,
+        environment: this.flags.environment,
+        projectId: this.flags['project-id'],
+        baseUrl: this.flags['base-url'],
+      },
+      onSecret: (secret) => this.secrets.push(secret),
+      services: getServices(),
+    })
+    return this.connection
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    await this.connection?.close()
+    return super.finally(error)
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      args: this.ctor.args,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      flags: this.ctor.flags,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as BaseArgs<T>
+  }
+
+  override log(message = '', ...args: unknown[]): void {
+    super.log(this.redact(message), ...args)
+  }
+
+  override logJson(json: unknown): void {
+    super.logJson(JSON.parse(this.redact(JSON.stringify(json))))
+  }
+
+  /** Replaces every known secret in text with its redacted form. */
+  protected redact(text: string): string {
+    return redactText(text, this.secrets)
+  }
+}
+
+/** Maps anything thrown to a CliError with the documented exit code. */
+export function toCliError(error: Error & {oclif?: {exit?: number}}): CliError {
+  if (error instanceof CliError) return error
+  if (error.name === 'ExitPromptError' || error.message === 'SIGINT') {
+    return new CliError('Interrupted; nothing more was changed.', {code: 'interrupted', exitCode: ExitCode.Interrupted})
+  }
+
+  // oclif's own parse errors (unknown flag, missing argument, bad option) are invalid input.
+  if (error instanceof Errors.CLIError) {
+    return new InputError(error.message.replace(/\n?See more help with --help$/, ''), {
+      hint: 'See the command help with --help.',
+    })
+  }
+
+  return new CliError(`Unexpected error: ${error.message}`, {
+    cause: error,
+    hint: 'Run again with DEBUG=descope-mgmt* for details, and report it if it persists.',
+  })
+}

@@ -1,0 +1,173 @@
+import type {Config as OclifConfig} from '@oclif/core'
+
+import path from 'node:path'
+
+import type {DescopeClient} from './api/types.js'
+import type {DescopeServices} from './services.js'
+
+import {resolveConnection} from './config/credentials.js'
+import {findConfigFile, loadConfig, type LoadedConfig} from './config/load.js'
+import {CliError, ConfigError, ExitCode} from './errors.js'
+
+/** What the `descope:emulator` hook of the emulator plugin answers. */
+export interface EmbeddedEmulator {
+  url: string
+  projectId: string
+  managementKey: string
+  stop(): Promise<void>
+}
+
+declare module '@oclif/core' {
+  interface Hooks {
+    'descope:emulator': {
+      options: {dataDir: string; projectId?: string; managementKey?: string}
+      return: EmbeddedEmulator
+    }
+  }
+}
+
+export interface ConnectionFlags {
+  config?: string
+  environment?: string
+  projectId?: string
+  baseUrl?: string
+}
+
+export interface Connection {
+  client: DescopeClient
+  projectId: string
+  baseUrl: string
+  /** The environment of the configuration, when one was used. */
+  environmentName?: string
+  loaded?: LoadedConfig
+  /** Whether the embedded emulator serves this connection. */
+  emulator: boolean
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  config: OclifConfig
+  flags: ConnectionFlags
+  services: DescopeServices
+  /** Told about every secret as soon as it is known, so output can be redacted. */
+  onSecret(secret: string): void
+  env?: NodeJS.ProcessEnv
+}
+
+/** Loads the configuration when there is one; a missing file is fine unless it was asked for. */
+async function loadOptionalConfig(flags: ConnectionFlags): Promise<LoadedConfig | undefined> {
+  if (flags.config) return loadConfig({environment: flags.environment, file: flags.config})
+  const found = await findConfigFile(process.cwd())
+  if (found) return loadConfig({environment: flags.environment, file: found})
+  if (flags.environment) {
+    throw new CliError(`Environment "${flags.environment}" was asked for, but no configuration file was found.`, {
+      code: 'config_not_found',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Run `descope-mgmt init` to write one, or point to it with --config.',
+    })
+  }
+
+  return undefined
+}
+
+/** Picks the environment: the flag, else the only one the configuration has. */
+function chooseEnvironment(loaded: LoadedConfig, requested: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const names = Object.keys(loaded.config.environments)
+  if (requested) {
+    if (!names.includes(requested)) {
+      throw new ConfigError([
+        {
+          file: loaded.file,
+          message: `environment "${requested}" is not defined`,
+          hint: `defined: ${names.join(', ')}`,
+          path: 'environments',
+        },
+      ])
+    }
+
+    return requested
+  }
+
+  if (names.length === 1) return names[0]
+  if (env.DESCOPE_PROJECT_ID) return undefined
+  throw new CliError(`The configuration ${loaded.file} has several environments; choose one.`, {
+    code: 'environment_required',
+    exitCode: ExitCode.InvalidInput,
+    hint: `Add -e with one of: ${names.join(', ')}.`,
+  })
+}
+
+export async function connect(options: ConnectOptions): Promise<Connection> {
+  const env = options.env ?? process.env
+  const loaded = await loadOptionalConfig(options.flags)
+  const environmentName = loaded ? chooseEnvironment(loaded, options.flags.environment, env) : undefined
+  const environment = environmentName ? loaded?.config.environments[environmentName] : undefined
+  const resolved = resolveConnection({
+    env,
+    environment,
+    environmentName,
+    file: loaded?.file,
+    flags: {baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
+  })
+
+  let emulator: EmbeddedEmulator | undefined
+  let target: {baseUrl: string; managementKey: string; projectId: string}
+  if (resolved.emulator) {
+    const dataDir = path.resolve(loaded?.dir ?? process.cwd(), resolved.dataDir)
+    emulator = await startEmbeddedEmulator(options.config, {
+      dataDir,
+      managementKey: resolved.managementKey,
+      projectId: resolved.projectId,
+    })
+    target = {baseUrl: emulator.url, managementKey: emulator.managementKey, projectId: emulator.projectId}
+  } else {
+    target = resolved
+  }
+
+  options.onSecret(target.managementKey)
+  const rateLimit = environment?.rateLimit
+  const client = await options.services.getClient({
+    baseUrl: target.baseUrl,
+    managementKey: target.managementKey,
+    projectId: target.projectId,
+    rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
+    version: options.config.version,
+  })
+  return {
+    baseUrl: target.baseUrl,
+    client,
+    async close() {
+      await emulator?.stop()
+    },
+    emulator: Boolean(emulator),
+    environmentName,
+    loaded,
+    projectId: target.projectId,
+  }
+}
+
+async function startEmbeddedEmulator(
+  config: OclifConfig,
+  options: {dataDir: string; projectId?: string; managementKey?: string},
+): Promise<EmbeddedEmulator> {
+  const result = await config.runHook('descope:emulator', options)
+  const [failure] = result.failures
+  if (failure) {
+    throw new CliError(`The embedded emulator did not start: ${failure.error.message}`, {
+      cause: failure.error,
+      code: 'emulator_failed',
+      hint: `Check that ${options.dataDir} is writable and holds emulator state, or delete it to start fresh.`,
+    })
+  }
+
+  const [success] = result.successes
+  if (!success) {
+    throw new CliError('This environment uses the embedded emulator, but the emulator plugin is not installed.', {
+      code: 'emulator_missing',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Install it with `descope-mgmt plugins install @descope-mgmt/plugin-emulator`, or set projectId and managementKey for this environment.',
+    })
+  }
+
+  return success.result
+}
