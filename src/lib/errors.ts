@@ -113,6 +113,8 @@ export interface DescopeApiErrorDetails {
   /** How many times the request was retried before this error. */
   retryCount?: number
   requestId?: string
+  /** Node/got error code of a network failure (ECONNREFUSED, ETIMEDOUT…); absent for HTTP errors. */
+  networkCode?: string
 }
 
 /**

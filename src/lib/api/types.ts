@@ -74,6 +74,8 @@ export interface DescopeClientOptions {
     baseDelayMs?: number
     /** Longest `Retry-After` that will be waited; longer ones fail at once. */
     maxRetryAfterMs?: number
+    /** Cap of one backoff delay (before jitter); default 10 s. */
+    maxDelayMs?: number
   }
   breaker?: {
     /** Consecutive failures that open the breaker. */
@@ -88,11 +90,32 @@ export interface DescopeClientOptions {
 /** Observes requests for progress, ETA and statistics. Never receives headers. */
 export interface RequestEvents {
   onRateLimitWait?: (waitMs: number) => void
-  onRetry?: (info: {method: string; path: string; attempt: number; status?: number; delayMs: number}) => void
+  onRetry?: (info: RetryInfo) => void
+}
+
+/** One retry about to happen: `attempt` is 1 for the first retry; `delayMs` is the wait before it. */
+export interface RetryInfo {
+  method: string
+  path: string
+  attempt: number
+  status?: number
+  /** Network error code (ECONNRESET, ETIMEDOUT…) when there was no response. */
+  code?: string
+  delayMs: number
+}
+
+/** What the shared rate limiter of a project can tell about waits ahead (for an ETA). */
+export interface RateLimitView {
+  /** How long a request asked for now would wait. */
+  waitTimeMs(): number
+  /** How long until n more requests can all have been sent. */
+  estimateMs(n: number): number
 }
 
 export interface DescopeClient {
   readonly projectId: string
   readonly baseUrl: string
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
+  /** The project's shared rate limiter, when the client has one. */
+  readonly rateLimit?: RateLimitView
 }
