@@ -1,0 +1,196 @@
+import {expect} from 'chai'
+
+import {
+  getRateLimiter, projectKey, resetRateLimiters, SlidingWindowRateLimiter,
+} from '../../../src/lib/api/rate-limiter.js'
+
+/** A clock whose sleeps advance time after pending callbacks have run (setImmediate). */
+function autoClock(start = 0) {
+  let t = start
+  const sleeps: number[] = []
+  return {
+    advance(ms: number) {
+      t += ms
+    },
+    now: () => t,
+    sleep: (ms: number) =>
+      new Promise<void>(resolve => {
+        sleeps.push(ms)
+        setImmediate(() => {
+          t += ms
+          resolve()
+        })
+      }),
+    sleeps,
+  }
+}
+
+/** A clock whose sleeps end only when the test says so. */
+function manualClock(start = 0) {
+  let t = start
+  const pending: Array<{ms: number; resolve: () => void}> = []
+  return {
+    now: () => t,
+    pending,
+    set(time: number) {
+      t = time
+    },
+    sleep: (ms: number) =>
+      new Promise<void>(resolve => {
+        pending.push({ms, resolve})
+      }),
+    wake() {
+      const next = pending.shift()
+      next?.resolve()
+    },
+  }
+}
+
+const tick = () => new Promise(resolve => {
+  setImmediate(resolve)
+})
+
+describe('api rate limiter', () => {
+  afterEach(() => resetRateLimiters())
+
+  it('lets `requests` through at once, then waits for the oldest to leave the window', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    const times: number[] = []
+    await Promise.all(Array.from({length: 7}, () =>
+      limiter.acquire().then(() => {
+        times.push(clock.now())
+      })))
+    expect(times).to.deep.equal([0, 0, 0, 1000, 1000, 1000, 2000])
+  })
+
+  it('slides: a slot frees when its own request leaves the window, not at a fixed boundary', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    await limiter.acquire() // t=0
+    clock.advance(500)
+    await limiter.acquire() // t=500
+    clock.advance(400)
+    await limiter.acquire() // t=900
+    const times: number[] = []
+    await Promise.all([1, 2, 3].map(() =>
+      limiter.acquire().then(() => {
+        times.push(clock.now())
+      })))
+    expect(times).to.deep.equal([1000, 1500, 1900])
+    expect(limiter.stats()).to.include({granted: 6, inWindow: 3, waiting: 0})
+  })
+
+  it('serves waiters first in, first out, and a newcomer never overtakes a waiter', async () => {
+    const clock = manualClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 1, windowMs: 1000}, clock)
+    const order: string[] = []
+    await limiter.acquire()
+    const b = limiter.acquire().then(() => order.push(`b@${clock.now()}`))
+    await tick()
+    expect(clock.pending.map(p => p.ms)).to.deep.equal([1000])
+    // Time passes, the slot is free, but b is still waiting: c must queue behind it.
+    clock.set(1000)
+    const c = limiter.acquire().then(() => order.push(`c@${clock.now()}`))
+    await tick()
+    expect(order).to.deep.equal([])
+    clock.wake()
+    await b
+    await tick()
+    expect(order).to.deep.equal(['b@1000'])
+    expect(clock.pending.map(p => p.ms)).to.deep.equal([1000])
+    clock.set(2000)
+    clock.wake()
+    await c
+    expect(order).to.deep.equal(['b@1000', 'c@2000'])
+  })
+
+  it('reports the expected wait through onRateLimitWait only when it must wait', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 2, windowMs: 1000}, clock)
+    const waits: number[] = []
+    const events = {onRateLimitWait: (ms: number) => waits.push(ms)}
+    await limiter.acquire(events)
+    clock.advance(300)
+    await limiter.acquire(events)
+    expect(waits).to.deep.equal([])
+    await limiter.acquire(events)
+    expect(waits).to.deep.equal([700])
+    expect(clock.now()).to.equal(1000)
+  })
+
+  it('waitTimeMs and estimateMs follow the window and the log', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    expect(limiter.waitTimeMs()).to.equal(0)
+    expect(limiter.estimateMs(0)).to.equal(0)
+    expect(limiter.estimateMs(3)).to.equal(0)
+    expect(limiter.estimateMs(4)).to.equal(1000)
+    expect(limiter.estimateMs(7)).to.equal(2000)
+    expect(limiter.estimateMs(601)).to.equal(200_000)
+
+    await limiter.acquire() // t=0
+    clock.advance(200)
+    await limiter.acquire() // t=200
+    clock.advance(200) // now 400, log [0, 200]
+    expect(limiter.waitTimeMs()).to.equal(0)
+    expect(limiter.estimateMs(1)).to.equal(0)
+    expect(limiter.estimateMs(2)).to.equal(600) // waits for 0 to leave: 1000 - 400
+    expect(limiter.estimateMs(3)).to.equal(800) // then 200 leaves: 1200 - 400
+    expect(limiter.estimateMs(4)).to.equal(1000) // the one sent at 400 leaves at 1400
+    expect(limiter.estimateMs(5)).to.equal(1600) // 1000 + 1000 - 400
+    await limiter.acquire() // t=400, log full
+    expect(limiter.waitTimeMs()).to.equal(600)
+  })
+
+  it('estimates match what actually happens', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 4, windowMs: 700}, clock)
+    await limiter.acquire()
+    clock.advance(123)
+    await limiter.acquire()
+    clock.advance(50)
+    const start = clock.now()
+    const estimate = limiter.estimateMs(11)
+    await Promise.all(Array.from({length: 11}, () => limiter.acquire()))
+    expect(clock.now() - start).to.equal(estimate)
+  })
+
+  it('counts waiters already queued in estimates', async () => {
+    const clock = manualClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 1, windowMs: 1000}, clock)
+    await limiter.acquire()
+    const waiting = [limiter.acquire(), limiter.acquire()]
+    await tick()
+    expect(waiting).to.have.length(2)
+    // Two waiters go at 1000 and 2000; a new request at 3000.
+    expect(limiter.waitTimeMs()).to.equal(3000)
+    expect(limiter.estimateMs(2)).to.equal(4000)
+    expect(limiter.stats().waiting).to.equal(2)
+  })
+
+  it('rejects nonsense limits', () => {
+    expect(() => new SlidingWindowRateLimiter({requests: 0, windowMs: 1000})).to.throw(RangeError)
+    expect(() => new SlidingWindowRateLimiter({requests: 1.5, windowMs: 1000})).to.throw(RangeError)
+    expect(() => new SlidingWindowRateLimiter({requests: 1, windowMs: 0})).to.throw(RangeError)
+  })
+
+  it('shares one limiter per project and keeps projects independent', async () => {
+    const clock = autoClock()
+    const a1 = getRateLimiter(projectKey('https://api.descope.test/', 'P1'), {requests: 1, windowMs: 1000}, clock)
+    const a2 = getRateLimiter(projectKey('https://api.descope.test', 'P1'), {requests: 50, windowMs: 1}, clock)
+    const b = getRateLimiter(projectKey('https://api.descope.test', 'P2'), {requests: 1, windowMs: 1000}, clock)
+    const other = getRateLimiter(projectKey('http://127.0.0.1:4000', 'P1'), {requests: 1, windowMs: 1000}, clock)
+    expect(a1).to.equal(a2)
+    expect(a2.requests).to.equal(1)
+    expect(b).to.not.equal(a1)
+    expect(other).to.not.equal(a1)
+    await a1.acquire()
+    expect(a2.waitTimeMs()).to.equal(1000)
+    expect(b.waitTimeMs()).to.equal(0)
+    await b.acquire()
+    expect(clock.now()).to.equal(0)
+    resetRateLimiters()
+    expect(getRateLimiter(projectKey('https://api.descope.test', 'P1'))).to.not.equal(a1)
+  })
+})
