@@ -1,0 +1,231 @@
+import {
+  got, type Got, HTTPError, type RequestError, type RetryObject,
+} from 'got'
+
+import type {
+  DescopeClient, DescopeClientOptions, HttpMethod, RequestEvents, RequestOptions,
+} from './types.js'
+
+import {DescopeApiError, InputError} from '../errors.js'
+import {getCircuitBreaker} from './breaker.js'
+import {invalidResponse, toDescopeApiError} from './errors.js'
+import {DEFAULT_RATE_LIMITS, getRateLimiter, projectKey} from './rate-limiter.js'
+
+export const SDK_NAME = 'descope-mgmt'
+
+export const DEFAULT_RETRY = Object.freeze({
+  baseDelayMs: 200,
+  limit: 4,
+  maxDelayMs: 10_000,
+  maxRetryAfterMs: 60_000,
+  maxTotalMs: 120_000,
+})
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+/** Statuses retried: 429 (honouring Retry-After) and the transient ones the Descope SDKs retry, plus 523. */
+export const RETRY_STATUSES: readonly number[] = [429, 503, 520, 521, 522, 523, 524, 530]
+
+/** Network failures retried. ENOTFOUND is not: a wrong host name does not heal by waiting. */
+export const RETRY_ERROR_CODES: readonly string[] = ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']
+
+/** State of one `request()` call across its attempts; travels in got's `context`. */
+interface CallState {
+  method: HttpMethod
+  path: string
+  attempts: number
+  firstSentAt?: number
+  /** Set when a 429 asked for a longer wait than `maxRetryAfterMs`. */
+  retryAfterTooLongMs?: number
+}
+
+/** Exponential backoff with full jitter: uniform in [1, min(cap, base·2^(n-1))]. */
+export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * (2 ** (attempt - 1)))
+  return Math.max(1, Math.round(random() * ceiling))
+}
+
+function callState(options: {context: Record<string, unknown>}): CallState | undefined {
+  return options.context.descope as CallState | undefined
+}
+
+function parseJsonBody(raw: string): unknown {
+  const text = raw.trim()
+  return text === '' ? {} : JSON.parse(text)
+}
+
+/**
+ * Creates a client for one project: one got instance with the auth headers, the project's shared
+ * rate limiter (taken before every attempt, retries included), retries and the shared breaker.
+ */
+export function createDescopeClient(options: DescopeClientOptions, events: RequestEvents = {}): DescopeClient {
+  const baseUrl = options.baseUrl.trim().replace(/\/+$/, '')
+  try {
+    const url = new URL(baseUrl)
+    if (!/^https?:$/.test(url.protocol)) throw new Error('protocol')
+  } catch {
+    throw new InputError(`Invalid Descope base URL "${baseUrl}": expected http(s)://host[:port].`, {
+      hint: 'Fix `--base-url`, DESCOPE_BASE_URL or the environment\'s baseUrl.',
+    })
+  }
+
+  const {managementKey, projectId} = options
+  const secrets = [managementKey, `${projectId}:${managementKey}`].filter(secret => secret.length > 0)
+  const retry = {...DEFAULT_RETRY, ...stripUndefined(options.retry ?? {})}
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const version = options.version ?? 'unknown'
+  const key = projectKey(baseUrl, projectId)
+  const limiter = getRateLimiter(key, options.rateLimit ?? DEFAULT_RATE_LIMITS)
+  const breaker = getCircuitBreaker(key, baseUrl, {
+    halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 30_000,
+    threshold: options.breaker?.threshold ?? 5,
+  })
+
+  const calculateDelay = ({attemptCount, error, retryAfter}: RetryObject): number => {
+    const state = callState(error.options)
+    if (!state || attemptCount > retry.limit) return 0
+    const status = error.response?.statusCode
+    const code = status === undefined ? error.code : undefined
+    if (status === undefined ? !RETRY_ERROR_CODES.includes(error.code) : !RETRY_STATUSES.includes(status)) return 0
+
+    let delayMs: number
+    if (status === 429 && retryAfter !== undefined) {
+      if (retryAfter > retry.maxRetryAfterMs) {
+        state.retryAfterTooLongMs = retry.maxRetryAfterMs
+        return 0
+      }
+
+      delayMs = Math.max(1, retryAfter)
+    } else {
+      delayMs = backoffDelay(attemptCount, retry.baseDelayMs, retry.maxDelayMs)
+    }
+
+    const elapsed = Date.now() - (state.firstSentAt ?? Date.now())
+    if (elapsed + delayMs > retry.maxTotalMs) return 0
+    try {
+      events.onRetry?.({
+        attempt: attemptCount,
+        delayMs,
+        method: state.method,
+        path: state.path,
+        ...(status === undefined ? {code} : {status}),
+      })
+    } catch {
+      // An observer's failure must not change the request.
+    }
+
+    return delayMs
+  }
+
+  const http: Got = got.extend({
+    headers: {
+      accept: 'application/json',
+      authorization: `Bearer ${projectId}:${managementKey}`,
+      'user-agent': `${SDK_NAME}/${version}`,
+      'x-descope-project-id': projectId,
+      'x-descope-sdk-name': SDK_NAME,
+      'x-descope-sdk-node-version': process.versions.node,
+      'x-descope-sdk-version': version,
+    },
+    hooks: {
+      beforeRequest: [
+        async requestOptions => {
+          // Runs before every attempt, retries included: each one takes a slot of the window.
+          await limiter.acquire(events)
+          const state = callState(requestOptions)
+          if (state) {
+            state.attempts++
+            state.firstSentAt ??= Date.now()
+          }
+        },
+      ],
+    },
+    prefixUrl: `${baseUrl}/`,
+    responseType: 'text',
+    retry: {
+      calculateDelay,
+      errorCodes: [...RETRY_ERROR_CODES],
+      limit: retry.limit,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      statusCodes: [...RETRY_STATUSES],
+    },
+    throwHttpErrors: true,
+    timeout: {request: timeoutMs},
+  })
+
+  const fail = (state: CallState, error: unknown): DescopeApiError => {
+    const retryCount = Math.max(0, state.attempts - 1)
+    if (error instanceof DescopeApiError) return error
+    const gotError = error as Partial<RequestError>
+    if (error instanceof HTTPError || gotError.response) {
+      const response = gotError.response!
+      return toDescopeApiError({
+        baseUrl,
+        body: response.rawBody ?? (typeof response.body === 'string' ? response.body : undefined),
+        headers: response.headers,
+        method: state.method,
+        path: state.path,
+        projectId,
+        retryAfterTooLongMs: state.retryAfterTooLongMs,
+        retryCount,
+        secrets,
+        status: response.statusCode,
+      })
+    }
+
+    // Never the got error itself: its `options.headers` hold the key.
+    const code = typeof gotError.code === 'string' && gotError.code !== 'ERR_GOT_REQUEST_ERROR' ? gotError.code : 'network error'
+    return toDescopeApiError({
+      baseUrl,
+      method: state.method,
+      networkCode: code,
+      path: state.path,
+      projectId,
+      retryCount,
+      secrets,
+      timeoutMs,
+    })
+  }
+
+  async function request<T>(method: HttpMethod, path: string, requestOptions: RequestOptions = {}): Promise<T> {
+    const relative = path.replace(/^\/+/, '')
+    const state: CallState = {attempts: 0, method, path: `/${relative}`}
+    const json = requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
+    return breaker.execute(state, async () => {
+      let body: string
+      try {
+        const response = await http(relative, {
+          context: {descope: state},
+          method,
+          ...(json === undefined ? {} : {json}),
+          ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
+        })
+        body = response.body
+      } catch (error) {
+        throw fail(state, error)
+      }
+
+      try {
+        return parseJsonBody(body) as T
+      } catch {
+        throw invalidResponse({
+          baseUrl, method, path: state.path, retryCount: state.attempts - 1,
+        }, 'the body is not JSON')
+      }
+    })
+  }
+
+  return {
+    baseUrl,
+    projectId,
+    rateLimit: {
+      estimateMs: (n: number) => limiter.estimateMs(n),
+      waitTimeMs: () => limiter.waitTimeMs(),
+    },
+    request,
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
