@@ -1,0 +1,45 @@
+export {
+  countsAsOutage, DEFAULT_BREAKER, getCircuitBreaker, ProjectBreaker, resetCircuitBreakers,
+} from './breaker.js'
+export type {BreakerOptions} from './breaker.js'
+export {
+  backoffDelay,
+  createDescopeClient,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  RETRY_ERROR_CODES,
+  RETRY_STATUSES,
+  SDK_NAME,
+} from './client.js'
+export {
+  apiErrorDetails,
+  DescopeUnavailableError,
+  isAlreadyExists,
+  isAuthError,
+  isNotFound,
+  parseErrorBody,
+  parseRetryAfter,
+  retryCountOf,
+  toDescopeApiError,
+} from './errors.js'
+export type {FailureInfo} from './errors.js'
+export {
+  DEFAULT_RATE_LIMITS,
+  getRateLimiter,
+  projectKey,
+  resetRateLimiters,
+  SlidingWindowRateLimiter,
+  systemClock,
+} from './rate-limiter.js'
+export type {Clock, RateLimiterStats, RateLimits} from './rate-limiter.js'
+export {
+  createTenant,
+  deleteTenant,
+  loadAllTenants,
+  loadTenant,
+  searchTenants,
+  TENANT_PATHS,
+  tenantMatchesRequest,
+  updateTenant,
+} from './tenants.js'
+export type * from './types.js'
