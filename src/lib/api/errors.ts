@@ -71,7 +71,7 @@ export function parseErrorBody(body: Buffer | string | undefined, secrets: strin
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) into whole seconds. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value?: string, now = Date.now()): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const seconds = Number(value)
   if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds))

@@ -76,7 +76,7 @@ describe('api errors', () => {
     expect(isNotFound(plain400)).to.equal(false)
     expect(isAlreadyExists(plain400)).to.equal(false)
     expect(isNotFound(new Error('not found'))).to.equal(false)
-    expect(isAlreadyExists()).to.equal(false)
+    expect(isAlreadyExists(null)).to.equal(false)
   })
 
   it('recognises errors from another copy of the module (plugins) by name and details', () => {
