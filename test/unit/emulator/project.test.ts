@@ -86,7 +86,14 @@ describe('emulator project routes', () => {
       .filter(route => route.mutation)
       .map(route => route.path)
       .sort(),
-      ['/v1/mgmt/project/import', '/v1/mgmt/project/snapshot/import', '/v1/mgmt/project/update/name', '/v1/mgmt/project/update/tags'],
+      [
+        '/v1/mgmt/project/clone',
+        '/v1/mgmt/project/delete',
+        '/v1/mgmt/project/import',
+        '/v1/mgmt/project/snapshot/import',
+        '/v1/mgmt/project/update/name',
+        '/v1/mgmt/project/update/tags',
+      ],
     )
   })
 
@@ -334,15 +341,55 @@ describe('emulator project routes', () => {
       expectEmulatorError(() => caller.call('/v1/mgmt/project/update/tags', {tags: 'eu'}), 'invalidArgument', /"tags" must be an array/)
     })
 
-    it('lists the caller’s project only', () => {
+    it('lists the caller’s project and the projects sharing its keys', () => {
       caller.project.environment = 'production'
       caller.project.tags = ['eu']
+      caller.project.managementKeyDigests = ['sha256:a']
+      caller.directory.set('P2other', emptyProject({id: 'P2other', managementKeyDigests: ['sha256:b'], name: 'Other company'}))
+      caller.directory.set('P2sibling', emptyProject({id: 'P2sibling', managementKeyDigests: ['sha256:a'], name: 'Sibling'}))
       deepStrictEqual(caller.call('/v1/mgmt/projects/list'), {
-        projects: [{
-          id: caller.project.id, name: 'Staging', environment: 'production', tags: ['eu'],
-        }],
+        projects: [
+          {
+            id: caller.project.id, name: 'Staging', environment: 'production', tags: ['eu'],
+          },
+          {
+            id: 'P2sibling', name: 'Sibling', environment: '', tags: [],
+          },
+        ],
       })
       notEqual(caller.project.tags, (caller.call('/v1/mgmt/projects/list') as {projects: Array<{tags: string[]}>}).projects[0].tags)
+    })
+  })
+
+  describe('clone and delete', () => {
+    it('clones the configuration, not the tenants, into a project accepting the same keys', () => {
+      caller.project.managementKeyDigests = ['sha256:a']
+      const response = caller.call('/v1/mgmt/project/clone', {name: 'Staging copy', environment: 'production', tags: ['copy']}) as JsonObject
+      const clone = caller.directory.get(response.projectId as string)
+      ok(clone, 'the clone is in the directory')
+      match(clone.id, /^P[A-Za-z0-9]{27}$/)
+      deepStrictEqual(response, {
+        projectId: clone.id, projectName: 'Staging copy', environment: 'production', tags: ['copy'],
+      })
+      deepStrictEqual(clone.managementKeyDigests, ['sha256:a'])
+      const cloneFiles = exportFiles(new RouteCaller(projectRoutes, clone))
+      deepStrictEqual(cloneFiles, {...exportFiles(), 'project.json': {...exportFiles()['project.json'], name: 'Staging copy'}})
+      equal(clone.tenants.size, 0)
+      deepStrictEqual([...clone.roles.values()].map(record => record.tenantId), ['', ''], 'tenant roles are not cloned')
+      equal(clone.flows.get('sign-up-or-in')?.version, 1)
+      deepStrictEqual(caller.audits, [{action: 'project.clone', data: {projectId: clone.id, name: 'Staging copy'}, tenants: undefined}])
+    })
+
+    it('validates clone requests', () => {
+      expectEmulatorError(() => caller.call('/v1/mgmt/project/clone', {}), 'missingArgument', /"name" is required/)
+      expectEmulatorError(() => caller.call('/v1/mgmt/project/clone', {name: 'x', environment: 'staging'}), 'invalidArgument', /"environment" must be "" or "production"/)
+      expectEmulatorError(() => caller.call('/v1/mgmt/project/clone', {name: 'x', tags: ['']}), 'invalidArgument', /"tags" entries must be 1 to 50/)
+      equal(caller.directory.size, 1)
+    })
+
+    it('deletes the caller’s project', () => {
+      deepStrictEqual(caller.call('/v1/mgmt/project/delete'), {})
+      equal(caller.directory.has(caller.project.id), false)
     })
   })
 })

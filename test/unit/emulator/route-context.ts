@@ -38,7 +38,9 @@ export class RouteCaller {
   constructor(
     readonly routes: RouteDefinition[],
     readonly project: ProjectState = emptyProject(),
-  ) {}
+  ) {
+    this.directory.set(project.id, project)
+  }
 
   route(path: string, method = 'POST'): RouteDefinition {
     const route = this.routes.find(candidate => candidate.path === path && candidate.method === method)
@@ -46,16 +48,27 @@ export class RouteCaller {
     return route
   }
 
-  /** A directory holding only this caller's project. */
+  /** The projects the routes see through `context.projects`: this caller's project and any created. */
+  readonly directory = new Map<string, ProjectState>()
+
   get projects(): ProjectDirectory {
-    const {project} = this
+    const {directory} = this
     return {
-      list: () => [project],
-      get: id => (id === project.id ? project : undefined),
-      create() {
-        throw new Error('not supported by the test directory')
+      create(project) {
+        if (directory.has(project.id)) throw new Error(`project ${project.id} exists`)
+        const created = emptyProject({
+          environment: project.environment ?? '',
+          id: project.id,
+          managementKeyDigests: [...(project.managementKeyDigests ?? [])],
+          name: project.name,
+          tags: project.tags ?? [],
+        })
+        directory.set(created.id, created)
+        return created
       },
-      delete: () => false,
+      delete: id => directory.delete(id),
+      get: id => directory.get(id),
+      list: () => [...directory.values()],
     }
   }
 

@@ -32,8 +32,13 @@
  * - Import validates fully first: on any failure it answers invalidArgument (E011003) listing the
  *   failures, and nothing changes. `inputSecrets` is accepted (the emulator has no connectors, so
  *   `missingSecrets` is never returned).
- * - `projects/list` lists only the caller's project (keys are per project in the emulator).
- * - `project/clone` and `project/delete` are not implemented.
+ * - `project/clone` creates a project with a new `P…` id that accepts the source project's
+ *   management keys (as a company key would), and copies what a snapshot holds (settings, flows
+ *   at version 1, theme, permissions, project-level roles); tenants, tenant roles, users, access
+ *   keys and the audit trail are not cloned. `environment` must be `""` or `"production"`.
+ * - `project/delete` deletes the caller's project; later calls with its id answer 401.
+ * - `projects/list` lists the projects reachable with the caller's keys: the caller's project and
+ *   any project sharing one of its keys (its clones). Keys are per project otherwise.
  */
 import type {
   FlowRecord,
@@ -51,6 +56,7 @@ import {EmulatorError} from '../errors.js'
 import {
   cloneJson, FLOW_ID_PATTERN, isObject, omit, snapshotFlowFiles,
 } from '../flow-format.js'
+import {randomId} from '../secrets.js'
 import {newId} from './common.js'
 import {currentTheme} from './themes.js'
 
@@ -376,8 +382,7 @@ function resultingPermissionNames(project: ProjectState, permissions: SnapshotPe
 // ---------------------------------------------------------------------------------------------
 // Apply
 
-function applySnapshot(context: RouteContext, snapshot: ParsedSnapshot): void {
-  const {project, now} = context
+function applySnapshot(project: ProjectState, snapshot: ParsedSnapshot, now: number): void {
   if (snapshot.settings) project.settings = cloneJson(snapshot.settings)
 
   if (snapshot.flows) {
@@ -482,7 +487,7 @@ function importSnapshot(context: RouteContext): unknown {
   const {excludes, files} = readSnapshotRequest(context)
   const {failures, snapshot} = parseSnapshot(context.project, files, excludes)
   if (failures.length > 0) throw new EmulatorError('invalidArgument', `snapshot is invalid: ${failures.join('; ')}`)
-  applySnapshot(context, snapshot)
+  applySnapshot(context.project, snapshot, context.now)
   context.audit('project.snapshot.import', {
     flows: snapshot.flows?.length ?? null,
     theme: snapshot.theme !== undefined,
@@ -504,24 +509,59 @@ function updateName(context: RouteContext): unknown {
 
 function updateTags(context: RouteContext): unknown {
   const check = new Checker()
-  const tags = check.stringArray(context.body, 'tags', 'tags', true)
-  for (const tag of tags ?? []) {
-    if (tag.length === 0 || tag.length > MAX_TAG_LENGTH) check.invalid('tags', `entries must be 1 to ${MAX_TAG_LENGTH} characters long`)
-  }
-
+  const tags = readTags(check, context.body, true)
   check.throwIfAny()
-  context.project.tags = [...new Set(tags)]
+  context.project.tags = tags as string[]
   context.audit('project.update.tags', {tags: context.project.tags})
   return {}
 }
 
 function listProjects(context: RouteContext): unknown {
-  const {project} = context
+  const digests = new Set(context.project.managementKeyDigests)
+  const reachable = context.projects
+  .list()
+  .filter(project => project.id === context.project.id || project.managementKeyDigests.some(digest => digests.has(digest)))
   return {
-    projects: [{
+    projects: reachable.map(project => ({
       id: project.id, name: project.name, environment: project.environment, tags: [...project.tags],
-    }],
+    })),
   }
+}
+
+function readTags(check: Checker, body: JsonObject, required: boolean): string[] | undefined {
+  const tags = check.stringArray(body, 'tags', 'tags', required)
+  if (tags?.some(tag => tag.length === 0 || tag.length > MAX_TAG_LENGTH)) check.invalid('tags', `entries must be 1 to ${MAX_TAG_LENGTH} characters long`)
+  return tags && [...new Set(tags)]
+}
+
+function cloneProject(context: RouteContext): unknown {
+  const {body, project: source, projects} = context
+  const check = new Checker()
+  const name = check.string(body, 'name', 'name', {required: true})
+  if (name !== undefined && name.length > MAX_NAME_LENGTH) check.invalid('name', `must be at most ${MAX_NAME_LENGTH} characters`)
+  const environment = check.string(body, 'environment', 'environment') ?? ''
+  if (environment !== '' && environment !== 'production') check.invalid('environment', 'must be "" or "production"')
+  const tags = readTags(check, body, false) ?? []
+  check.throwIfAny()
+
+  let id: string
+  do id = randomId('P')
+  while (projects.get(id))
+  const clone = projects.create({
+    environment, id, managementKeyDigests: [...source.managementKeyDigests], name: name as string, tags,
+  })
+  const {failures, snapshot} = parseSnapshot(clone, exportSnapshotFiles(source))
+  if (failures.length > 0) throw new EmulatorError('internal', `cannot clone: ${failures.join('; ')}`)
+  applySnapshot(clone, snapshot, context.now)
+  context.audit('project.clone', {projectId: id, name})
+  return {
+    projectId: id, projectName: name, environment, tags,
+  }
+}
+
+function deleteProject(context: RouteContext): unknown {
+  context.projects.delete(context.project.id)
+  return {}
 }
 
 export const projectRoutes: RouteDefinition[] = [
@@ -541,4 +581,10 @@ export const projectRoutes: RouteDefinition[] = [
     method: 'POST', path: '/v1/mgmt/project/update/tags', mutation: true, handler: updateTags,
   },
   {method: 'POST', path: '/v1/mgmt/projects/list', handler: listProjects},
+  {
+    method: 'POST', path: '/v1/mgmt/project/clone', mutation: true, handler: cloneProject,
+  },
+  {
+    method: 'POST', path: '/v1/mgmt/project/delete', mutation: true, handler: deleteProject,
+  },
 ]
