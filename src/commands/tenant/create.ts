@@ -22,7 +22,7 @@ export default class TenantCreate extends BaseCommand<typeof TenantCreate> {
   static override flags = {
     id: Flags.string({description: 'Id of the new tenant (1-64 letters, digits, "_" or "-"); generated when omitted.'}),
     ...tenantFieldFlags,
-    name: Flags.string({...tenantFieldFlags.name, required: true}),
+    name: Flags.string({description: 'Display name of the tenant (unique in the project).', required: true}),
   }
 
   static override summary = 'Create a tenant.'
