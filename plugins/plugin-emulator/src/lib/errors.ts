@@ -19,6 +19,7 @@ export const defaultErrorCodes = {
   notFound: {status: 404, errorCode: 'E011404', errorDescription: 'Not found'},
   alreadyExists: {status: 409, errorCode: 'E011409', errorDescription: 'Already exists'},
   routeNotFound: {status: 404, errorCode: 'E011405', errorDescription: 'Route not found'},
+  methodNotAllowed: {status: 405, errorCode: 'E011406', errorDescription: 'Method not allowed'},
   rateLimited: {status: 429, errorCode: 'E130429', errorDescription: 'Rate limit exceeded'},
   internal: {status: 500, errorCode: 'E011500', errorDescription: 'Internal server error'},
   unavailable: {status: 503, errorCode: 'E011503', errorDescription: 'Service unavailable'},

@@ -82,8 +82,16 @@ export interface AuditRecord {
 export interface ProjectState {
   id: string
   name: string
-  /** Management keys accepted for this project (secrets: never logged or returned by the admin API). */
+  /**
+   * Management keys known in plain text in this process (given by options, a seed or the embedded
+   * hook). Secrets: never logged, returned by the admin API or written to disk.
+   */
   managementKeys: string[]
+  /**
+   * `sha256:<hex>` digests of every key accepted for this project; authentication checks these.
+   * Only digests are persisted, so a project loaded from disk accepts its keys without storing them.
+   */
+  managementKeyDigests: string[]
   environment: string
   tags: string[]
   /** `project.json` of a snapshot: project-level settings kept as given. */
@@ -98,6 +106,30 @@ export interface ProjectState {
 
 export type HttpMethod = 'DELETE' | 'GET' | 'POST' | 'PUT'
 
+/** What a new project starts with; everything else starts empty. */
+export interface NewProject {
+  id: string
+  name: string
+  environment?: string
+  tags?: string[]
+  /** Plain-text keys (hashed for authentication). */
+  managementKeys?: string[]
+  /** Digests of keys accepted as well, e.g. a clone accepting its source's keys. */
+  managementKeyDigests?: string[]
+}
+
+/** All projects of the emulator, for routes that work across projects (list, clone, delete). */
+export interface ProjectDirectory {
+  list(): ProjectState[]
+  get(id: string): ProjectState | undefined
+  /** Creates and persists an empty project; throws alreadyExists for a taken id. */
+  create(project: NewProject): ProjectState
+  delete(id: string): boolean
+}
+
+/** Fields of an audit record a handler may set besides action, data and tenants. */
+export type AuditFields = Partial<Pick<AuditRecord, 'actorId' | 'type' | 'userId'>>
+
 /** What a route handler receives. The body of an empty request is `{}`. */
 export interface RouteContext {
   project: ProjectState
@@ -105,8 +137,12 @@ export interface RouteContext {
   query: URLSearchParams
   /** Current time in ms; handlers use this, not Date.now(), so tests can control time. */
   now: number
-  /** Records an audit entry for a mutation (the server also counts it). */
-  audit(action: string, data?: JsonObject, tenants?: string[]): void
+  /**
+   * Records an audit entry. A mutation route that never calls this gets one automatic entry from
+   * the server (action from the path, e.g. `tenant.create`); calling it replaces that entry.
+   */
+  audit(action: string, data?: JsonObject, tenants?: string[], fields?: AuditFields): void
+  projects: ProjectDirectory
 }
 
 /**

@@ -1,0 +1,193 @@
+/**
+ * A local emulator of the Descope Management API: `startEmulator()` runs a real HTTP server on
+ * loopback, for tests, benchmarks, the `emulator start` command and the embedded `local`
+ * environment of descope-mgmt.
+ */
+import {once} from 'node:events'
+import {type AddressInfo, isIP} from 'node:net'
+
+import {EmulatorCore, type ProjectCredentials} from './lib/emulator.js'
+import {
+  type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, type RateLimitInput,
+} from './lib/knobs.js'
+import {routes} from './lib/routes/index.js'
+import {parseSeed, readSeedFile, type Seed} from './lib/seed.js'
+import {EmulatorServer} from './lib/server.js'
+import {type LogEntry, type LogFilter, type Stats} from './lib/stats.js'
+import {Persistence} from './lib/store.js'
+
+export type {ProjectCredentials} from './lib/emulator.js'
+export {
+  defaultErrorCodes, EmulatorError, type ErrorKind, type ErrorSpec, errorSpec, resetErrorCodes, setErrorCodes,
+} from './lib/errors.js'
+export {
+  type Fault,
+  type FaultAction,
+  type FaultInput,
+  formatFault,
+  formatLatency,
+  formatRateLimit,
+  KnobError,
+  type LatencyInput,
+  type LatencyRange,
+  parseFault,
+  parseFaultString,
+  parseLatency,
+  parseRateLimit,
+  type RateLimit,
+  type RateLimitInput,
+} from './lib/knobs.js'
+export type {
+  Counters, LogEntry, LogFilter, Outcome, Stats,
+} from './lib/stats.js'
+export {defaultProject} from './lib/store.js'
+export type * from './lib/types.js'
+
+/** A project to start with: a seed-file project entry (keys, tenants, roles, permissions, flows, theme, knobs). */
+export interface ProjectOption {
+  id: string
+  name?: string
+  managementKey?: string
+  managementKeys?: string[]
+  environment?: string
+  tags?: string[]
+  tenants?: Array<Record<string, unknown>>
+  roles?: Array<Record<string, unknown>>
+  permissions?: Array<Record<string, unknown>>
+  flows?: Array<Record<string, unknown>>
+  theme?: Record<string, unknown>
+  latency?: LatencyInput
+  rateLimit?: RateLimitInput
+}
+
+export interface StartEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Folder of the persisted state (one JSON file per project); loaded at start, flushed on stop. */
+  dataDir?: string
+  /** A seed document, or the path of a YAML/JSON seed file. */
+  seed?: Record<string, unknown> | string
+  /** Global knobs; they override the seed's. */
+  latency?: LatencyInput
+  rateLimit?: RateLimitInput
+  faults?: Array<FaultInput | string>
+  /** Projects besides the seed's. With neither, one default project is created. */
+  projects?: ProjectOption[]
+  /** Clock in epoch ms for timestamps and rate-limit windows (tests control time with it). */
+  now?: () => number
+}
+
+export interface EmulatorAdmin {
+  /** Replaces the fault list; returns it as stored (with remaining counts). */
+  setFaults(faults: Array<FaultInput | string>): Promise<Fault[]>
+  clearFaults(): Promise<void>
+  /** `projectId` undefined sets the global value; `null` or `"off"` turns it off. */
+  setLatency(latency: LatencyInput, projectId?: string): Promise<void>
+  setRateLimit(rateLimit: RateLimitInput, projectId?: string): Promise<void>
+  /** Back to the start-up state (seed, options), with empty counters and request log. */
+  reset(): Promise<void>
+  resetStats(): Promise<void>
+  /** Loads a seed document or file on top of the current state. */
+  seed(seed: Record<string, unknown> | string): Promise<Array<{id: string; name: string}>>
+  requests(filter?: LogFilter): Promise<LogEntry[]>
+  state(): Promise<ReturnType<EmulatorCore['state']>>
+}
+
+export interface RunningEmulator {
+  url: string
+  port: number
+  /** The projects and their keys (as far as known; see ProjectCredentials). */
+  readonly projects: ProjectCredentials[]
+  /** Stops the server and writes pending state; safe to call twice. */
+  stop(): Promise<void>
+  stats(): Promise<Stats>
+  admin: EmulatorAdmin
+}
+
+async function loadSeed(seed: Record<string, unknown> | string | undefined, source: string): Promise<Seed> {
+  if (seed === undefined) return {projects: []}
+  return typeof seed === 'string' ? readSeedFile(seed) : parseSeed(seed, source)
+}
+
+/** The start-up state: the seed, then the option projects, with the option knobs winning. */
+async function resolveBaseline(options: StartEmulatorOptions): Promise<Seed> {
+  const seed = await loadSeed(options.seed, 'seed')
+  const extra = parseSeed({projects: options.projects ?? []}, 'options')
+  return {
+    faults: options.faults ? options.faults.map(fault => parseFault(fault)) : seed.faults,
+    latency: options.latency === undefined ? seed.latency : parseLatency(options.latency),
+    projects: [...seed.projects, ...extra.projects],
+    rateLimit: options.rateLimit === undefined ? seed.rateLimit : parseRateLimit(options.rateLimit),
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return isIP(host) === 6 ? `[${host}]` : host
+}
+
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1'
+  const core = new EmulatorCore({
+    baseline: await resolveBaseline(options), knobs: new Knobs(), now: options.now ?? Date.now, routes,
+  })
+  if (options.dataDir) {
+    const persistence = new Persistence(options.dataDir, id => core.store.get(id))
+    for (const project of await persistence.load()) core.store.put(project)
+    // Attached after loading, so only changes from now on are written.
+    core.persistence = persistence
+  }
+
+  await core.applyBaseline()
+  const server = new EmulatorServer(core)
+  server.http.listen(options.port ?? 0, host)
+  try {
+    await once(server.http, 'listening')
+  } catch (error) {
+    await core.persistence?.flush()
+    throw error
+  }
+
+  const {port} = server.http.address() as AddressInfo
+  let stopping: Promise<void> | undefined
+  return {
+    admin: {
+      async clearFaults() {
+        core.clearFaults()
+      },
+      requests: async filter => core.requests(filter),
+      reset: () => core.reset(),
+      async resetStats() {
+        core.resetStats()
+      },
+      seed: async seed => core.seed(await loadSeed(seed, 'seed')),
+      setFaults: async faults => core.setFaults(faults),
+      async setLatency(latency, projectId) {
+        core.setLatency(latency, projectId)
+      },
+      async setRateLimit(rateLimit, projectId) {
+        core.setRateLimit(rateLimit, projectId)
+      },
+      state: async () => core.state(),
+    },
+    port,
+    get projects() {
+      return core.credentials()
+    },
+    stats: async () => core.statsSnapshot(),
+    stop() {
+      stopping ??= (async () => {
+        const closed = once(server.http, 'close')
+        server.http.close()
+        server.http.closeAllConnections()
+        await closed
+        await core.persistence?.flush()
+      })()
+      return stopping
+    },
+    url: `http://${urlHost(host)}:${port}`,
+  }
+}

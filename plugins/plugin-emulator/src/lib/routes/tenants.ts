@@ -1,0 +1,264 @@
+/** Tenants (reference §2.1, constraints §5). */
+import type {
+  JsonObject, ProjectState, RouteDefinition, TenantRecord,
+} from '../types.js'
+
+import {EmulatorError} from '../errors.js'
+import {randomId} from '../secrets.js'
+import {
+  optionalBoolean,
+  optionalEnum,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  optionalStringArray,
+  requiredQuery,
+  requiredString,
+} from '../validate.js'
+
+const roleInheritanceValues = ['none', 'userOnly'] as const
+
+function isCustomAttributeValue(value: unknown): boolean {
+  return (
+    value === null
+    || ['boolean', 'number', 'string'].includes(typeof value)
+    || (Array.isArray(value) && value.every(item => typeof item === 'string'))
+  )
+}
+
+function customAttributes(body: JsonObject): Record<string, unknown> | undefined {
+  const attributes = optionalObject(body, 'customAttributes')
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (!isCustomAttributeValue(value)) {
+      throw new EmulatorError('invalidArgument', `"customAttributes.${name}" must be a string, number, boolean, array of strings or null`)
+    }
+  }
+
+  return attributes
+}
+
+/** The fields create and update both set; absent ones get their empty value (update overrides all). */
+function writableFields(body: JsonObject) {
+  return {
+    customAttributes: customAttributes(body) ?? {},
+    disabled: optionalBoolean(body, 'disabled') ?? false,
+    enforceSSO: optionalBoolean(body, 'enforceSSO') ?? false,
+    enforceSSOExclusions: optionalStringArray(body, 'enforceSSOExclusions') ?? [],
+    federatedAppIds: optionalStringArray(body, 'federatedAppIds') ?? [],
+    name: requiredString(body, 'name'),
+    roleInheritance: optionalEnum(body, 'roleInheritance', roleInheritanceValues) ?? ('' as const),
+    selfProvisioningDomains: optionalStringArray(body, 'selfProvisioningDomains') ?? [],
+  }
+}
+
+function existingTenant(project: ProjectState, id: string): TenantRecord {
+  const tenant = project.tenants.get(id)
+  if (!tenant) throw new EmulatorError('notFound', `Tenant "${id}" does not exist`)
+  return tenant
+}
+
+function refuseDuplicateName(project: ProjectState, name: string, exceptId?: string): void {
+  for (const tenant of project.tenants.values()) {
+    if (tenant.name === name && tenant.id !== exceptId) throw new EmulatorError('alreadyExists', `A tenant named "${name}" already exists (id "${tenant.id}")`)
+  }
+}
+
+function childrenOf(project: ProjectState, id: string): string[] {
+  return [...project.tenants.values()].filter(tenant => tenant.parent === id).map(tenant => tenant.id)
+}
+
+/** The wire form: the record without its settings, plus the ids of its direct sub-tenants. */
+function toWire(project: ProjectState, tenant: TenantRecord): JsonObject {
+  const wire: JsonObject = structuredClone({...tenant, successors: childrenOf(project, tenant.id)})
+  delete wire.settings
+  return wire
+}
+
+/** Creates a tenant (also used to load seed files, so seeds are validated like requests). */
+export function createTenant(project: ProjectState, body: JsonObject, now: number): TenantRecord {
+  const fields = writableFields(body)
+  const authType = optionalString(body, 'authType') ?? 'none'
+  const parent = optionalString(body, 'parent') ?? ''
+  let id = optionalString(body, 'id')
+  if (id === undefined) {
+    do id = randomId('T')
+    while (project.tenants.has(id))
+  } else if (project.tenants.has(id)) {
+    throw new EmulatorError('alreadyExists', `A tenant with id "${id}" already exists`)
+  }
+
+  refuseDuplicateName(project, fields.name)
+  if (parent) existingTenant(project, parent)
+  const tenant: TenantRecord = {
+    ...structuredClone(fields),
+    authType,
+    createdTime: Math.floor(now / 1000),
+    defaultRoles: [],
+    domains: [],
+    id,
+    parent,
+    settings: {},
+  }
+  project.tenants.set(id, tenant)
+  return tenant
+}
+
+/** Whether a tenant's custom attribute satisfies a search filter value (a list means "any of"). */
+function attributeMatches(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted) && !Array.isArray(actual)) return wanted.includes(actual)
+  return JSON.stringify(actual) === JSON.stringify(wanted)
+}
+
+function overlaps(values: string[], wanted: string[] | undefined): boolean {
+  return !wanted?.length || values.some(value => wanted.includes(value))
+}
+
+function searchTenants(project: ProjectState, body: JsonObject): TenantRecord[] {
+  const ids = optionalStringArray(body, 'tenantIds')
+  const names = optionalStringArray(body, 'tenantNames')
+  const selfProvisioningDomains = optionalStringArray(body, 'tenantSelfProvisioningDomains')
+  const attributes = optionalObject(body, 'customAttributes')
+  const authType = optionalString(body, 'authType')
+  const ssoDomains = optionalStringArray(body, 'tenantSSODomains')
+  const parentTenantId = optionalString(body, 'parentTenantId')
+  const topLevelOnly = optionalBoolean(body, 'topLevelOnly') ?? false
+  return [...project.tenants.values()].filter(tenant =>
+    (!ids?.length || ids.includes(tenant.id))
+    && (!names?.length || names.includes(tenant.name))
+    && overlaps(tenant.selfProvisioningDomains, selfProvisioningDomains)
+    && overlaps(tenant.domains, ssoDomains)
+    && Object.entries(attributes ?? {}).every(([name, wanted]) => attributeMatches(tenant.customAttributes[name], wanted))
+    && (authType === undefined || tenant.authType === authType)
+    && (parentTenantId === undefined || tenant.parent === parentTenantId)
+    && (!topLevelOnly || tenant.parent === ''))
+}
+
+const expirationUnits = ['minutes', 'hours', 'days', 'weeks'] as const
+
+/** node-sdk sends these two capitalised; go, java and the OpenAPI do not (reference §2.1). */
+const capitalisedSettings: Record<string, string> = {InactivityTime: 'inactivityTime', InactivityTimeUnit: 'inactivityTimeUnit'}
+
+/** Validates tenant settings; only the fields given are returned (absent ones are cleared). */
+function parseSettings(body: JsonObject): JsonObject {
+  const normalised = {...body}
+  for (const [capitalised, wire] of Object.entries(capitalisedSettings)) {
+    if (normalised[wire] === undefined && normalised[capitalised] !== undefined) normalised[wire] = normalised[capitalised]
+  }
+
+  const settings: JsonObject = {}
+  for (const field of ['enabled', 'enableInactivity', 'JITDisabled']) settings[field] = optionalBoolean(normalised, field)
+  for (const field of ['refreshTokenExpiration', 'sessionTokenExpiration', 'stepupTokenExpiration', 'inactivityTime']) {
+    settings[field] = optionalNumber(normalised, field)
+    settings[`${field}Unit`] = optionalEnum(normalised, `${field}Unit`, expirationUnits)
+  }
+
+  settings.ssoSetupSuiteSettings = optionalObject(normalised, 'ssoSetupSuiteSettings')
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined))
+}
+
+function deleteTenant(project: ProjectState, body: JsonObject): void {
+  const id = requiredString(body, 'id')
+  // `cascade` removes users and access keys tied only to this tenant; the emulator has neither.
+  optionalBoolean(body, 'cascade')
+  existingTenant(project, id)
+  const children = childrenOf(project, id)
+  if (children.length > 0) {
+    // Descope does not document what happens to sub-tenants; refusing keeps data safe and makes
+    // clients delete bottom-up, which works whatever the real server does.
+    throw new EmulatorError('invalidArgument', `Tenant "${id}" has sub-tenants (${children.join(', ')}); delete them first`)
+  }
+
+  project.tenants.delete(id)
+  for (const [roleId, role] of project.roles) if (role.tenantId === id) project.roles.delete(roleId)
+}
+
+export const tenantRoutes: RouteDefinition[] = [
+  {
+    handler: ({body, now, project}) => ({id: createTenant(project, body, now).id}),
+    method: 'POST',
+    mutation: true,
+    path: '/v1/mgmt/tenant/create',
+  },
+  {
+    handler({body, project}) {
+      const tenant = existingTenant(project, requiredString(body, 'id'))
+      const fields = writableFields(body)
+      const authType = optionalString(body, 'authType')
+      refuseDuplicateName(project, fields.name, tenant.id)
+      // `parent` can only be set on create; an update that sends one is ignored like other unknown fields.
+      Object.assign(tenant, structuredClone(fields), authType === undefined ? {} : {authType})
+      return {}
+    },
+    method: 'POST',
+    mutation: true,
+    path: '/v1/mgmt/tenant/update',
+  },
+  {
+    handler({body, project}) {
+      deleteTenant(project, body)
+      return {}
+    },
+    method: 'POST',
+    mutation: true,
+    path: '/v1/mgmt/tenant/delete',
+  },
+  {
+    handler: ({project, query}) => toWire(project, existingTenant(project, requiredQuery(query, 'id'))),
+    method: 'GET',
+    path: '/v1/mgmt/tenant',
+  },
+  {
+    handler: ({project}) => ({tenants: [...project.tenants.values()].map(tenant => toWire(project, tenant))}),
+    method: 'GET',
+    path: '/v1/mgmt/tenant/all',
+  },
+  {
+    handler: ({body, project}) => ({tenants: searchTenants(project, body).map(tenant => toWire(project, tenant))}),
+    method: 'POST',
+    path: '/v1/mgmt/tenant/search',
+  },
+  {
+    handler({project, query}) {
+      const tenant = existingTenant(project, requiredQuery(query, 'id'))
+      return structuredClone({
+        authType: tenant.authType,
+        domains: tenant.domains,
+        selfProvisioningDomains: tenant.selfProvisioningDomains,
+        ...tenant.settings,
+      })
+    },
+    method: 'GET',
+    path: '/v1/mgmt/tenant/settings',
+  },
+  {
+    handler({body, project}) {
+      const tenant = existingTenant(project, requiredString(body, 'tenantId'))
+      const domains = optionalStringArray(body, 'domains') ?? []
+      const selfProvisioningDomains = optionalStringArray(body, 'selfProvisioningDomains') ?? []
+      const authType = optionalString(body, 'authType') ?? 'none'
+      const settings = parseSettings(body)
+      // Reference: configuring settings overrides everything currently set, even with defaults.
+      Object.assign(tenant, structuredClone({
+        authType, domains, selfProvisioningDomains, settings,
+      }))
+      return {}
+    },
+    method: 'POST',
+    mutation: true,
+    path: '/v1/mgmt/tenant/settings',
+  },
+  {
+    handler({body, project}) {
+      const tenant = existingTenant(project, requiredString(body, 'id'))
+      const defaultRoles = optionalStringArray(body, 'defaultRoles') ?? []
+      const projectRoles = new Set([...project.roles.values()].filter(role => role.tenantId === '').map(role => role.name))
+      const unknown = defaultRoles.filter(name => !projectRoles.has(name))
+      if (unknown.length > 0) throw new EmulatorError('invalidArgument', `Default roles must be project roles; unknown: ${unknown.join(', ')}`)
+      tenant.defaultRoles = [...defaultRoles]
+      return {}
+    },
+    method: 'POST',
+    mutation: true,
+    path: '/v1/mgmt/tenant/updateDefaultRoles',
+  },
+]
