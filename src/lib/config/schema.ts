@@ -1,0 +1,65 @@
+/**
+ * The configuration schema: the single source of truth for the file format, its TypeScript types,
+ * the JSON Schema editors use, and the configuration reference.
+ */
+import {z} from 'zod'
+
+import {environmentSchema, environmentsSchema} from './environment.js'
+import {resourceShape} from './resources/index.js'
+import {tenantSchema} from './resources/tenants.js'
+
+export {type EnvironmentConfig, environmentSchema} from './environment.js'
+export {type TenantConfig, tenantSchema} from './resources/tenants.js'
+
+export const CONFIG_VERSION = 1
+
+export const configSchema = z
+.strictObject({
+  $schema: z
+  .string()
+  .meta({title: 'JSON Schema', description: 'Reference to this JSON Schema, for editors of JSON configuration files. Ignored.'})
+  .optional(),
+  version: z.literal(CONFIG_VERSION, {error: 'must be 1'}).meta({
+    title: 'Format version',
+    description: 'Version of the configuration format. Always 1.',
+  }),
+  backupRetentionDays: z
+  .int({error: 'must be a whole number'})
+  .min(1, {error: 'must be at least 1'})
+  .meta({
+    title: 'Backup retention (days)',
+    description: 'Backups taken before apply older than this many days are deleted. Default: keep all.',
+    examples: [30],
+  })
+  .optional(),
+  environments: environmentsSchema,
+  ...resourceShape,
+})
+.meta({
+  title: 'descope-mgmt configuration',
+  description:
+      'Descope projects as code: the environments to apply to and the tenants each project should have. Field names are those of the Descope Management API.',
+})
+
+export type DescopeConfig = z.infer<typeof configSchema>
+
+/** The top-level keys, for suggestions. */
+export const topLevelKeys = Object.keys(configSchema.shape)
+
+/** Keeps zod's own tree for callers that need to walk it (suggestions, docs). */
+export const schemas = {config: configSchema, environment: environmentSchema, tenant: tenantSchema}
+
+/** The JSON Schema (draft-07, which yaml-language-server and most editors support fully). */
+export function toJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, {io: 'input', target: 'draft-07'}) as Record<string, unknown>
+  return {
+    $schema: schema.$schema,
+    $comment: 'Generated from src/lib/config/schema.ts by `descope-mgmt config schema`; do not edit by hand.',
+    ...schema,
+  }
+}
+
+/** The JSON Schema as written to schema/descope-mgmt.schema.json. */
+export function renderJsonSchema(): string {
+  return `${JSON.stringify(toJsonSchema(), null, 2)}\n`
+}

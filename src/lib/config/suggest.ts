@@ -1,0 +1,51 @@
+/** Edit distance (insert, delete, substitute: each costs 1) between two strings. */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0
+  if (a.length === 0) return b.length
+  if (b.length === 0) return a.length
+  let previous = Array.from({length: b.length + 1}, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    }
+
+    previous = current
+  }
+
+  return previous[b.length]
+}
+
+/**
+ * The candidate the user most likely meant by `input`, or undefined when none is close.
+ * Case is ignored; a candidate that contains the input (`domains` → `selfProvisioningDomains`)
+ * counts as close when nothing is closer by spelling.
+ */
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const needle = input.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const candidate of candidates) {
+    if (candidate === input) continue
+    const distance = levenshtein(needle, candidate.toLowerCase())
+    const limit = Math.max(1, Math.floor(Math.max(needle.length, candidate.length) / 3))
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+
+  if (best !== undefined || needle.length < 4) return best
+  for (const candidate of candidates) {
+    if (candidate.toLowerCase().includes(needle)) return candidate
+  }
+
+  return undefined
+}
+
+/** `did you mean "x"?`, or undefined when nothing is close. */
+export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
+  const match = closest(input, candidates)
+  return match === undefined ? undefined : `did you mean "${match}"?`
+}
