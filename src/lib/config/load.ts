@@ -1,0 +1,237 @@
+/**
+ * Finding and loading the configuration: cosmiconfig finds the file, `yaml` parses it keeping
+ * positions, variables are interpolated, and the result is validated. Every problem found is
+ * reported at once, each with file, line, column and field path.
+ */
+import {cosmiconfig, type Loader} from 'cosmiconfig'
+import path from 'node:path'
+
+import {
+  CliError, ConfigError, type ConfigProblem, ExitCode,
+} from '../errors.js'
+import {interpolateSource} from './interpolate.js'
+import {documentLocator, type Locator, noPosition} from './locate.js'
+import {type DescopeConfig} from './schema.js'
+import {
+  type ConfigFormat, type ConfigSource, MAX_ALIAS_COUNT, readConfigSource,
+} from './source.js'
+import {countConfig, sortProblems, validateConfig} from './validate.js'
+
+export const MODULE_NAME = 'descope'
+
+/** Where the configuration is looked for, in each folder from the working folder up. */
+export const searchPlaces = [
+  'descope.yaml',
+  'descope.yml',
+  '.descoperc',
+  '.descoperc.yaml',
+  '.descoperc.yml',
+  '.descoperc.json',
+  'descope.config.js',
+  'descope.config.mjs',
+  'package.json',
+] as const
+
+export interface LoadOptions {
+  /** Configuration file (`--config`); when absent, it is searched for from `cwd` up. */
+  file?: string
+  /** Where relative paths start and the search begins. Default: process.cwd(). */
+  cwd?: string
+  /** The environment in use (`-e`): must be defined; unset variables elsewhere are warnings. */
+  environment?: string
+  /** Variables for `${VAR}`. Default: process.env. */
+  env?: NodeJS.ProcessEnv
+  /** Tenant ids that exist in the live project (a `parent` may refer to them). */
+  existingTenantIds?: Iterable<string>
+}
+
+export interface LoadedConfig {
+  config: DescopeConfig
+  /** Absolute path of the file. */
+  file: string
+  /** Folder of the file: relative paths in the configuration start here. */
+  dir: string
+  format: ConfigFormat
+  warnings: ConfigProblem[]
+  /** Finds the line and column of a field, for later messages about it. */
+  locate: Locator
+}
+
+/** Everything known about a configuration file, valid or not (what `config validate` reports). */
+export interface ConfigInspection {
+  file: string
+  displayFile: string
+  dir: string
+  format: ConfigFormat
+  config?: DescopeConfig
+  problems: ConfigProblem[]
+  warnings: ConfigProblem[]
+  /** Entries per section: {environments: 2, tenants: 4}. */
+  counts: Record<string, number>
+  locate: Locator
+}
+
+/** A found configuration: its path and the parsed source (problems included, not thrown). */
+export interface FoundConfig {
+  file: string
+  source?: ConfigSource
+}
+
+function sourceLoader(cwd: string): Loader {
+  return async filepath => {
+    const source = await readConfigSource(filepath, {cwd})
+    // cosmiconfig takes the `descope` property of package.json itself: hand it the source there.
+    if (source.format === 'package.json') return source.packagePropertyMissing ? {} : {[MODULE_NAME]: source}
+    return source
+  }
+}
+
+function explorer(cwd: string) {
+  const loader = sourceLoader(cwd)
+  return cosmiconfig(MODULE_NAME, {
+    cache: false,
+    ignoreEmptySearchPlaces: false,
+    loaders: {
+      '.js': loader, '.json': loader, '.mjs': loader, '.yaml': loader, '.yml': loader, noExt: loader,
+    },
+    packageProp: MODULE_NAME,
+    searchPlaces: [...searchPlaces],
+    searchStrategy: 'none',
+  })
+}
+
+/** The folders searched from `cwd`: it and every parent up to the filesystem root. */
+export function searchFolders(cwd: string): string[] {
+  const folders: string[] = []
+  let current = path.resolve(cwd)
+  for (;;) {
+    folders.push(current)
+    const parent = path.dirname(current)
+    if (parent === current) return folders
+    current = parent
+  }
+}
+
+/**
+ * Finds the configuration from `cwd` up to the filesystem root; the first folder with one of
+ * `searchPlaces` wins (package.json only when it has a `descope` property).
+ */
+export async function findConfig(cwd = process.cwd()): Promise<FoundConfig | undefined> {
+  const search = explorer(cwd)
+  for (const folder of searchFolders(cwd)) {
+    const result = await search.search(folder)
+    if (result) {
+      const source = result.config as ConfigSource | undefined
+      return {file: result.filepath, source: source?.problems ? source : undefined}
+    }
+  }
+
+  return undefined
+}
+
+/** The path of the configuration found from `cwd` up, or undefined. */
+export async function findConfigFile(cwd = process.cwd()): Promise<string | undefined> {
+  return (await findConfig(cwd))?.file
+}
+
+function notFound(cwd: string): CliError {
+  const places = searchPlaces.map(place => (place === 'package.json' ? 'package.json ("descope" property)' : place)).join(', ')
+  return new CliError(`No descope-mgmt configuration found in ${path.resolve(cwd)} or any parent folder (looked for ${places}).`, {
+    code: 'config_not_found',
+    exitCode: ExitCode.InvalidInput,
+    hint: 'Run `descope-mgmt init` to write one, or point to a file with --config FILE.',
+  })
+}
+
+/** Turns the documented parse of a source into a plain value, guarding against alias bombs. */
+function toValue(source: ConfigSource, locate: Locator): {value?: unknown; problem?: ConfigProblem} {
+  try {
+    const {root} = source
+    const value = root && source.doc ? root.toJS(source.doc, {maxAliasCount: MAX_ALIAS_COUNT}) : undefined
+    return {value}
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const aliases = /alias/i.test(message)
+    return {
+      problem: {
+        ...locate([]),
+        file: source.displayFile,
+        hint: aliases ? `YAML aliases (*name) may expand to at most ${MAX_ALIAS_COUNT} nodes: write the values out` : undefined,
+        message: aliases ? 'too many alias expansions: this looks like a YAML "billion laughs" document' : `cannot read the document: ${message}`,
+      },
+    }
+  }
+}
+
+/**
+ * Reads, interpolates and validates a configuration, collecting every problem instead of
+ * throwing. Throws only a CliError when no configuration file can be found or read.
+ */
+export async function inspectConfig(options: LoadOptions = {}): Promise<ConfigInspection> {
+  const cwd = options.cwd ?? process.cwd()
+  let source: ConfigSource
+  if (options.file === undefined) {
+    const found = await findConfig(cwd)
+    if (!found) throw notFound(cwd)
+    source = found.source ?? (await readConfigSource(found.file, {cwd}))
+  } else {
+    source = await readConfigSource(options.file, {cwd})
+  }
+
+  const base = {
+    counts: {},
+    dir: path.dirname(source.file),
+    displayFile: source.displayFile,
+    file: source.file,
+    format: source.format,
+    warnings: [...source.warnings],
+  }
+  const locate = source.doc ? documentLocator(source.doc, source.root, source.lineCounter) : noPosition
+  // A duplicate key leaves a complete document; other syntax errors do not.
+  const fatal = source.problems.filter(problem => !problem.message.startsWith('duplicate key'))
+  if (fatal.length > 0 || !source.doc) return {...base, locate, problems: sortProblems(source.problems)}
+
+  const interpolation = interpolateSource(source, {env: options.env ?? process.env, environment: options.environment, locate})
+  const {problem, value} = toValue(source, locate)
+  if (problem) return {...base, locate, problems: sortProblems([...source.problems, ...interpolation.problems, problem])}
+
+  const validation = validateConfig(value, {
+    environment: options.environment,
+    existingTenantIds: options.existingTenantIds,
+    file: source.displayFile,
+    locate,
+  })
+  // A value whose variable could not be replaced was already reported: do not judge what is left.
+  const unresolved = [...interpolation.unresolved]
+  const judged = (problem: ConfigProblem) =>
+    !unresolved.some(prefix => problem.path === prefix || problem.path?.startsWith(`${prefix}.`) || problem.path?.startsWith(`${prefix}[`))
+  const problems = sortProblems([...source.problems, ...interpolation.problems, ...validation.problems.filter(problem => judged(problem))])
+  return {
+    ...base,
+    config: problems.length === 0 ? validation.config : undefined,
+    counts: countConfig(value),
+    locate,
+    problems,
+    warnings: sortProblems([...base.warnings, ...interpolation.warnings, ...validation.warnings.filter(warning => judged(warning))]),
+  }
+}
+
+/**
+ * Loads the configuration for a command: the file given, or the one found from `cwd` up.
+ * Throws a ConfigError with every problem when it is invalid, and a CliError when none is found.
+ */
+export async function loadConfig(options: LoadOptions = {}): Promise<LoadedConfig> {
+  const inspection = await inspectConfig(options)
+  if (inspection.problems.length > 0 || !inspection.config) {
+    throw new ConfigError(inspection.problems.length > 0 ? inspection.problems : [{file: inspection.displayFile, message: 'invalid configuration'}])
+  }
+
+  return {
+    config: inspection.config,
+    dir: inspection.dir,
+    file: inspection.file,
+    format: inspection.format,
+    locate: inspection.locate,
+    warnings: inspection.warnings,
+  }
+}
