@@ -1,0 +1,57 @@
+import {Command, Errors, Flags} from '@oclif/core'
+
+import {formatValidationReport, validateConfigFile, type ValidationReport} from '../../lib/config/report.js'
+import {CliError, ExitCode} from '../../lib/errors.js'
+
+export default class ConfigValidate extends Command {
+  static override summary = 'Check the configuration file and list every problem in it.'
+  static override description = `Reads the configuration (--config, or descope.yaml or another supported file found from the current
+folder up), replaces \${VAR} variables, and checks it against the schema and the rules between fields:
+unique tenant ids, names and domains, parents that exist, no parent cycles.
+
+Every problem is listed, one per line, as file:line:column: field: message (hint), and the exit code
+is 3. Nothing is sent to Descope.
+
+With -e, variables of that environment must be set; unset variables of other environments are only
+warnings. Without -e, unset variables in environments are warnings.`
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'Check the configuration found from the current folder up.'},
+    {command: '<%= config.bin %> <%= command.id %> -c examples/descope.yaml -e local', description: 'Check a given file for the environment "local".'},
+    {command: 'STAGING_PROJECT_ID=P2... <%= config.bin %> <%= command.id %> -e staging', description: 'Check that everything the "staging" environment needs is set.'},
+    {command: '<%= config.bin %> <%= command.id %> --json', description: 'Report as JSON: {valid, file, problems, warnings, counts}.'},
+  ]
+  static override enableJsonFlag = true
+  static override flags = {
+    config: Flags.string({
+      char: 'c',
+      description: 'Path of the configuration file (default: descope.yaml or another file found from here up).',
+    }),
+    environment: Flags.string({
+      char: 'e',
+      description: 'Environment to check: its variables must be set (env var DESCOPE_MGMT_ENVIRONMENT).',
+      env: 'DESCOPE_MGMT_ENVIRONMENT',
+    }),
+  }
+
+  // Until this command extends BaseCommand: keep the documented exit codes and hints.
+  override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    if (!(error instanceof CliError)) return super.catch(error)
+    if (this.jsonEnabled()) this.logJson({error: error.toJSON()})
+    else this.logToStderr(`Error: ${error.message}${error.hint ? `\nHint: ${error.hint}` : ''}`)
+    throw Object.assign(new Errors.ExitError(error.exitCode), {skipOclifErrorHandling: true})
+  }
+
+  public async run(): Promise<ValidationReport> {
+    const {flags} = await this.parse(ConfigValidate)
+    const {displayFile, ...report} = await validateConfigFile({environment: flags.environment, file: flags.config})
+    if (!this.jsonEnabled()) {
+      const lines = formatValidationReport({...report, displayFile})
+      for (const line of lines.stdout) this.log(line)
+      for (const line of lines.stderr) this.logToStderr(line)
+    }
+
+    // Not thrown: the report is the output, in text and in JSON alike.
+    if (!report.valid) process.exitCode = ExitCode.InvalidInput
+    return report
+  }
+}
