@@ -1,0 +1,115 @@
+import {expect} from 'chai'
+
+import type {ResourceItem, ResourceKind} from '../../../src/lib/resources/types.js'
+
+import {buildPlan, canonicalJson, fingerprintLive} from '../../../src/lib/plan/build.js'
+import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
+
+const noop = async () => {}
+const permissionsKind: ResourceKind = {
+  create: noop, defaults: {description: ''}, delete: noop, dependsOn: () => [], desired: () => [],
+  name: 'permission', phase: 0, plural: 'permissions', readLive: async () => [], update: noop,
+}
+const rolesKind: ResourceKind = {
+  create: noop, defaults: {description: '', permissionNames: []}, delete: noop,
+  dependsOn: (item) => ((item.fields.permissionNames as string[] | undefined) ?? []).map((name) => `permission:${name}`),
+  desired: () => [], name: 'role', phase: 1, plural: 'roles', readLive: async () => [], update: noop,
+}
+
+const live = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields})
+const want = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields}, true)
+
+function plan(desired: ResourceItem[], current: ResourceItem[], options: Partial<Parameters<typeof buildPlan>[0]> = {}) {
+  return buildPlan({desired, kinds: [permissionsKind, rolesKind, tenantsKind], live: current, projectId: 'P1', prune: false, tool: 'test', ...options})
+}
+
+describe('buildPlan', () => {
+  it('plans nothing when live already matches, with defaults filling absent live fields', () => {
+    const result = plan([want('acme', {disabled: false, selfProvisioningDomains: ['Acme.com']})], [live('acme', {selfProvisioningDomains: ['acme.com']})])
+    expect(result.changes).to.deep.equal([])
+    expect(result.summary).to.deep.equal({create: 0, delete: 0, skipped: 0, update: 0})
+  })
+
+  it('creates missing resources with every managed field as added', () => {
+    const result = plan([want('acme', {customAttributes: {plan: 'gold'}})], [])
+    expect(result.changes).to.have.length(1)
+    expect(result.changes[0]).to.deep.include({action: 'create', id: 'tenant:acme'})
+    expect(result.changes[0].fields).to.deep.equal([
+      {after: {plan: 'gold'}, kind: 'added', path: 'customAttributes'},
+      {after: 'ACME', kind: 'added', path: 'name'},
+    ])
+  })
+
+  it('updates only the managed fields, and keeps the full live fields for the request', () => {
+    const result = plan([want('acme', {name: 'Acme Corp'})], [live('acme', {customAttributes: {plan: 'gold'}})])
+    expect(result.changes).to.have.length(1)
+    const [change] = result.changes
+    expect(change.action).to.equal('update')
+    expect(change.fields).to.deep.equal([{after: 'Acme Corp', before: 'ACME', kind: 'changed', path: 'name'}])
+    expect(change.live).to.deep.include({customAttributes: {plan: 'gold'}})
+  })
+
+  it('deletes unmanaged resources only with prune, and never protected ones', () => {
+    const current = [live('acme'), live('old'), live('keep')]
+    const withoutPrune = plan([want('acme')], current)
+    expect(withoutPrune.changes).to.deep.equal([])
+    expect(withoutPrune.skipped.map((skip) => [skip.id, skip.reason])).to.deep.equal([['tenant:keep', 'unmanaged'], ['tenant:old', 'unmanaged']])
+
+    const pruned = plan([want('acme')], current, {protect: ['keep'], prune: true})
+    expect(pruned.changes.map((change) => [change.action, change.id])).to.deep.equal([['delete', 'tenant:old']])
+    expect(pruned.skipped).to.deep.equal([{action: 'delete', id: 'tenant:keep', key: 'keep', kind: 'tenant', reason: 'protected'}])
+
+    const allowed = plan([want('acme')], current, {allowProtected: true, protect: ['keep'], prune: true})
+    expect(allowed.changes.map((change) => change.id)).to.deep.equal(['tenant:keep', 'tenant:old'])
+  })
+
+  it('does not update a protected resource, and refuses to move a tenant to another parent', () => {
+    const result = plan([want('acme', {name: 'X'}), want('child', {parent: 'acme'})], [live('acme'), live('child', {parent: 'other'})], {protect: ['tenant:acme']})
+    expect(result.changes).to.deep.equal([])
+    expect(result.skipped).to.deep.equal([
+      {action: 'update', id: 'tenant:acme', key: 'acme', kind: 'tenant', reason: 'protected'},
+      {action: 'update', detail: 'parent cannot change after creation', id: 'tenant:child', key: 'child', kind: 'tenant', reason: 'immutable'},
+    ])
+  })
+
+  it('orders permissions before roles before tenants, parents before children, and deletes last in reverse', () => {
+    const desired: ResourceItem[] = [
+      want('grandchild', {parent: 'child'}),
+      want('child', {parent: 'root'}),
+      want('root'),
+      {fields: {permissionNames: ['read']}, key: 'viewer', kind: 'role'},
+      {fields: {description: 'Read'}, key: 'read', kind: 'permission'},
+    ]
+    const current: ResourceItem[] = [
+      live('gone-parent'),
+      live('gone-child', {parent: 'gone-parent'}),
+      {fields: {description: ''}, key: 'old-perm', kind: 'permission'},
+      {fields: {description: '', permissionNames: ['old-perm']}, key: 'old-role', kind: 'role'},
+    ]
+    const result = plan(desired, current, {prune: true})
+    expect(result.changes.map((change) => `${change.action} ${change.id}`)).to.deep.equal([
+      'create permission:read',
+      'create role:viewer',
+      'create tenant:root',
+      'create tenant:child',
+      'create tenant:grandchild',
+      'delete tenant:gone-child',
+      'delete tenant:gone-parent',
+      'delete role:old-role',
+      'delete permission:old-perm',
+    ])
+    const byId = new Map(result.changes.map((change) => [change.id, change]))
+    expect(byId.get('role:viewer')?.after).to.deep.equal(['permission:read'])
+    expect(byId.get('tenant:child')?.after).to.deep.equal(['tenant:root'])
+    expect(byId.get('tenant:gone-parent')?.after).to.deep.equal(['tenant:gone-child'])
+    expect(byId.get('permission:old-perm')?.after).to.deep.equal(['role:old-role'])
+  })
+
+  it('fingerprints the live state independently of order, and changes with it', () => {
+    const a = [live('a'), live('b')]
+    expect(fingerprintLive(a, ['tenant'])).to.equal(fingerprintLive([...a].reverse(), ['tenant']))
+    expect(fingerprintLive(a, ['tenant'])).to.not.equal(fingerprintLive([live('a'), live('b', {disabled: true})], ['tenant']))
+    expect(fingerprintLive(a, ['role'])).to.equal(fingerprintLive([], ['role']))
+    expect(canonicalJson({b: 1, a: {d: 1, c: 2}})).to.equal('{"a":{"c":2,"d":1},"b":1}')
+  })
+})
