@@ -1,0 +1,131 @@
+import {Command, Errors, Flags} from '@oclif/core'
+import {once} from 'node:events'
+
+import {formatFault, type RunningEmulator, startEmulator} from '../../index.js'
+import {redactKey} from '../../lib/secrets.js'
+
+/** descope-mgmt's exit code for invalid input or configuration. */
+const invalidInputExit = 3
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+/** A value as a shell word: bare when it is plainly safe, single-quoted otherwise. */
+function shellWord(value: string): string {
+  return /^[\w%+,./:@-]+$/.test(value) ? value : `'${value.replaceAll("'", String.raw`'\''`)}'`
+}
+
+export default class EmulatorStart extends Command {
+  static override description = [
+    'Runs until Ctrl-C (SIGINT) or SIGTERM, then writes any pending state and exits 0.',
+    '',
+    'Prints `export` lines for DESCOPE_BASE_URL, DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY on stdout (the key is the',
+    "emulator's own local key), and a summary on stderr. Latency, rate limits and faults can be set here, in a seed file, or",
+    'at run time through the admin API under /emulator/ (loopback only). With --data the state is kept in a folder and',
+    'loaded again on the next start. Invalid flags, a bad seed file or a port in use exit with code 3.',
+  ].join('\n')
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %>', description: 'Run on 127.0.0.1:4280 with one empty project, in memory.'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --port 0 > emulator.env &',
+      description: 'Run in the background on a free port; once emulator.env has its three export lines, `source emulator.env` points this shell at it.',
+    },
+    {command: '<%= config.bin %> <%= command.id %> --data .descope-emulator --seed seed.yaml', description: 'Keep the state in a folder; create the seed projects that do not exist there yet.'},
+    {command: '<%= config.bin %> <%= command.id %> --latency 20-80ms --rate-limit 200/60s', description: 'Behave like a remote API: 20-80 ms per call and 429 beyond 200 calls a minute.'},
+    {
+      command: "<%= config.bin %> <%= command.id %> --fault '503:POST /v1/mgmt/tenant/create:3' --fault 'reset:*:p=0.05'",
+      description: 'Fail the next 3 tenant creations with 503, and drop 5% of all connections.',
+    },
+  ]
+  static override flags = {
+    'allow-remote': Flags.boolean({description: 'Allow a --host that is not loopback (the API then answers the network; the admin API still answers loopback only).'}),
+    data: Flags.directory({description: 'Folder for the state: one JSON file per project (mode 0600), loaded at start and written as it changes.'}),
+    fault: Flags.string({
+      description: [
+        'Inject a fault: ACTION:ROUTE[:WHEN]; repeat for several.',
+        'ACTION: a status (400-599), reset, or slow=DURATION. ROUTE: *, a path, or "METHOD path", with a trailing * for a prefix.',
+        'WHEN: N (only the next N requests), p=PROBABILITY, project=ID, comma-separated.',
+      ].join(' '),
+      multiple: true,
+    }),
+    host: Flags.string({default: '127.0.0.1', description: 'Interface to listen on; loopback unless --allow-remote.'}),
+    latency: Flags.string({description: 'Delay before each response: fixed (50ms) or a range (20-80ms).'}),
+    port: Flags.integer({
+      default: 4280, description: 'Port to listen on; 0 picks a free one.', max: 65_535, min: 0,
+    }),
+    'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
+    seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
+  }
+  static override summary = 'Run a local emulator of the Descope Management API.'
+
+  override async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif answers bad flags with exit 2; descope-mgmt uses 3 for every kind of invalid input.
+    if (error instanceof Errors.CLIError && 'parse' in error && error.oclif.exit === 2) error.oclif.exit = invalidInputExit
+    return super.catch(error)
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(EmulatorStart)
+    if (!isLoopbackHost(flags.host) && !flags['allow-remote']) {
+      this.error(`Refusing to listen on ${flags.host}: the emulator accepts a well-known key and is meant for this machine only.`, {
+        exit: invalidInputExit,
+        suggestions: ['Use --host 127.0.0.1, or add --allow-remote if other machines really must reach it.'],
+      })
+    }
+
+    const emulator = await this.start({
+      dataDir: flags.data,
+      faults: flags.fault,
+      host: flags.host,
+      latency: flags.latency,
+      port: flags.port,
+      rateLimit: flags['rate-limit'],
+      seed: flags.seed,
+    })
+    await this.announce(emulator, flags.data)
+
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    process.stderr.write('Stopping the emulator…\n')
+    await emulator.stop()
+  }
+
+  private async announce(emulator: RunningEmulator, dataDir: string | undefined): Promise<void> {
+    const {projects} = emulator
+    const main = projects.find(project => project.managementKey) ?? projects[0]
+    this.log(`export DESCOPE_BASE_URL=${shellWord(emulator.url)}`)
+    if (main) this.log(`export DESCOPE_PROJECT_ID=${shellWord(main.id)}`)
+    if (main?.managementKey) this.log(`export DESCOPE_MANAGEMENT_KEY=${shellWord(main.managementKey)}`)
+
+    const {knobs} = await emulator.admin.state()
+    const lines = [
+      `Descope Management API emulator listening on ${emulator.url}`,
+      ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
+      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
+      `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
+      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, reset, seed)`,
+      'Press Ctrl-C to stop.',
+    ]
+    process.stderr.write(`${lines.join('\n')}\n`)
+  }
+
+  /**
+   * Starts the emulator. Any failure here is a problem with the flags or the files they name (a
+   * knob that does not parse, a bad seed, a corrupt data folder, a taken port): exit 3.
+   */
+  private async start(options: Parameters<typeof startEmulator>[0]): Promise<RunningEmulator> {
+    try {
+      return await startEmulator(options)
+    } catch (error) {
+      const {code, message} = error as NodeJS.ErrnoException
+      if (code === 'EADDRINUSE') {
+        this.error(`Port ${options?.port} is already in use on ${options?.host}.`, {
+          exit: invalidInputExit,
+          suggestions: ['Choose another port with --port, or --port 0 for a free one.'],
+        })
+      }
+
+      this.error(message, {exit: invalidInputExit})
+    }
+  }
+}
