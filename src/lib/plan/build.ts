@@ -142,7 +142,13 @@ export function buildPlan(input: PlanInput): Plan {
     prune: input.prune,
     resources: input.kinds.map((kind) => kind.plural),
     skipped,
-    summary: {create: count('create'), delete: count('delete'), skipped: skipped.length, update: count('update')},
+    summary: {
+      create: count('create'),
+      delete: count('delete'),
+      skipped: skipped.filter((skip) => skip.reason !== 'unmanaged').length,
+      unmanaged: skipped.filter((skip) => skip.reason === 'unmanaged').length,
+      update: count('update'),
+    },
     tool: input.tool,
   }
 }

@@ -47,5 +47,6 @@ export interface Plan {
   fingerprint: string
   changes: Change[]
   skipped: SkippedChange[]
-  summary: {create: number; update: number; delete: number; skipped: number}
+  /** `skipped`: protected or immutable; `unmanaged`: live resources kept because --prune is off. */
+  summary: {create: number; update: number; delete: number; skipped: number; unmanaged: number}
 }

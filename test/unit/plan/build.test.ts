@@ -27,7 +27,7 @@ describe('buildPlan', () => {
   it('plans nothing when live already matches, with defaults filling absent live fields', () => {
     const result = plan([want('acme', {disabled: false, selfProvisioningDomains: ['Acme.com']})], [live('acme', {selfProvisioningDomains: ['acme.com']})])
     expect(result.changes).to.deep.equal([])
-    expect(result.summary).to.deep.equal({create: 0, delete: 0, skipped: 0, update: 0})
+    expect(result.summary).to.deep.equal({create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0})
   })
 
   it('creates missing resources with every managed field as added', () => {
@@ -54,6 +54,7 @@ describe('buildPlan', () => {
     const withoutPrune = plan([want('acme')], current)
     expect(withoutPrune.changes).to.deep.equal([])
     expect(withoutPrune.skipped.map((skip) => [skip.id, skip.reason])).to.deep.equal([['tenant:keep', 'unmanaged'], ['tenant:old', 'unmanaged']])
+    expect(withoutPrune.summary).to.deep.include({skipped: 0, unmanaged: 2})
 
     const pruned = plan([want('acme')], current, {protect: ['keep'], prune: true})
     expect(pruned.changes.map((change) => [change.action, change.id])).to.deep.equal([['delete', 'tenant:old']])

@@ -1,0 +1,92 @@
+import {styleText} from 'node:util'
+
+import type {FieldChange} from '../plan/diff.js'
+import type {Change, Plan, SkippedChange} from '../plan/types.js'
+
+export interface RenderOptions {
+  color: boolean
+  /** How many unmanaged resources to name before summarising the rest. */
+  maxListed?: number
+}
+
+type Style = Parameters<typeof styleText>[0]
+
+const symbols = {create: '+', delete: '-', update: '~'} as const
+const styles: Record<Change['action'], Style> = {create: 'green', delete: 'red', update: 'yellow'}
+const kindTitles: Record<string, string> = {
+  flow: 'Flows', permission: 'Permissions', role: 'Roles', tenant: 'Tenants', theme: 'Theme',
+}
+
+/** Whether to colour output: a TTY, and neither NO_COLOR nor --no-color. */
+export function useColor(stream: NodeJS.WriteStream = process.stdout, noColorFlag = false): boolean {
+  return Boolean(stream.isTTY) && !noColorFlag && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb'
+}
+
+function value(data: unknown): string {
+  return data === undefined ? '(unset)' : JSON.stringify(data)
+}
+
+function fieldLine(field: FieldChange): string {
+  if (field.kind === 'changed') return `${field.path}: ${value(field.before)} → ${value(field.after)}`
+  if (field.path.endsWith('[]')) return `${field.path}: ${field.kind === 'added' ? '+' : '-'} ${value(field.kind === 'added' ? field.after : field.before)}`
+  return field.kind === 'added' ? `${field.path}: ${value(field.after)}` : `${field.path}: ${value(field.before)} → (unset)`
+}
+
+function skippedLine(skip: SkippedChange): string {
+  switch (skip.reason) {
+    case 'immutable': {
+      return `! ${skip.kind} ${skip.key}: not updated, ${skip.detail ?? 'a field cannot change'} (delete and re-create it to change that)`
+    }
+
+    case 'protected': {
+      return `! ${skip.kind} ${skip.key}: protected, not ${skip.action === 'delete' ? 'deleted' : 'updated'} (use --allow-protected)`
+    }
+
+    case 'unmanaged': {
+      return `· ${skip.kind} ${skip.key}`
+    }
+  }
+}
+
+export function summaryLine(plan: Pick<Plan, 'summary'>): string {
+  const {create, delete: deletes, skipped, update} = plan.summary
+  const parts = [`${create} to create`, `${update} to update`, `${deletes} to delete`]
+  if (skipped > 0) parts.push(`${skipped} skipped`)
+  return `Plan: ${parts.join(', ')}.`
+}
+
+/** The plan as readable text: one block per resource kind, field-level old → new values. */
+export function renderPlan(plan: Plan, options: RenderOptions): string {
+  // The caller decides about colour (TTY, NO_COLOR, --no-color); styleText must not guess again.
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text, {validateStream: false}) : text)
+  const maxListed = options.maxListed ?? 10
+  const lines: string[] = []
+  const kinds = [...new Set([...plan.changes.map((change) => change.kind), ...plan.skipped.map((skip) => skip.kind)])]
+
+  for (const kind of kinds) {
+    const changes = plan.changes.filter((change) => change.kind === kind)
+    const skipped = plan.skipped.filter((skip) => skip.kind === kind)
+    const unmanaged = skipped.filter((skip) => skip.reason === 'unmanaged')
+    if (changes.length === 0 && skipped.length === unmanaged.length && unmanaged.length === 0) continue
+    lines.push(paint('bold', kindTitles[kind] ?? kind))
+    for (const change of changes) {
+      lines.push(paint(styles[change.action], `  ${symbols[change.action]} ${change.kind} ${change.key}`))
+      if (change.action !== 'delete') {
+        for (const field of change.fields) lines.push(paint(styles[change.action], `      ${fieldLine(field)}`))
+      }
+    }
+
+    for (const skip of skipped.filter((item) => item.reason !== 'unmanaged')) lines.push(paint('magenta', `  ${skippedLine(skip)}`))
+    if (unmanaged.length > 0) {
+      const named = unmanaged.slice(0, maxListed).map((skip) => skip.key).join(', ')
+      const more = unmanaged.length > maxListed ? ` and ${unmanaged.length - maxListed} more` : ''
+      lines.push(paint('dim', `  · ${unmanaged.length} ${kind}${unmanaged.length === 1 ? '' : 's'} not in the configuration, kept (use --prune to delete): ${named}${more}`))
+    }
+
+    lines.push('')
+  }
+
+  if (plan.changes.length === 0) lines.push('No changes: the live project matches the configuration.')
+  else lines.push(paint('bold', summaryLine(plan)))
+  return lines.join('\n')
+}
