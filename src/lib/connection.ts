@@ -5,8 +5,8 @@ import path from 'node:path'
 import type {DescopeClient} from './api/types.js'
 import type {DescopeServices} from './services.js'
 
-import {resolveConnection} from './config/credentials.js'
-import {findConfigFile, loadConfig, type LoadedConfig} from './config/load.js'
+import type {LoadedConfig} from './config/load.js'
+
 import {CliError, ConfigError, ExitCode} from './errors.js'
 
 /** What the `descope:emulator` hook of the emulator plugin answers. */
@@ -56,6 +56,8 @@ export interface ConnectOptions {
 
 /** Loads the configuration when there is one; a missing file is fine unless it was asked for. */
 async function loadOptionalConfig(flags: ConnectionFlags): Promise<LoadedConfig | undefined> {
+  // Loaded on use: cosmiconfig, yaml and zod stay out of `--help` and `--version`.
+  const {findConfigFile, loadConfig} = await import('./config/load.js')
   if (flags.config) return loadConfig({environment: flags.environment, file: flags.config})
   const found = await findConfigFile(process.cwd())
   if (found) return loadConfig({environment: flags.environment, file: found})
@@ -102,6 +104,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const loaded = await loadOptionalConfig(options.flags)
   const environmentName = loaded ? chooseEnvironment(loaded, options.flags.environment, env) : undefined
   const environment = environmentName ? loaded?.config.environments[environmentName] : undefined
+  const {resolveConnection} = await import('./config/credentials.js')
   const resolved = resolveConnection({
     env,
     environment,

@@ -30,7 +30,7 @@ export default class TenantCreate extends BaseCommand<typeof TenantCreate> {
   async run(): Promise<Tenant> {
     const request = buildCreateRequest(this.flags.id, changesFromFlags(this.flags))
     const connection = await this.connect()
-    const {id} = await explainTenantWrite(connection, undefined, () => createTenant(connection.client, request))
+    const {id} = await explainTenantWrite(connection, {id: request.id, parent: request.parent}, () => createTenant(connection.client, request))
     const tenant = await loadTenant(connection.client, id)
     this.log(`✓ Created tenant ${tenant.id} (${tenant.name}).`)
     return tenant

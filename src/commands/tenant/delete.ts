@@ -31,7 +31,7 @@ export default class TenantDelete extends BaseCommand<typeof TenantDelete> {
     const target = connection.environmentName ? `environment "${connection.environmentName}"` : `project ${connection.projectId}`
     const extra = this.flags.cascade ? ' and the users and access keys that belong only to it' : ''
     await this.confirm(`Delete tenant ${tenant.id} (${tenant.name})${extra} from ${target}?`, this.flags.yes)
-    await explainTenantWrite(connection, tenant.id, () => deleteTenant(connection.client, tenant.id, {cascade: this.flags.cascade}))
+    await explainTenantWrite(connection, {id: tenant.id}, () => deleteTenant(connection.client, tenant.id, {cascade: this.flags.cascade}))
     this.log(`✓ Deleted tenant ${tenant.id} (${tenant.name}).`)
     return {cascade: this.flags.cascade, deleted: tenant.id}
   }

@@ -41,7 +41,7 @@ export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
     const connection = await this.connect()
     const live = await loadTenantOrFail(connection, this.args.id)
     const request = buildUpdateRequest(live, {...changes, removeAttributes: this.flags['remove-attribute']})
-    await explainTenantWrite(connection, this.args.id, () => updateTenant(connection.client, request))
+    await explainTenantWrite(connection, {id: this.args.id}, () => updateTenant(connection.client, request))
     const tenant = await loadTenant(connection.client, this.args.id)
     this.log(`✓ Updated tenant ${tenant.id} (${tenant.name}).`)
     return tenant
