@@ -169,7 +169,8 @@ function collect(check: Checker, path: string, failures: string[]): void {
   for (const message of check.messages()) failures.push(`${path}: ${message}`)
 }
 
-function parseFlows(files: Map<string, JsonObject>, failures: string[]): SnapshotFlow[] {
+/** `unreadable`: paths already reported as not JSON, so they are not reported missing as well. */
+function parseFlows(files: Map<string, JsonObject>, unreadable: Set<string>, failures: string[]): SnapshotFlow[] {
   interface FlowFiles {
     contents?: JsonObject
     metadata?: JsonObject
@@ -196,8 +197,10 @@ function parseFlows(files: Map<string, JsonObject>, failures: string[]): Snapsho
   const flows: SnapshotFlow[] = []
   for (const [flowId, entry] of [...byFlow].sort(([a], [b]) => a.localeCompare(b))) {
     const prefix = `flows/${flowId}/`
-    if (!entry.metadata) failures.push(`${prefix}metadata.json: missing`)
-    if (!entry.contents) failures.push(`${prefix}contents.json: missing`)
+    for (const [name, content] of [['metadata.json', entry.metadata], ['contents.json', entry.contents]] as const) {
+      if (!content && !unreadable.has(`${prefix}${name}`)) failures.push(`${prefix}${name}: missing`)
+    }
+
     if (!entry.metadata || !entry.contents) continue
 
     const {references} = entry.metadata
@@ -327,10 +330,12 @@ function parseTheme(file: JsonObject, failures: string[]): Omit<ThemeRecord, 've
 export function parseSnapshot(project: ProjectState, rawFiles: JsonObject, excludes: ReadonlySet<string> = new Set()): {failures: string[]; snapshot: ParsedSnapshot} {
   const failures: string[] = []
   const files = new Map<string, JsonObject>()
+  const unreadable = new Set<string>()
   for (const [path, value] of Object.entries(rawFiles).sort(([a], [b]) => a.localeCompare(b))) {
     if (path.endsWith('.json')) {
       const parsed = readJsonFile(path, value, failures)
       if (parsed) files.set(path, parsed)
+      else unreadable.add(path)
     } else if (typeof value !== 'string') {
       failures.push(`${path}: must be a string (assets are text or base64)`)
     }
@@ -346,7 +351,7 @@ export function parseSnapshot(project: ProjectState, rawFiles: JsonObject, exclu
   }
 
   if (!excludes.has('flows') && [...files.keys()].some(path => path.startsWith('flows/'))) {
-    snapshot.flows = parseFlows(files, failures)
+    snapshot.flows = parseFlows(files, unreadable, failures)
   }
 
   const themeFile = files.get(SNAPSHOT_THEME_FILE)
