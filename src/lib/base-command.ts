@@ -43,11 +43,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected args!: BaseArgs<T>
   protected flags!: BaseFlags<T>
-  private connection?: Connection
+  /** Connections opened by this command, by environment name ('' for none). */
+  private readonly connections = new Map<string, Promise<Connection>>()
   /** Values that must never be printed: filled as soon as a key is known. */
   private readonly secrets: string[] = []
 
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
+    // `this.exit(code)` is a deliberate exit (e.g. 2: changes pending), not a failure.
+    if (error instanceof Errors.ExitError) throw error
     const cliError = toCliError(error)
     const message = this.redact(cliError.message)
     const hint = cliError.hint ? this.redact(cliError.hint) : undefined
@@ -85,23 +88,37 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
   }
 
-  protected async connect(): Promise<Connection> {
-    this.connection ??= await connect({
-      config: this.config,
-      flags: {
-        config: this.flags.config,
-        environment: this.flags.environment,
-        projectId: this.flags['project-id'],
-        baseUrl: this.flags['base-url'],
-      },
-      onSecret: (secret) => this.secrets.push(secret),
-      services: getServices(),
-    })
-    return this.connection
+  /** Connects to the environment of `-e` (or to another one, for commands that compare environments). */
+  protected connect(environment = this.flags.environment): Promise<Connection> {
+    const key = environment ?? ''
+    let connection = this.connections.get(key)
+    if (!connection) {
+      connection = connect({
+        config: this.config,
+        flags: {
+          baseUrl: this.flags['base-url'],
+          config: this.flags.config,
+          environment,
+          projectId: this.flags['project-id'],
+        },
+        onSecret: (secret) => this.secrets.push(secret),
+        services: getServices(),
+      })
+      this.connections.set(key, connection)
+    }
+
+    return connection
+  }
+
+  /** Prints the JSON result (in --json mode) and exits with the code, e.g. 2 when changes are pending. */
+  protected exitWith(code: number, json?: unknown): never {
+    if (json !== undefined && this.jsonEnabled()) this.logJson(json)
+    this.exit(code)
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
-    await this.connection?.close()
+    const opened = await Promise.allSettled(this.connections.values())
+    await Promise.all(opened.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)))
     return super.finally(error)
   }
 

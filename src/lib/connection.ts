@@ -72,6 +72,20 @@ async function loadOptionalConfig(flags: ConnectionFlags): Promise<LoadedConfig 
   return undefined
 }
 
+/** The configuration, for commands that cannot work without one. */
+export async function loadRequiredConfig(flags: ConnectionFlags): Promise<LoadedConfig> {
+  const loaded = await loadOptionalConfig({...flags, environment: undefined})
+  if (!loaded) {
+    throw new CliError('This command needs a configuration file, and none was found.', {
+      code: 'config_not_found',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Run `descope-mgmt init` to write one, or point to it with --config.',
+    })
+  }
+
+  return loaded
+}
+
 /** Picks the environment: the flag, else the only one the configuration has. */
 function chooseEnvironment(loaded: LoadedConfig, requested: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   const names = Object.keys(loaded.config.environments)

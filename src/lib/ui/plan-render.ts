@@ -7,6 +7,8 @@ export interface RenderOptions {
   color: boolean
   /** How many unmanaged resources to name before summarising the rest. */
   maxListed?: number
+  /** What to say when nothing changes. */
+  emptyMessage?: string
 }
 
 type Style = Parameters<typeof styleText>[0]
@@ -86,7 +88,7 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     lines.push('')
   }
 
-  if (plan.changes.length === 0) lines.push('No changes: the live project matches the configuration.')
+  if (plan.changes.length === 0) lines.push(options.emptyMessage ?? 'No changes: the live project matches the configuration.')
   else lines.push(paint('bold', summaryLine(plan)))
   return lines.join('\n')
 }

@@ -1,0 +1,54 @@
+import type {DescopeClient} from '../api/types.js'
+import type {Connection} from '../connection.js'
+import type {ResourceItem, ResourceKind} from '../resources/types.js'
+import type {Plan} from './types.js'
+
+import {CliError, ExitCode} from '../errors.js'
+import {buildPlan} from './build.js'
+
+/** Reads the live state of the given kinds, concurrently (the client's rate limiter still applies). */
+export async function readLive(client: DescopeClient, kinds: ResourceKind[]): Promise<ResourceItem[]> {
+  return (await Promise.all(kinds.map((kind) => kind.readLive(client)))).flat()
+}
+
+/** The configuration of a connection; commands that compare against it cannot run without one. */
+export function requireConfig(connection: Connection): NonNullable<Connection['loaded']> {
+  if (!connection.loaded) {
+    throw new CliError('This command compares the project with a configuration file, and none was found.', {
+      code: 'config_not_found',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Run `descope-mgmt init` to write one, or point to it with --config.',
+    })
+  }
+
+  return connection.loaded
+}
+
+export interface ComputePlanOptions {
+  connection: Connection
+  kinds: ResourceKind[]
+  prune: boolean
+  allowProtected?: boolean
+  tool: string
+  /** Desired items instead of the configuration's (restore from a backup, compare two projects). */
+  desired?: ResourceItem[]
+}
+
+/** Desired state (configuration or given items) against fresh live state: the plan. */
+export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
+  const {connection, kinds} = options
+  const loaded = options.desired ? connection.loaded : requireConfig(connection)
+  const desired = options.desired ?? kinds.flatMap((kind) => kind.desired(loaded!.config))
+  const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
+  return buildPlan({
+    allowProtected: options.allowProtected,
+    desired,
+    environment: connection.environmentName,
+    kinds,
+    live: await readLive(connection.client, kinds),
+    projectId: connection.projectId,
+    protect: environment?.protect,
+    prune: options.prune,
+    tool: options.tool,
+  })
+}
