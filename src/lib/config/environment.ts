@@ -4,7 +4,7 @@ import {z} from 'zod'
 import type {CheckContext} from './resources/types.js'
 
 import {isRecord} from './path.js'
-import {tenantIdSchema} from './resources/tenants.js'
+import {tenantIdPattern, tenantIdSchema} from './resources/tenants.js'
 import {didYouMean} from './suggest.js'
 
 export const environmentNamePattern = /^[A-Za-z0-9_-]+$/
@@ -131,7 +131,7 @@ export function checkEnvironments(raw: Record<string, unknown>, declaredTenants:
 
     if (Array.isArray(environment.protect)) {
       for (const [index, id] of environment.protect.entries()) {
-        if (typeof id !== 'string' || declaredTenants.has(id) || context.existingTenantIds?.has(id)) continue
+        if (typeof id !== 'string' || !tenantIdPattern.test(id) || declaredTenants.has(id) || context.existingTenantIds?.has(id)) continue
         context.warn(
           [...path, 'protect', index],
           `protected tenant "${id}" is not declared in this configuration`,

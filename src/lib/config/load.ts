@@ -5,6 +5,7 @@
  */
 import {cosmiconfig, type Loader} from 'cosmiconfig'
 import path from 'node:path'
+import {visit} from 'yaml'
 
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
@@ -143,7 +144,23 @@ function notFound(cwd: string): CliError {
   })
 }
 
-/** Turns the documented parse of a source into a plain value, guarding against alias bombs. */
+/** Where the first alias (`*name`) of the document is. */
+function firstAlias(source: ConfigSource): undefined | {line: number; column: number} {
+  let offset: number | undefined
+  if (source.doc) {
+    visit(source.doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0]
+        return visit.BREAK
+      },
+    })
+  }
+
+  const position = offset === undefined ? undefined : source.lineCounter?.linePos(offset)
+  return position && {column: position.col, line: position.line}
+}
+
+/** Turns the parsed of a source into a plain value, guarding against alias bombs. */
 function toValue(source: ConfigSource, locate: Locator): {value?: unknown; problem?: ConfigProblem} {
   try {
     const {root} = source
@@ -154,7 +171,7 @@ function toValue(source: ConfigSource, locate: Locator): {value?: unknown; probl
     const aliases = /alias/i.test(message)
     return {
       problem: {
-        ...locate([]),
+        ...(aliases ? firstAlias(source) : undefined) ?? locate([]),
         file: source.displayFile,
         hint: aliases ? `YAML aliases (*name) may expand to at most ${MAX_ALIAS_COUNT} nodes: write the values out` : undefined,
         message: aliases ? 'too many alias expansions: this looks like a YAML "billion laughs" document' : `cannot read the document: ${message}`,

@@ -24,7 +24,7 @@ export async function validateConfigFile(options: LoadOptions = {}): Promise<Val
   return {
     counts: inspection.counts,
     displayFile: inspection.displayFile,
-    environment: options.environment,
+    ...(options.environment === undefined ? {} : {environment: options.environment}),
     file: inspection.file,
     problems: inspection.problems,
     valid: inspection.problems.length === 0,

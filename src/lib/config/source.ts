@@ -62,7 +62,8 @@ export function formatOf(file: string): ConfigFormat {
 }
 
 function formatSize(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  const megabytes = bytes / 1024 / 1024
+  return Number.isInteger(megabytes) ? `${megabytes} MB` : `${bytes} bytes`
 }
 
 /** 1-based line of a byte offset in a buffer. */
@@ -83,13 +84,19 @@ function yamlProblem(source: ConfigSource, error: YAMLError): ConfigProblem {
   const position = source.lineCounter?.linePos(error.pos[0])
   let message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
   if (error.code === 'DUPLICATE_KEY' && source.text) {
-    message = `duplicate key "${source.text.slice(error.pos[0], error.pos[1]).trim()}"`
+    const key = /^(?:"([^"]*)"|'([^']*)'|([^:#\r\n]*[^\s:#]))/.exec(source.text.slice(error.pos[0]))
+    message = `duplicate key "${key?.[1] ?? key?.[2] ?? key?.[3] ?? ''}"`
   }
 
+  if (error.code === 'MULTIPLE_DOCS') message = 'the file holds more than one YAML document'
+
+  const lineText = position && source.text ? source.text.split('\n')[position.line - 1] : ''
+  const flowVariable = /[[{][^\n]*(?<!["'$])\$\{/.test(lineText ?? '')
   return {
     column: position?.col,
     file: source.displayFile,
-    hint: yamlHints[error.code],
+    // eslint-disable-next-line no-template-curly-in-string -- shows the syntax
+    hint: flowVariable && error.code !== 'DUPLICATE_KEY' ? 'inside [ ] and { }, quote values that use variables: "${VAR}"' : yamlHints[error.code],
     line: position?.line,
     message: error.code === 'DUPLICATE_KEY' ? message : `YAML syntax error: ${message}`,
   }
@@ -157,7 +164,15 @@ function parseText(text: string, source: ConfigSource): void {
   })
   source.doc = doc
   source.root = doc.contents
-  for (const error of doc.errors) source.problems.push(yamlProblem(source, error))
+  // One syntax error usually causes several more on the same line: keep the first of each line.
+  const lines = new Set<number | undefined>()
+  for (const error of doc.errors) {
+    const problem = yamlProblem(source, error)
+    if (error.code !== 'DUPLICATE_KEY' && lines.has(problem.line)) continue
+    lines.add(problem.line)
+    source.problems.push(problem)
+  }
+
   for (const warning of doc.warnings) {
     const problem = yamlProblem(source, warning)
     source.warnings.push({...problem, hint: undefined, message: problem.message.replace(/^YAML syntax error: /, 'YAML: ')})
@@ -213,7 +228,7 @@ export async function readConfigSource(file: string, options: ReadOptions = {}):
     source.problems.push({
       file: source.displayFile,
       hint: 'a configuration file is a few kilobytes: check that --config names the right file',
-      message: `the file is too large (${formatSize(size)}; the limit is ${formatSize(maxBytes)})`,
+      message: `the file is too large (${size} bytes; the limit is ${formatSize(maxBytes)})`,
     })
     return source
   }

@@ -1,16 +1,22 @@
-/** Edit distance (insert, delete, substitute: each costs 1) between two strings. */
+/**
+ * Edit distance (insert, delete, substitute, swap two neighbours: each costs 1), the
+ * "optimal string alignment" variant of Damerau-Levenshtein: `nmae` is 1 away from `name`.
+ */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0
   if (a.length === 0) return b.length
   if (b.length === 0) return a.length
+  let beforePrevious: number[] = []
   let previous = Array.from({length: b.length + 1}, (_, index) => index)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
       current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], beforePrevious[j - 2] + 1)
     }
 
+    beforePrevious = previous
     previous = current
   }
 

@@ -100,7 +100,7 @@ function describeValue(value: unknown, path: readonly PathSegment[]): string {
     return value.length > 40 ? `the text "${value.slice(0, 37)}..."` : `the text "${value}"`
   }
 
-  return `${typeof value} ${String(value)}`
+  return typeof value === 'number' ? `the number ${value}` : String(value)
 }
 
 const expectedNames: Record<string, string> = {
@@ -184,8 +184,22 @@ function typeFinding(issue: Extract<Issue, {code: 'invalid_type'}>): Finding {
   }
 }
 
+const missingHints: Record<string, string> = {
+  environments: 'add at least one, e.g.  environments: {local: {emulator: true}}',
+  name: 'every tenant needs a name',
+  version: 'add `version: 1` at the top of the file',
+}
+
 function findings(issue: Issue): Finding[] {
   const path = issue.path as PathSegment[]
+  const {input} = issue as {input?: unknown}
+  if (input === undefined && path.length > 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    const field = String(path.at(-1))
+    return [{
+      hint: missingHints[field], message: `missing required field "${field}"`, path, target: 'value',
+    }]
+  }
+
   switch (issue.code) {
   case 'invalid_type': {
     return [typeFinding(issue)]
@@ -206,11 +220,17 @@ function findings(issue: Issue): Finding[] {
   }
 
   case 'invalid_value': {
-    const {input} = issue as {input?: unknown}
-    const options = issue.values.map(String)
-    const match = typeof input === 'string' ? closest(input, options) : undefined
+    if (path.length === 1 && path[0] === 'version') {
+      const hint = 'this descope-mgmt reads version 1 files; a newer format needs a newer descope-mgmt'
+      return [{
+        hint, message: issue.message, path, target: 'value',
+      }]
+    }
+
+    const match = typeof input === 'string' ? closest(input, issue.values.map(String)) : undefined
+    const hint = match === undefined ? undefined : `did you mean "${match}"?`
     return [{
-      hint: match === undefined ? undefined : `did you mean "${match}"?`, message: issue.message, path, target: 'value',
+      hint, message: issue.message, path, target: 'value',
     }]
   }
 
@@ -224,7 +244,8 @@ function findings(issue: Issue): Finding[] {
   }
 }
 
-function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+/** Orders problems by position and drops exact duplicates. */
+export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   const seen = new Set<string>()
   return problems
   .filter(problem => {
@@ -240,9 +261,6 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
     || a.index - b.index)
   .map(({problem}) => problem)
 }
-
-/** Orders problems by position and drops exact duplicates. */
-export {sortProblems}
 
 /**
  * Validates a configuration value (already interpolated). Reports every problem found: schema

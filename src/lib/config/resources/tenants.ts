@@ -242,7 +242,7 @@ function checkTenants(raw: Record<string, unknown>, context: CheckContext): void
   }
 
   for (const tenant of tenants) {
-    if (tenant.parent === undefined) continue
+    if (tenant.parent === undefined || !tenantIdPattern.test(tenant.parent)) continue
     if (tenant.parent === tenant.id) {
       context.error(at(tenant.index, 'parent'), `tenant "${tenant.id}" cannot be its own parent`, 'remove `parent`, or name another tenant')
     } else if (!ids.has(tenant.parent) && !context.existingTenantIds?.has(tenant.parent)) {
