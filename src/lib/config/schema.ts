@@ -4,9 +4,8 @@
  */
 import {z} from 'zod'
 
-import {environmentSchema, environmentsSchema} from './environment.js'
+import {environmentsSchema} from './environment.js'
 import {resourceShape} from './resources/index.js'
-import {tenantSchema} from './resources/tenants.js'
 
 export {type EnvironmentConfig, environmentSchema} from './environment.js'
 export {type TenantConfig, tenantSchema} from './resources/tenants.js'
@@ -42,12 +41,6 @@ export const configSchema = z
 })
 
 export type DescopeConfig = z.infer<typeof configSchema>
-
-/** The top-level keys, for suggestions. */
-export const topLevelKeys = Object.keys(configSchema.shape)
-
-/** Keeps zod's own tree for callers that need to walk it (suggestions, docs). */
-export const schemas = {config: configSchema, environment: environmentSchema, tenant: tenantSchema}
 
 /** The JSON Schema (draft-07, which yaml-language-server and most editors support fully). */
 export function toJsonSchema(): Record<string, unknown> {
