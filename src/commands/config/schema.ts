@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the help shows the ${VAR} syntax */
 import {Command, Errors, Flags} from '@oclif/core'
 
 import {writeJsonSchema} from '../../lib/config/report.js'
@@ -7,13 +8,14 @@ import {CliError} from '../../lib/errors.js'
 
 export default class ConfigSchema extends Command {
   static override summary = 'Print the JSON Schema of the configuration file.'
-  static override description = `The schema (JSON Schema draft-07) gives editors completion, documentation and checks while you edit
-descope.yaml. With the YAML extension of VS Code (or any editor using yaml-language-server), add this
-first line to the file:
-
-  # yaml-language-server: $schema=./schema/descope-mgmt.schema.json
-
-The schema checks each field; \`config validate\` also checks the rules between fields and resolves \${VAR} variables.`
+  static override description = [
+    [
+      'The schema (JSON Schema draft-07) gives editors completion, documentation and checks while you edit descope.yaml.',
+      'With the YAML extension of VS Code (or any editor using yaml-language-server), add this first line to the file:',
+    ].join(' '),
+    '  # yaml-language-server: $schema=./schema/descope-mgmt.schema.json',
+    'The schema checks each field; `config validate` also checks the rules between fields and resolves ${VAR} variables.',
+  ].join('\n\n')
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'Print the schema.'},
     {command: '<%= config.bin %> <%= command.id %> --out schema/descope-mgmt.schema.json', description: 'Write the schema next to your configuration for your editor.'},

@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the help shows the ${VAR} syntax */
 import {Command, Errors, Flags} from '@oclif/core'
 
 import {formatValidationReport, validateConfigFile, type ValidationReport} from '../../lib/config/report.js'
@@ -5,15 +6,21 @@ import {CliError, ExitCode} from '../../lib/errors.js'
 
 export default class ConfigValidate extends Command {
   static override summary = 'Check the configuration file and list every problem in it.'
-  static override description = `Reads the configuration (--config, or descope.yaml or another supported file found from the current
-folder up), replaces \${VAR} variables, and checks it against the schema and the rules between fields:
-unique tenant ids, names and domains, parents that exist, no parent cycles.
-
-Every problem is listed, one per line, as file:line:column: field: message (hint), and the exit code
-is 3. Nothing is sent to Descope.
-
-With -e, variables of that environment must be set; unset variables of other environments are only
-warnings. Without -e, unset variables in environments are warnings.`
+  static override description = [
+    [
+      'Reads the configuration (--config, or descope.yaml or another supported file found from the current folder up),',
+      'replaces ${VAR} variables, and checks it against the schema and the rules between fields:',
+      'unique tenant ids, names and domains, parents that exist, no parent cycles.',
+    ].join(' '),
+    [
+      'Every problem is listed, one per line, as file:line:column: field: message (hint),',
+      'and the exit code is 3. Nothing is sent to Descope.',
+    ].join(' '),
+    [
+      'With -e, variables of that environment must be set; unset variables of other environments are only warnings.',
+      'Without -e, unset variables in environments are warnings.',
+    ].join(' '),
+  ].join('\n\n')
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'Check the configuration found from the current folder up.'},
     {command: '<%= config.bin %> <%= command.id %> -c examples/descope.yaml -e local', description: 'Check a given file for the environment "local".'},
@@ -28,7 +35,7 @@ warnings. Without -e, unset variables in environments are warnings.`
     }),
     environment: Flags.string({
       char: 'e',
-      description: 'Environment to check: its variables must be set (env var DESCOPE_MGMT_ENVIRONMENT).',
+      description: 'Environment to check: its variables must be set.',
       env: 'DESCOPE_MGMT_ENVIRONMENT',
     }),
   }

@@ -174,7 +174,7 @@ function typeFinding(issue: Extract<Issue, {code: 'invalid_type'}>): Finding {
   }
 
   let hint: string | undefined
-  if (issue.expected === 'boolean' && typeof input === 'string') hint = `write true or false without quotes ("${input}" is text)`
+  if (issue.expected === 'boolean' && typeof input === 'string') hint = 'write true or false, without quotes'
   else if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) hint = `quote it: "${String(input)}"`
   else if (issue.expected === 'array' && typeof input === 'string') hint = `write a list: [${input}]`
   else if (input === null) hint = 'write a value after the colon, or remove the field'

@@ -51,7 +51,7 @@ describe('finding the configuration (cosmiconfig)', () => {
       const error = (await rejection(loadConfig({cwd: temp.dir}))) as unknown as ConfigError
       expect(error.problems).to.deep.equal([
         {
-          file: 'descope.config.mjs', hint: 'write true or false without quotes ("yes" is text)', message: 'must be true or false, not the text "yes"', path: 'environments.local.emulator',
+          file: 'descope.config.mjs', hint: 'write true or false, without quotes', message: 'must be true or false, not the text "yes"', path: 'environments.local.emulator',
         },
       ])
       expect(error.message).to.contain('descope.config.mjs: environments.local.emulator: must be true or false')
