@@ -4,6 +4,7 @@
  */
 import {z} from 'zod'
 
+import {cacheSchema} from '../cache/schema.js'
 import {environmentsSchema} from './environment.js'
 import {resourceShape} from './resources/index.js'
 
@@ -31,6 +32,7 @@ export const configSchema = z
     examples: [30],
   })
   .optional(),
+  cache: cacheSchema.optional(),
   environments: environmentsSchema,
   ...resourceShape,
 })

@@ -1,0 +1,402 @@
+/**
+ * A keyv store adapter that keeps the whole cache in one JSON file under oclif's cache folder.
+ *
+ * Why not keyv-file 5.3.5 (installed): it writes with `fs.writeFile` (mode 0644 under the usual
+ * umask, not atomic, so a crash leaves a torn file), prints raw errors with console.error when
+ * the file is corrupt, has no size bounds, and rewrites the file from its own memory: two CLI
+ * processes running at once lose each other's writes, including a generation bump, which would
+ * let a stale read survive a write. This adapter instead:
+ * - writes a temporary file with mode 0600 and renames it over the store (atomic);
+ * - merges on every save: under a lock file, it re-reads the store and replays only its own
+ *   changes (sets, deletes, access times) on top, so concurrent processes compose;
+ * - notices changes made by other processes (stat before each read) and reloads them;
+ * - bounds the store in entries and bytes, evicting the least recently used entries first
+ *   (access times are kept in the file, so LRU holds across runs);
+ * - reports a corrupt file once through `onCorrupt` and starts over with an empty store.
+ */
+import {EventEmitter} from 'node:events'
+import {
+  chmod, mkdir, open, readFile, rename, rm, stat, writeFile,
+} from 'node:fs/promises'
+import path from 'node:path'
+
+export const FILE_FORMAT = 'descope-mgmt-read-cache'
+
+/** One stored value with its expiry, last access and size (bytes of key and value). */
+interface FileRecord {
+  v: string
+  e?: number
+  a: number
+  s: number
+}
+
+interface FileDocument {
+  format: typeof FILE_FORMAT
+  version: 1
+  entries: Record<string, FileRecord>
+}
+
+export interface FileStoreOptions {
+  file: string
+  maxEntries: number
+  maxBytes: number
+  /** Keys never evicted nor counted against the bounds (generations, statistics). */
+  isPinned?: (key: string) => boolean
+  /** Told once per load about a corrupt or foreign file; the store then starts empty. */
+  onCorrupt?: (reason: string) => void
+  now?: () => number
+  /** Delay before changes are written (they are always written by `disconnect()`/`flush()`). */
+  writeDelayMs?: number
+  /** How long to wait for another process's lock before writing anyway. */
+  lockWaitMs?: number
+}
+
+function isRecord(value: unknown): value is FileRecord {
+  if (!value || typeof value !== 'object') return false
+  const record = value as Partial<FileRecord>
+  const expiry = record.e === undefined || typeof record.e === 'number'
+  return expiry && typeof record.v === 'string' && typeof record.a === 'number' && typeof record.s === 'number'
+}
+
+/** Parses the file; throws a readable reason when it is not a store of ours. */
+function parseDocument(text: string): Map<string, FileRecord> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`not JSON (${(error as Error).message})`)
+  }
+
+  const document = parsed as Partial<FileDocument> | null
+  if (!document || document.format !== FILE_FORMAT || document.version !== 1 || !document.entries || typeof document.entries !== 'object') {
+    throw new Error('not a descope-mgmt read cache')
+  }
+
+  const entries = new Map<string, FileRecord>()
+  for (const [key, record] of Object.entries(document.entries)) {
+    if (!isRecord(record)) throw new Error(`entry "${key.slice(0, 40)}" is malformed`)
+    entries.set(key, record)
+  }
+
+  return entries
+}
+
+function sizeOf(key: string, value: string): number {
+  return Buffer.byteLength(key) + Buffer.byteLength(value)
+}
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => {
+  setTimeout(resolve, ms)
+})
+
+// keyv subscribes to its store's 'error' events with `on`: an EventEmitter, not an EventTarget.
+// eslint-disable-next-line unicorn/prefer-event-target
+export class FileStore extends EventEmitter {
+  namespace?: string
+  readonly opts: FileStoreOptions & {dialect: string; url: string}
+  private data = new Map<string, FileRecord>()
+  /** Changes since the last save: a record set, or null for a delete. */
+  private readonly pending = new Map<string, FileRecord | null>()
+  private readonly touched = new Set<string>()
+  private cleared = false
+  private dirty = false
+  /** Identity of the file as last read or written: inode, size, mtime. */
+  private signature = ''
+  private timer?: NodeJS.Timeout
+  private saving?: Promise<void>
+  private readonly now: () => number
+
+  constructor(options: FileStoreOptions) {
+    super()
+    this.opts = {...options, dialect: 'descope-mgmt-file', url: options.file}
+    this.now = options.now ?? Date.now
+  }
+
+  get file(): string {
+    return this.opts.file
+  }
+
+  /** Creates the folder (0700) and reads the file; an unreadable folder or file throws. */
+  static async open(options: FileStoreOptions): Promise<FileStore> {
+    const store = new FileStore(options)
+    await mkdir(path.dirname(options.file), {mode: 0o700, recursive: true})
+    await store.reload()
+    return store
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    await this.refresh()
+    const record = this.data.get(key)
+    if (!record) return undefined
+    const now = this.now()
+    if (record.e !== undefined && record.e <= now) {
+      this.remove(key)
+      return undefined
+    }
+
+    record.a = Math.max(record.a, now)
+    this.touched.add(key)
+    this.schedule()
+    return record.v
+  }
+
+  async getMany(keys: string[]): Promise<Array<string | undefined>> {
+    const values: Array<string | undefined> = []
+    for (const key of keys) values.push(await this.get(key))
+    return values
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.get(key)) !== undefined
+  }
+
+  async set(key: string, value: unknown, ttl?: number): Promise<boolean> {
+    const text = typeof value === 'string' ? value : JSON.stringify(value)
+    const now = this.now()
+    const record: FileRecord = {
+      a: now, s: sizeOf(key, text), v: text, ...(ttl ? {e: now + ttl} : {}),
+    }
+    this.data.set(key, record)
+    this.pending.set(key, record)
+    this.evict(this.data)
+    this.schedule()
+    return true
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const had = this.data.has(key)
+    this.remove(key)
+    return had
+  }
+
+  async deleteMany(keys: string[]): Promise<boolean> {
+    let all = true
+    for (const key of keys) all = (await this.delete(key)) && all
+    return all
+  }
+
+  /** Empties the store (the file is ours alone: keyv namespaces are not used here). */
+  async clear(): Promise<void> {
+    this.data.clear()
+    this.pending.clear()
+    this.touched.clear()
+    this.cleared = true
+    this.schedule()
+  }
+
+  /**
+   * Every live key with its raw value.
+   * @yields [key, raw value]
+   */
+  async * iterator(): AsyncGenerator<[string, string], void> {
+    await this.refresh()
+    const now = this.now()
+    for (const [key, record] of this.data) {
+      if (record.e !== undefined && record.e <= now) continue
+      yield [key, record.v]
+    }
+  }
+
+  /** Sizes and access times, for statistics: [key, bytes, last access]. */
+  async describe(): Promise<Array<{key: string; bytes: number; lastAccess: number; expires?: number}>> {
+    await this.refresh()
+    const now = this.now()
+    return [...this.data]
+    .filter(([, record]) => record.e === undefined || record.e > now)
+    .map(([key, record]) => ({
+      bytes: record.s, expires: record.e, key, lastAccess: record.a,
+    }))
+  }
+
+  async disconnect(): Promise<void> {
+    await this.flush()
+  }
+
+  /** Writes pending changes now (merged with what other processes wrote meanwhile). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+
+    while (this.saving) await this.saving
+    if (!this.dirty) return
+    this.saving = this.save().finally(() => {
+      this.saving = undefined
+    })
+    await this.saving
+  }
+
+  private remove(key: string): void {
+    this.data.delete(key)
+    this.touched.delete(key)
+    this.pending.set(key, null)
+    this.schedule()
+  }
+
+  private schedule(): void {
+    this.dirty = true
+    if (this.timer || this.opts.writeDelayMs === undefined) return
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.flush().catch(error => this.emit('error', error))
+    }, this.opts.writeDelayMs)
+  }
+
+  private async fileSignature(): Promise<string> {
+    try {
+      const info = await stat(this.opts.file)
+      return `${info.ino}:${info.size}:${info.mtimeMs}`
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
+      throw error
+    }
+  }
+
+  /** Reads the file: undefined when there is none; an empty map (and one report) when corrupt. */
+  private async readDisk(): Promise<Map<string, FileRecord> | undefined> {
+    let text: string
+    try {
+      text = await readFile(this.opts.file, 'utf8')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw error
+    }
+
+    try {
+      return parseDocument(text)
+    } catch (error) {
+      this.opts.onCorrupt?.((error as Error).message)
+      // Rewritten (rebuilt) at the next save, even with nothing else to write.
+      this.dirty = true
+      return new Map()
+    }
+  }
+
+  /** Applies this process's unsaved changes on top of `base`. */
+  private replay(base: Map<string, FileRecord>): Map<string, FileRecord> {
+    const merged = this.cleared ? new Map<string, FileRecord>() : base
+    for (const [key, record] of this.pending) {
+      if (record === null) merged.delete(key)
+      else merged.set(key, record)
+    }
+
+    for (const key of this.touched) {
+      const mine = this.data.get(key)
+      const theirs = merged.get(key)
+      if (mine && theirs) theirs.a = Math.max(theirs.a, mine.a)
+    }
+
+    return merged
+  }
+
+  private async reload(): Promise<void> {
+    const signature = await this.fileSignature()
+    const disk = signature === '' ? undefined : await this.readDisk()
+    this.data = this.replay(disk ?? new Map())
+    this.signature = signature
+  }
+
+  /** Picks up what other processes wrote since the last read or write. */
+  private async refresh(): Promise<void> {
+    if ((await this.fileSignature()) !== this.signature) await this.reload()
+  }
+
+  /** Drops expired entries, then the least recently used until within both bounds. */
+  private evict(entries: Map<string, FileRecord>): void {
+    const now = this.now()
+    const pinned = this.opts.isPinned ?? (() => false)
+    let count = 0
+    let bytes = 0
+    const candidates: Array<[string, FileRecord]> = []
+    for (const [key, record] of entries) {
+      if (record.e !== undefined && record.e <= now) {
+        entries.delete(key)
+        if (entries === this.data) this.pending.set(key, null)
+        continue
+      }
+
+      if (pinned(key)) continue
+      count++
+      bytes += record.s
+      candidates.push([key, record])
+    }
+
+    if (count <= this.opts.maxEntries && bytes <= this.opts.maxBytes) return
+    candidates.sort(([, a], [, b]) => a.a - b.a)
+    for (const [key, record] of candidates) {
+      if (count <= this.opts.maxEntries && bytes <= this.opts.maxBytes) break
+      entries.delete(key)
+      if (entries === this.data) {
+        this.pending.set(key, null)
+        this.touched.delete(key)
+      }
+
+      count--
+      bytes -= record.s
+    }
+  }
+
+  private async save(): Promise<void> {
+    const release = await this.lock()
+    try {
+      const merged = this.replay((await this.readDisk()) ?? new Map())
+      this.evict(merged)
+      const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
+      const temporary = `${this.opts.file}.${process.pid}.${Date.now()}.tmp`
+      try {
+        await writeFile(temporary, JSON.stringify(document), {mode: 0o600})
+        // The mode of writeFile is filtered by the umask; make sure it is exactly 0600.
+        await chmod(temporary, 0o600)
+        await rename(temporary, this.opts.file)
+      } catch (error) {
+        await rm(temporary, {force: true})
+        throw error
+      }
+
+      this.data = merged
+      this.pending.clear()
+      this.touched.clear()
+      this.cleared = false
+      this.dirty = false
+      this.signature = await this.fileSignature()
+    } finally {
+      await release()
+    }
+  }
+
+  /**
+   * A lock file next to the store, so that read-merge-write cycles of two processes do not
+   * interleave. A lock older than 10 s is taken over (its owner died); after `lockWaitMs` the
+   * write goes ahead anyway: a cache must never block a command.
+   */
+  private async lock(): Promise<() => Promise<void>> {
+    const lockFile = `${this.opts.file}.lock`
+    const deadline = Date.now() + (this.opts.lockWaitMs ?? 2000)
+    for (;;) {
+      try {
+        const handle = await open(lockFile, 'wx', 0o600)
+        await handle.writeFile(String(process.pid))
+        await handle.close()
+        return async () => {
+          await rm(lockFile, {force: true})
+        }
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      }
+
+      try {
+        const info = await stat(lockFile)
+        if (Date.now() - info.mtimeMs > 10_000) {
+          await rm(lockFile, {force: true})
+          continue
+        }
+      } catch {
+        continue
+      }
+
+      if (Date.now() >= deadline) return async () => {}
+      await sleep(5)
+    }
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * The read cache: answers Management API reads from a keyv store while fresh, invalidates by
+ * resource family on writes, and coalesces identical concurrent reads into one request.
+ *
+ * Invalidation without listing keys: each (project, family) has a generation token in the
+ * store, folded into every entry key. A write replaces the tokens of the families it touches,
+ * so every older entry becomes unreachable at once, in this process and in any other process
+ * sharing the store; unreachable entries age out by TTL (and LRU in the file store). A read
+ * takes the token before it sends, so an answer that raced a write is stored under the old
+ * token and never served.
+ *
+ * Nothing here may fail a command: every store operation is contained; the first failure prints
+ * one warning and the store is left alone for the rest of the run (reads then go to the API).
+ */
+import {randomBytes} from 'node:crypto'
+
+import type {CacheBackend, OpenStoreOptions} from './store.js'
+
+import {classify, type Family} from './endpoints.js'
+import {
+  entryKey, generationKey, keyFingerprint, projectScope, requestDigest, type RequestIdentity, statsKey,
+} from './keys.js'
+import {type CacheSettings, describeStore} from './settings.js'
+
+/** What is stored for one cached answer. */
+export interface Envelope {
+  /** The answer, as JSON text. */
+  b: string
+  /** Stored at (epoch ms). */
+  t: number
+  /** Fresh until (epoch ms). */
+  x: number
+  /** Project id and base URL (for statistics; not secrets). */
+  p: string
+  u: string
+  /** `METHOD path?query`. */
+  r: string
+}
+
+/** Hits and misses of one project, kept in the store across runs. */
+export interface StatsRecord {
+  p: string
+  u: string
+  hits: number
+  misses: number
+}
+
+export interface ReadCacheOptions {
+  /** Opens the persistent store; default: `openStore` (keyv + file or redis), imported lazily. */
+  openStore?: (settings: CacheSettings, options: OpenStoreOptions) => Promise<CacheBackend>
+  now?: () => number
+  /** Prints a warning (default: stderr). Called at most once per ReadCache. */
+  warn?: (message: string) => void
+  /** Write delay of the file store (default 50 ms; always flushed by close). */
+  writeDelayMs?: number
+}
+
+/** The identity a cached answer is bound to. The key itself is only hashed. */
+export interface CacheTarget {
+  baseUrl: string
+  projectId: string
+  managementKey: string
+}
+
+export interface CacheCounters {
+  hits: number
+  misses: number
+  /** Requests sent to the API through this cache (misses, fresh reads, writes, pass-through). */
+  sent: number
+  /** Reads answered by joining an identical read already in flight. */
+  coalesced: number
+}
+
+type Send<T> = () => Promise<T>
+
+function defaultWarn(message: string): void {
+  process.stderr.write(`Warning: ${message}\n`)
+}
+
+function newToken(now: number): string {
+  return `${now.toString(36)}.${randomBytes(6).toString('hex')}`
+}
+
+function isEnvelope(value: unknown): value is Envelope {
+  const envelope = value as Partial<Envelope> | undefined
+  return Boolean(envelope) && typeof envelope?.b === 'string' && typeof envelope.x === 'number'
+}
+
+export class ReadCache {
+  readonly settings: CacheSettings
+  /** In-process counters (what `cache stats` adds to the stored ones). */
+  readonly counters: CacheCounters = {
+    coalesced: 0, hits: 0, misses: 0, sent: 0,
+  }
+  private backend?: Promise<CacheBackend | undefined>
+  private broken = false
+  private warned = false
+  private readonly inFlight = new Map<string, Promise<string>>()
+  /** In-process epochs per scope and family, for coalescing across writes with or without a store. */
+  private readonly epochs = new Map<string, number>()
+  private readonly statDeltas = new Map<string, StatsRecord>()
+  private readonly now: () => number
+  private readonly options: ReadCacheOptions
+
+  constructor(settings: CacheSettings, options: ReadCacheOptions = {}) {
+    this.settings = settings
+    this.options = options
+    this.now = options.now ?? Date.now
+  }
+
+  /** Identifies the behaviour of this cache (clients with different caches are different). */
+  get id(): string {
+    const {mode, store, ttlMs} = this.settings
+    return `${store}:${describeStore(this.settings)}:${mode}:${ttlMs}`
+  }
+
+  /** Writes statistics and pending entries, and disconnects; the cache reopens on next use. */
+  async close(): Promise<void> {
+    const opening = this.backend
+    this.backend = undefined
+    const backend = await opening?.catch(() => {})
+    if (!backend) return
+    await this.guard(async () => {
+      await this.flushStats(backend)
+      await backend.flush()
+    })
+    await backend.close().catch(() => {})
+  }
+
+  /**
+   * Sends `request` through the cache: a read may be answered from it (and is coalesced with an
+   * identical read in flight); a write invalidates its families once it has been sent, whether
+   * it succeeded or not (a failed write may still have been applied).
+   */
+  async request<T>(target: CacheTarget, request: RequestIdentity, send: Send<T>): Promise<T> {
+    const kind = classify(request.method, request.path)
+    if (kind.kind === 'pass') return this.sendCounted(send)
+    const scope = projectScope(target.baseUrl, target.projectId)
+    if (kind.kind === 'write') {
+      try {
+        return await this.sendCounted(send)
+      } finally {
+        await this.invalidate(scope, kind.families)
+      }
+    }
+
+    const fingerprint = keyFingerprint(target.managementKey)
+    const flightKey = `${scope}:${fingerprint}:${this.epochs.get(`${scope}:${kind.family}`) ?? 0}:${requestDigest(request)}`
+    let flight = this.inFlight.get(flightKey)
+    if (flight) {
+      this.counters.coalesced++
+    } else {
+      flight = this.readThrough(target, scope, fingerprint, kind.family, request, send)
+      this.inFlight.set(flightKey, flight)
+      const clear = (): void => {
+        this.inFlight.delete(flightKey)
+      }
+
+      flight.then(clear, clear)
+    }
+
+    // Each caller gets its own copy: callers may change what they receive.
+    return JSON.parse(await flight) as T
+  }
+
+  /** Drops the cached reads of these families of a project (generation bump), here and in the store. */
+  async invalidate(scope: string, families: readonly Family[]): Promise<void> {
+    for (const family of families) {
+      const key = `${scope}:${family}`
+      this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1)
+    }
+
+    const backend = await this.store()
+    if (!backend) return
+    const token = newToken(this.now())
+    await this.guard(async () => {
+      for (const family of families) await backend.set(generationKey(scope, family), token)
+    })
+  }
+
+  /** The store, opened on first use; undefined when off, absent or broken. */
+  async store(): Promise<CacheBackend | undefined> {
+    if (this.settings.store === 'none' || this.broken) return undefined
+    this.backend ??= this.openBackend()
+    return this.backend
+  }
+
+  private count(scope: string, target: CacheTarget, field: 'hits' | 'misses'): void {
+    this.counters[field]++
+    let record = this.statDeltas.get(scope)
+    if (!record) {
+      record = {
+        hits: 0, misses: 0, p: target.projectId, u: target.baseUrl,
+      }
+      this.statDeltas.set(scope, record)
+    }
+
+    record[field]++
+  }
+
+  private async flushStats(backend: CacheBackend): Promise<void> {
+    for (const [scope, delta] of this.statDeltas) {
+      const stored = await backend.get<StatsRecord>(statsKey(scope))
+      await backend.set(statsKey(scope), {
+        ...delta,
+        hits: (stored?.hits ?? 0) + delta.hits,
+        misses: (stored?.misses ?? 0) + delta.misses,
+      })
+    }
+
+    this.statDeltas.clear()
+  }
+
+  /** Runs a store operation; a failure warns once, and the store is not used again this run. */
+  private async guard<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await operation()
+    } catch (error) {
+      this.broken = true
+      this.warnOnce(`the response cache (${describeStore(this.settings)}) is not usable: ${(error as Error).message}. Continuing without it.`)
+      return undefined
+    }
+  }
+
+  private async openBackend(): Promise<CacheBackend | undefined> {
+    const open = this.options.openStore ?? (async (settings: CacheSettings, options: OpenStoreOptions) => {
+      const {openStore} = await import('./store.js')
+      return openStore(settings, options)
+    })
+    return this.guard(() => open(this.settings, {
+      now: this.now,
+      onCorrupt: reason => this.warnOnce(`the response cache ${describeStore(this.settings)} was unreadable (${reason}); it has been reset.`),
+      writeDelayMs: this.options.writeDelayMs ?? 50,
+    }))
+  }
+
+  private async readThrough(target: CacheTarget, scope: string, fingerprint: string, family: Family, request: RequestIdentity, send: Send<unknown>): Promise<string> {
+    const {mode} = this.settings
+    const backend = mode === 'off' ? undefined : await this.store()
+    if (!backend) return JSON.stringify(await this.sendCounted(send))
+
+    const generation = (await this.guard(() => backend.get<string>(generationKey(scope, family)))) ?? '0'
+    const key = entryKey(scope, fingerprint, generation, request)
+    if (mode === 'use' && !this.broken) {
+      const cached = await this.guard(() => backend.get<Envelope>(key))
+      if (isEnvelope(cached) && cached.x > this.now()) {
+        this.count(scope, target, 'hits')
+        return cached.b
+      }
+
+      this.count(scope, target, 'misses')
+    }
+
+    const body = JSON.stringify(await this.sendCounted(send))
+    if (!this.broken) {
+      const now = this.now()
+      const envelope: Envelope = {
+        b: body,
+        p: target.projectId,
+        r: requestDigest(request).split(' ').slice(0, 2).join(' '),
+        t: now,
+        u: target.baseUrl,
+        x: now + this.settings.ttlMs,
+      }
+      await this.guard(() => backend.set(key, envelope, this.settings.ttlMs))
+    }
+
+    return body
+  }
+
+  private async sendCounted<T>(send: Send<T>): Promise<T> {
+    this.counters.sent++
+    return send()
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned) return
+    this.warned = true
+    // With --no-cache the user asked not to use the cache: invalidation stays silent.
+    if (this.settings.mode === 'off') return
+    try {
+      (this.options.warn ?? defaultWarn)(message)
+    } catch {
+      // A warning must not fail the command either.
+    }
+  }
+}
