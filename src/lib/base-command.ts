@@ -3,7 +3,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import type {DescopeClient} from './api/types.js'
 
 import {type Connection, connect} from './connection.js'
-import {CliError, ExitCode, InputError} from './errors.js'
+import {CliError, ExitCode, formatProblem, InputError} from './errors.js'
 import {redactText} from './redact.js'
 import {getServices} from './services.js'
 
@@ -102,6 +102,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
           projectId: this.flags['project-id'],
         },
         onSecret: (secret) => this.secrets.push(secret),
+        onWarning: (warning) => this.warn(formatProblem(warning)),
         services: getServices(),
       })
       this.connections.set(key, connection)

@@ -7,7 +7,7 @@ import type {DescopeServices} from './services.js'
 
 import type {LoadedConfig} from './config/load.js'
 
-import {CliError, ConfigError, ExitCode} from './errors.js'
+import {CliError, ConfigError, type ConfigProblem, ExitCode} from './errors.js'
 
 /** What the `descope:emulator` hook of the emulator plugin answers. */
 export interface EmbeddedEmulator {
@@ -45,12 +45,27 @@ export interface Connection {
   close(): Promise<void>
 }
 
+/** The cache flags of a command (see src/lib/cache/settings.ts). */
+export interface CacheFlags {
+  /** `--no-cache`. */
+  noCache?: boolean
+  /** `--cache-ttl`. */
+  ttl?: string
+  /** `fresh` for commands that must see live state (plan, apply) unless asked otherwise; default `use`. */
+  mode?: 'fresh' | 'use'
+  /** Where the single cache warning goes (default: stderr). */
+  warn?(message: string): void
+}
+
 export interface ConnectOptions {
   config: OclifConfig
   flags: ConnectionFlags
   services: DescopeServices
+  cache?: CacheFlags
   /** Told about every secret as soon as it is known, so output can be redacted. */
   onSecret(secret: string): void
+  /** Told about configuration warnings that concern this command. */
+  onWarning?(warning: ConfigProblem): void
   env?: NodeJS.ProcessEnv
 }
 
@@ -118,6 +133,13 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const loaded = await loadOptionalConfig(options.flags)
   const environmentName = loaded ? chooseEnvironment(loaded, options.flags.environment, env) : undefined
   const environment = environmentName ? loaded?.config.environments[environmentName] : undefined
+  // Other environments' unset variables are expected (`-e local` without the prod secrets).
+  for (const warning of loaded?.warnings ?? []) {
+    const own = `environments.${environmentName}`
+    const otherEnvironment = warning.path?.startsWith('environments.') && warning.path !== own && !warning.path.startsWith(`${own}.`)
+    if (!otherEnvironment) options.onWarning?.(warning)
+  }
+
   const {resolveConnection} = await import('./config/credentials.js')
   const resolved = resolveConnection({
     env,
@@ -143,8 +165,23 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
   options.onSecret(target.managementKey)
   const rateLimit = environment?.rateLimit
+  const {resolveCacheSettings} = await import('./cache/settings.js')
+  const cache = await options.services.readCache(
+    resolveCacheSettings({
+      cacheDir: options.config.cacheDir,
+      config: loaded?.config.cache,
+      env,
+      // The embedded emulator runs in-process on a new port each run: nothing to gain from a store.
+      memoryOnly: Boolean(emulator),
+      mode: options.cache?.mode,
+      noCache: options.cache?.noCache,
+      ttl: options.cache?.ttl,
+    }),
+    {warn: options.cache?.warn},
+  )
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
+    cache,
     managementKey: target.managementKey,
     projectId: target.projectId,
     rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
@@ -154,6 +191,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     baseUrl: target.baseUrl,
     client,
     async close() {
+      await cache.close()
       await emulator?.stop()
     },
     emulator: Boolean(emulator),

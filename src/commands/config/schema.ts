@@ -1,12 +1,9 @@
 /* eslint-disable no-template-curly-in-string -- the help shows the ${VAR} syntax */
-import {Command, Errors, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
-import {writeJsonSchema} from '../../lib/config/report.js'
-import {renderJsonSchema} from '../../lib/config/schema.js'
-import {displayPath} from '../../lib/config/source.js'
-import {CliError} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/base-command.js'
 
-export default class ConfigSchema extends Command {
+export default class ConfigSchema extends BaseCommand<typeof ConfigSchema> {
   static override summary = 'Print the JSON Schema of the configuration file.'
   static override description = [
     [
@@ -20,25 +17,22 @@ export default class ConfigSchema extends Command {
     {command: '<%= config.bin %> <%= command.id %>', description: 'Print the schema.'},
     {command: '<%= config.bin %> <%= command.id %> --out schema/descope-mgmt.schema.json', description: 'Write the schema next to your configuration for your editor.'},
   ]
+  static override enableJsonFlag = false
   static override flags = {
     out: Flags.string({char: 'o', description: 'Write the schema to this file instead of printing it (folders are created).'}),
   }
 
-  // Until this command extends BaseCommand: keep the documented exit codes and hints.
-  override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (!(error instanceof CliError)) return super.catch(error)
-    this.logToStderr(`Error: ${error.message}${error.hint ? `\nHint: ${error.hint}` : ''}`)
-    throw Object.assign(new Errors.ExitError(error.exitCode), {skipOclifErrorHandling: true})
-  }
-
   public async run(): Promise<void> {
-    const {flags} = await this.parse(ConfigSchema)
-    if (flags.out === undefined) {
+    // zod and the writer load on use, so `--help` stays fast.
+    if (this.flags.out === undefined) {
+      const {renderJsonSchema} = await import('../../lib/config/schema.js')
       process.stdout.write(renderJsonSchema())
       return
     }
 
-    const file = await writeJsonSchema(flags.out)
+    const {writeJsonSchema} = await import('../../lib/config/report.js')
+    const {displayPath} = await import('../../lib/config/source.js')
+    const file = await writeJsonSchema(this.flags.out)
     this.log(`Wrote the JSON Schema to ${displayPath(file)}`)
   }
 }

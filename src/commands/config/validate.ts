@@ -1,10 +1,10 @@
 /* eslint-disable no-template-curly-in-string -- the help shows the ${VAR} syntax */
-import {Command, Errors, Flags} from '@oclif/core'
+import type {ValidationReport} from '../../lib/config/report.js'
 
-import {formatValidationReport, validateConfigFile, type ValidationReport} from '../../lib/config/report.js'
-import {CliError, ExitCode} from '../../lib/errors.js'
+import {BaseCommand} from '../../lib/base-command.js'
+import {ExitCode} from '../../lib/errors.js'
 
-export default class ConfigValidate extends Command {
+export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
   static override summary = 'Check the configuration file and list every problem in it.'
   static override description = [
     [
@@ -27,38 +27,17 @@ export default class ConfigValidate extends Command {
     {command: 'STAGING_PROJECT_ID=P2... <%= config.bin %> <%= command.id %> -e staging', description: 'Check that everything the "staging" environment needs is set.'},
     {command: '<%= config.bin %> <%= command.id %> --json', description: 'Report as JSON: {valid, file, problems, warnings, counts}.'},
   ]
-  static override enableJsonFlag = true
-  static override flags = {
-    config: Flags.string({
-      char: 'c',
-      description: 'Path of the configuration file (default: descope.yaml or another file found from here up).',
-    }),
-    environment: Flags.string({
-      char: 'e',
-      description: 'Environment to check: its variables must be set.',
-      env: 'DESCOPE_MGMT_ENVIRONMENT',
-    }),
-  }
-
-  // Until this command extends BaseCommand: keep the documented exit codes and hints.
-  override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
-    if (!(error instanceof CliError)) return super.catch(error)
-    if (this.jsonEnabled()) this.logJson({error: error.toJSON()})
-    else this.logToStderr(`Error: ${error.message}${error.hint ? `\nHint: ${error.hint}` : ''}`)
-    throw Object.assign(new Errors.ExitError(error.exitCode), {skipOclifErrorHandling: true})
-  }
-
   public async run(): Promise<ValidationReport> {
-    const {flags} = await this.parse(ConfigValidate)
-    const {displayFile, ...report} = await validateConfigFile({environment: flags.environment, file: flags.config})
+    const {formatValidationReport, validateConfigFile} = await import('../../lib/config/report.js')
+    const {displayFile, ...report} = await validateConfigFile({environment: this.flags.environment, file: this.flags.config})
     if (!this.jsonEnabled()) {
       const lines = formatValidationReport({...report, displayFile})
       for (const line of lines.stdout) this.log(line)
       for (const line of lines.stderr) this.logToStderr(line)
     }
 
-    // Not thrown: the report is the output, in text and in JSON alike.
-    if (!report.valid) process.exitCode = ExitCode.InvalidInput
+    // The report is the output, in text and in JSON alike; only the exit code says it failed.
+    if (!report.valid) this.exitWith(ExitCode.InvalidInput, report)
     return report
   }
 }

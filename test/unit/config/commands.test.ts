@@ -10,7 +10,6 @@ const bad = path.join(fixtures, 'bad-configs')
 
 describe('config commands', function () {
   this.timeout(60_000)
-  const savedExitCode = process.exitCode
   const savedEnvironment = process.env.DESCOPE_MGMT_ENVIRONMENT
 
   beforeEach(() => {
@@ -18,7 +17,6 @@ describe('config commands', function () {
   })
 
   afterEach(() => {
-    process.exitCode = savedExitCode
     if (savedEnvironment !== undefined) process.env.DESCOPE_MGMT_ENVIRONMENT = savedEnvironment
   })
 
@@ -26,15 +24,13 @@ describe('config commands', function () {
     it('says a valid file is valid, with counts, and prints warnings on stderr', async () => {
       const {error, stderr, stdout} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml'), '-e', 'local'])
       expect(error).to.equal(undefined)
-      expect(process.exitCode ?? 0).to.equal(0)
       expect(stdout).to.match(/^✓ \S*examples\/descope\.yaml is valid for environment local: 4 tenants, 3 environments\n$/)
       expect(stderr).to.contain('warning: ').and.contain('environments.staging: variables STAGING_PROJECT_ID, STAGING_MANAGEMENT_KEY are not set')
     })
 
     it('lists every problem, one per line as file:line:col: path: message (hint), and exits 3', async () => {
       const {error, stderr, stdout} = await runCommand(['config', 'validate', '-c', path.join(bad, 'many-problems.yaml')])
-      expect(error).to.equal(undefined)
-      expect(process.exitCode).to.equal(3)
+      expect(error?.oclif?.exit).to.equal(3)
       expect(stdout).to.equal('')
       const lines = stderr.trim().split('\n')
       expect(lines).to.have.length(7)
@@ -44,10 +40,9 @@ describe('config commands', function () {
     })
 
     it('reports as JSON with --json: {valid, file, problems, warnings, counts}', async () => {
-      const {result, stdout} = await runCommand(['config', 'validate', '-c', path.join(bad, 'duplicate-tenant-id.yaml'), '--json'])
-      expect(process.exitCode).to.equal(3)
+      const {error, stdout} = await runCommand(['config', 'validate', '-c', path.join(bad, 'duplicate-tenant-id.yaml'), '--json'])
+      expect(error?.oclif?.exit).to.equal(3)
       const body = JSON.parse(stdout)
-      expect(body).to.deep.equal(result)
       expect(body).to.include({file: path.join(bad, 'duplicate-tenant-id.yaml'), valid: false})
       expect(body.counts).to.deep.equal({environments: 1, tenants: 3})
       expect(body.warnings).to.deep.equal([])
@@ -56,8 +51,8 @@ describe('config commands', function () {
     })
 
     it('reports a valid file as JSON', async () => {
-      const {stdout} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml'), '--json'])
-      expect(process.exitCode ?? 0).to.equal(0)
+      const {error, stdout} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml'), '--json'])
+      expect(error).to.equal(undefined)
       const body = JSON.parse(stdout)
       expect(body).to.include({valid: true})
       expect(body.problems).to.deep.equal([])
@@ -66,8 +61,8 @@ describe('config commands', function () {
 
     it('takes the environment from DESCOPE_MGMT_ENVIRONMENT', async () => {
       process.env.DESCOPE_MGMT_ENVIRONMENT = 'staging'
-      const {stderr} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml')])
-      expect(process.exitCode).to.equal(3)
+      const {error, stderr} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml')])
+      expect(error?.oclif?.exit).to.equal(3)
       expect(stderr).to.contain('environments.staging.projectId: environment variable STAGING_PROJECT_ID is not set')
     })
 
