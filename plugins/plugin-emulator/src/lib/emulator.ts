@@ -74,12 +74,12 @@ export class EmulatorCore {
   async applyBaseline(): Promise<void> {
     this.applyKnobs(this.baseline)
     const {implicit, projects} = this.baselineProjects()
-    for (const [index, seed] of projects.entries()) {
+    for (const seed of projects) {
       const existing = this.store.get(seed.id)
       if (existing) {
         for (const key of seed.managementKeys) this.store.addManagementKey(existing, key)
       } else if (!implicit || this.store.list().length === 0) {
-        this.store.put(await buildSeedProject(seed, this.invoke, `projects[${index}]`))
+        this.store.put(await buildSeedProject(seed, this.invoke))
       }
     }
   }
@@ -147,7 +147,7 @@ export class EmulatorCore {
   /** Back to the start-up state: the baseline's projects and knobs, empty counters and log. */
   async reset(): Promise<void> {
     const {projects} = this.baselineProjects()
-    const built = await Promise.all(projects.map((seed, index) => buildSeedProject(seed, this.invoke, `projects[${index}]`)))
+    const built = await Promise.all(projects.map(seed => buildSeedProject(seed, this.invoke)))
     this.store.clear()
     for (const project of built) this.store.put(project)
     this.knobs.clear()
@@ -166,7 +166,7 @@ export class EmulatorCore {
    * knobs replace the current ones. The baseline that reset() returns to does not change.
    */
   async seed(seed: Seed): Promise<Array<{id: string; name: string}>> {
-    const built = await Promise.all(seed.projects.map((project, index) => buildSeedProject(project, this.invoke, `projects[${index}]`)))
+    const built = await Promise.all(seed.projects.map(project => buildSeedProject(project, this.invoke)))
     for (const project of built) this.store.put(project)
     this.applyKnobs(seed)
     return built.map(project => ({id: project.id, name: project.name}))
@@ -212,9 +212,8 @@ export class EmulatorCore {
 
   private baselineProjects(): {implicit: boolean; projects: Seed['projects']} {
     if (this.baseline.projects.length > 0) return {implicit: false, projects: this.baseline.projects}
-    const project = {
-      ...defaultProject, flows: [], managementKeys: [defaultProject.managementKey], permissions: [], roles: [], tenants: [],
-    }
+    const {id, managementKey, name} = defaultProject
+    const project = {flows: [], id, managementKeys: [managementKey], name, permissions: [], roles: [], tenants: [], where: 'the default project'}
     return {implicit: true, projects: [project]}
   }
 }

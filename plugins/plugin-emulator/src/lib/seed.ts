@@ -19,6 +19,8 @@ import {
 } from './validate.js'
 
 export interface SeedProject {
+  /** Where the project comes from, for error messages, e.g. `Seed file x.yaml: projects[0]`. */
+  where: string
   id: string
   name?: string
   /** Plain-text keys; when none is given one is generated (see the emulator's `projects`). */
@@ -75,6 +77,7 @@ function parseSeedProject(value: JsonObject, where: string): SeedProject {
       tags: optionalStringArray(value, 'tags'),
       tenants: optionalObjectArray(value, 'tenants') ?? [],
       theme: optionalObject(value, 'theme'),
+      where,
     }
   })
 }
@@ -126,7 +129,8 @@ function parentsFirst(tenants: JsonObject[]): Array<{index: number; tenant: Json
 export type InvokeRoute = (project: ProjectState, method: HttpMethod, path: string, body: JsonObject) => Promise<unknown>
 
 /** Builds a project from its seed, through the routes; nothing is stored if any part fails. */
-export async function buildSeedProject(seed: SeedProject, invoke: InvokeRoute, where: string): Promise<ProjectState> {
+export async function buildSeedProject(seed: SeedProject, invoke: InvokeRoute): Promise<ProjectState> {
+  const {where} = seed
   const project = at(where, () =>
     createProjectState({
       environment: seed.environment,

@@ -1,4 +1,4 @@
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import {once} from 'node:events'
 
 import {formatFault, type RunningEmulator, startEmulator} from '../../index.js'
@@ -59,19 +59,14 @@ export default class EmulatorStart extends Command {
   }
   static override summary = 'Run a local emulator of the Descope Management API.'
 
-  override async catch(error: Error & {oclif?: {exit?: number}}): Promise<unknown> {
-    // oclif answers bad flags with exit 2; descope-mgmt uses 3 for every kind of invalid input.
-    if (error instanceof Errors.CLIError && 'parse' in error && error.oclif.exit === 2) error.oclif.exit = invalidInputExit
-    return super.catch(error)
-  }
-
   async run(): Promise<void> {
-    const {flags} = await this.parse(EmulatorStart)
+    const {flags} = await this.parseOrExit()
     if (!isLoopbackHost(flags.host) && !flags['allow-remote']) {
-      this.error(`Refusing to listen on ${flags.host}: the emulator accepts a well-known key and is meant for this machine only.`, {
-        exit: invalidInputExit,
-        suggestions: ['Use --host 127.0.0.1, or add --allow-remote if other machines really must reach it.'],
-      })
+      this.error(
+        `Refusing to listen on ${flags.host}: the emulator accepts a well-known key and is meant for this machine only. `
+        + 'Use --host 127.0.0.1, or add --allow-remote if other machines really must reach it.',
+        {exit: invalidInputExit},
+      )
     }
 
     const emulator = await this.start({
@@ -109,6 +104,15 @@ export default class EmulatorStart extends Command {
     process.stderr.write(`${lines.join('\n')}\n`)
   }
 
+  /** Parses the flags; oclif exits 1 or 2 on bad ones, descope-mgmt uses 3 for every kind of invalid input. */
+  private async parseOrExit() {
+    try {
+      return await this.parse(EmulatorStart)
+    } catch (error) {
+      this.error((error as Error).message, {exit: invalidInputExit})
+    }
+  }
+
   /**
    * Starts the emulator. Any failure here is a problem with the flags or the files they name (a
    * knob that does not parse, a bad seed, a corrupt data folder, a taken port): exit 3.
@@ -119,9 +123,8 @@ export default class EmulatorStart extends Command {
     } catch (error) {
       const {code, message} = error as NodeJS.ErrnoException
       if (code === 'EADDRINUSE') {
-        this.error(`Port ${options?.port} is already in use on ${options?.host}.`, {
+        this.error(`Port ${options?.port} is already in use on ${options?.host}. Choose another port with --port, or --port 0 for a free one.`, {
           exit: invalidInputExit,
-          suggestions: ['Choose another port with --port, or --port 0 for a free one.'],
         })
       }
 
