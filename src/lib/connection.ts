@@ -149,6 +149,21 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     flags: {baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
   })
 
+  // Before the emulator starts: a bad --cache-ttl must not leave it running.
+  const {resolveCacheSettings} = await import('./cache/settings.js')
+  const cache = await options.services.readCache(
+    resolveCacheSettings({
+      cacheDir: options.config.cacheDir,
+      config: loaded?.config.cache,
+      env,
+      // The embedded emulator runs in-process on a new port each run: nothing to gain from a store.
+      memoryOnly: resolved.emulator,
+      mode: options.cache?.mode,
+      noCache: options.cache?.noCache,
+      ttl: options.cache?.ttl,
+    }),
+    {warn: options.cache?.warn},
+  )
   let emulator: EmbeddedEmulator | undefined
   let target: {baseUrl: string; managementKey: string; projectId: string}
   if (resolved.emulator) {
@@ -165,20 +180,6 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
   options.onSecret(target.managementKey)
   const rateLimit = environment?.rateLimit
-  const {resolveCacheSettings} = await import('./cache/settings.js')
-  const cache = await options.services.readCache(
-    resolveCacheSettings({
-      cacheDir: options.config.cacheDir,
-      config: loaded?.config.cache,
-      env,
-      // The embedded emulator runs in-process on a new port each run: nothing to gain from a store.
-      memoryOnly: Boolean(emulator),
-      mode: options.cache?.mode,
-      noCache: options.cache?.noCache,
-      ttl: options.cache?.ttl,
-    }),
-    {warn: options.cache?.warn},
-  )
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
     cache,

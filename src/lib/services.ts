@@ -1,4 +1,33 @@
+import type {Config as OclifConfig} from '@oclif/core'
+
 import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/types.js'
+import type {CacheStats} from './cache/admin.js'
+import type {ReadCache} from './cache/read-cache.js'
+import type {CacheSettings} from './cache/settings.js'
+import type {CacheFlags, Connection, ConnectionFlags} from './connection.js'
+
+/** Client options, plus the read cache its reads go through (see src/lib/cache). */
+export interface ClientOptions extends DescopeClientOptions {
+  cache?: ReadCache
+}
+
+/** How a plugin connects: the same configuration, environment, credentials and cache flags as the host's commands. */
+export interface ServiceConnectOptions {
+  config: OclifConfig
+  flags: ConnectionFlags
+  cache?: CacheFlags
+  /** Told about every secret as soon as it is known, so output can be redacted. */
+  onSecret?(secret: string): void
+}
+
+/** The persistent read cache of the configuration in use, for `cache stats` and `cache clear`. */
+export interface CacheAdmin {
+  readonly settings: CacheSettings
+  stats(): Promise<CacheStats>
+  /** One project's cached answers, or all of them. */
+  clear(target?: {baseUrl: string; projectId: string}): Promise<{removed: number; usable: boolean}>
+  close(): Promise<void>
+}
 
 /**
  * Process-wide services, shared by every command and handed to plugins through the
@@ -6,30 +35,69 @@ import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/typ
  * so `--version` and `--help` never pay for them.
  */
 export interface DescopeServices {
-  /** One client per project and key in this process; the same options give the same client. */
-  getClient(options: DescopeClientOptions, events?: RequestEvents): Promise<DescopeClient>
+  /**
+   * One client per project, key and cache in this process; the same options give the same client.
+   * With a cache, got is imported only when a request has to be sent.
+   */
+  getClient(options: ClientOptions, events?: RequestEvents): Promise<DescopeClient>
+  /** The read cache for these settings, one per process and settings; its store opens on first use. */
+  readCache(settings: CacheSettings, options?: {warn?(message: string): void}): Promise<ReadCache>
+  /** Connects like the host's commands do (for plugins: `-c`, `-e`, `--no-cache`…). */
+  connect(options: ServiceConnectOptions): Promise<Connection>
+  /** Statistics and clearing of the persistent read cache (`configFile`: `--config`). */
+  cacheAdmin(options: {config: OclifConfig; configFile?: string}): Promise<CacheAdmin>
 }
 
-function clientKey(options: DescopeClientOptions): string {
+function clientKey(options: ClientOptions): string {
   // The key itself is never part of a map key that could be logged; its length and tail suffice
   // to tell two keys apart within one process.
-  return [options.baseUrl, options.projectId, options.managementKey.length, options.managementKey.slice(-6)].join('|')
+  return [options.baseUrl, options.projectId, options.managementKey.length, options.managementKey.slice(-6), options.cache?.id ?? ''].join('|')
 }
 
 export function createServices(): DescopeServices {
   const clients = new Map<string, Promise<DescopeClient>>()
-  return {
+  const caches = new Map<string, Promise<ReadCache>>()
+  const services: DescopeServices = {
+    async cacheAdmin({config, configFile}) {
+      const [{cacheConfigOf, cacheStats, clearCache}, {resolveCacheSettings}] = await Promise.all([import('./cache/admin.js'), import('./cache/settings.js')])
+      const settings = resolveCacheSettings({cacheDir: config.cacheDir, config: await cacheConfigOf(configFile)})
+      const cache = await services.readCache({...settings, mode: 'use'})
+      return {
+        clear: target => clearCache(cache, target),
+        close: () => cache.close(),
+        settings: cache.settings,
+        stats: () => cacheStats(cache),
+      }
+    },
+    async connect(options) {
+      const {connect} = await import('./connection.js')
+      return connect({...options, onSecret: options.onSecret ?? (() => {}), services})
+    },
     getClient(options, events) {
       const key = clientKey(options)
       let client = clients.get(key)
       if (!client) {
-        client = import('./api/client.js').then(({createDescopeClient}) => createDescopeClient(options, events))
+        const {cache, ...clientOptions} = options
+        const load = (): Promise<DescopeClient> => import('./api/client.js').then(({createDescopeClient}) => createDescopeClient(clientOptions, events))
+        client = cache ? import('./cache/cached-client.js').then(({createCachedClient}) => createCachedClient(clientOptions, cache, load)) : load()
         clients.set(key, client)
       }
 
       return client
     },
+    readCache(settings, options = {}) {
+      const {mode, store, ttlMs} = settings
+      const key = [store, settings.file, settings.url ?? '', mode, ttlMs, settings.maxEntries, settings.maxBytes].join('|')
+      let cache = caches.get(key)
+      if (!cache) {
+        cache = import('./cache/read-cache.js').then(({ReadCache}) => new ReadCache(settings, {warn: options.warn}))
+        caches.set(key, cache)
+      }
+
+      return cache
+    },
   }
+  return services
 }
 
 let registered: DescopeServices | undefined

@@ -3,7 +3,7 @@ import type {Envelope, ReadCache, StatsRecord} from './read-cache.js'
 
 import {FAMILIES} from './endpoints.js'
 import {KEY_PREFIX, projectScope, statsKey} from './keys.js'
-import {describeStore} from './settings.js'
+import {type CacheConfig, describeStore} from './settings.js'
 
 export interface ProjectCacheStats {
   projectId: string
@@ -140,4 +140,12 @@ export async function clearCache(cache: ReadCache, target?: {baseUrl: string; pr
   } catch {
     return {removed: 0, usable: false}
   }
+}
+
+/** The `cache` block of the configuration file (`--config`, else the one found from `cwd` up), if any. */
+export async function cacheConfigOf(file?: string, cwd = process.cwd()): Promise<CacheConfig | undefined> {
+  const {findConfigFile, loadConfig} = await import('../config/load.js')
+  const found = file ?? (await findConfigFile(cwd))
+  if (!found) return undefined
+  return (await loadConfig({cwd, file: found})).config.cache
 }
