@@ -37,8 +37,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'Descope API base URL; overrides the environment and DESCOPE_BASE_URL.',
       helpGroup: GLOBAL,
     }),
+    'no-cache': Flags.boolean({
+      description: 'Neither read nor store cached API answers (env var DESCOPE_MGMT_NO_CACHE=1); writes still invalidate the cache.',
+      env: 'DESCOPE_MGMT_NO_CACHE',
+      helpGroup: GLOBAL,
+    }),
+    'cache-ttl': Flags.string({
+      description: 'How long cached reads stay fresh: seconds or 90s, 5m, 1h (default: cache.ttl, DESCOPE_MGMT_CACHE_TTL or 5m).',
+      helpGroup: GLOBAL,
+    }),
   }
 
+  /**
+   * Whether reads may be answered from the cache (`use`) or must reach the API (`fresh`, still
+   * storing what they fetch). Commands that must see live state (plan, apply) set `fresh` and
+   * offer `--cached`; see `cacheMode()`.
+   */
+  static readCache: 'fresh' | 'use' = 'use'
   static override enableJsonFlag = true
 
   protected args!: BaseArgs<T>
@@ -101,6 +116,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
           environment,
           projectId: this.flags['project-id'],
         },
+        cache: {
+          mode: this.cacheMode(), noCache: this.flags['no-cache'], ttl: this.flags['cache-ttl'], warn: message => this.warn(message),
+        },
         onSecret: (secret) => this.secrets.push(secret),
         onWarning: (warning) => this.warn(formatProblem(warning)),
         services: getServices(),
@@ -109,6 +127,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
 
     return connection
+  }
+
+  /** `use` or `fresh` (see `readCache`); a `--cached` flag of the command turns `fresh` into `use`. */
+  protected cacheMode(): 'fresh' | 'use' {
+    const {readCache} = this.ctor as unknown as typeof BaseCommand
+    return readCache === 'fresh' && (this.flags as Record<string, unknown>).cached !== true ? 'fresh' : 'use'
   }
 
   /** Prints the JSON result (in --json mode) and exits with the code, e.g. 2 when changes are pending. */
