@@ -24,6 +24,17 @@ export {
 } from './errors.js'
 export type {FailureInfo} from './errors.js'
 export {
+  createPermission,
+  createPermissions,
+  deletePermission,
+  deletePermissions,
+  loadAllPermissions,
+  PERMISSION_PATHS,
+  permissionMatchesRequest,
+  updatePermission,
+  updatePermissions,
+} from './permissions.js'
+export {
   DEFAULT_RATE_LIMITS,
   getRateLimiter,
   projectKey,
@@ -32,6 +43,18 @@ export {
   systemClock,
 } from './rate-limiter.js'
 export type {Clock, RateLimiterStats, RateLimits} from './rate-limiter.js'
+export {
+  createRole,
+  createRoles,
+  deleteRole,
+  deleteRoles,
+  loadAllRoles,
+  ROLE_PATHS,
+  roleMatchesRequest,
+  searchRoles,
+  updateRole,
+  updateRoles,
+} from './roles.js'
 export {
   createTenant,
   deleteTenant,

@@ -49,6 +49,66 @@ export interface TenantSearchRequest {
   topLevelOnly?: boolean
 }
 
+/** A permission (reference §2.7). Name is its identity; `systemDefault` ones come with every project. */
+export interface Permission {
+  id?: string
+  name: string
+  description?: string
+  systemDefault?: boolean
+}
+
+/** Body of `permission/create`. */
+export interface PermissionCreateRequest {
+  name: string
+  description?: string
+}
+
+/** Body of `permission/update`: overrides the description; `newName` is required (the same name keeps it). */
+export interface PermissionUpdateRequest {
+  name: string
+  newName: string
+  description?: string
+}
+
+/** A role (reference §2.6). Unique by (name, tenantId); `tenantId` "" or absent is a project role. */
+export interface Role {
+  id?: string
+  name: string
+  description?: string
+  permissionNames?: string[]
+  createdTime?: number
+  tenantId?: string
+  default?: boolean
+  private?: boolean
+}
+
+/** Body of `role/create`; `tenantId` makes it a role of that tenant. */
+export interface RoleCreateRequest {
+  name: string
+  description?: string
+  permissionNames?: string[]
+  tenantId?: string
+  default?: boolean
+  private?: boolean
+}
+
+/**
+ * Body of `role/update`: the role is found by `name` (within `tenantId` for a tenant role) and
+ * every field is overridden; `newName` is required (the same name keeps it).
+ */
+export type RoleUpdateRequest = RoleCreateRequest & {newName: string}
+
+export interface RoleSearchRequest {
+  tenantIds?: string[]
+  roleNames?: string[]
+  /** Case-insensitive "contains". */
+  roleNameLike?: string
+  /** Roles that have any of these permissions. */
+  permissionNames?: string[]
+  /** With `tenantIds`: also return project roles. */
+  includeProjectRoles?: boolean
+}
+
 export type HttpMethod = 'DELETE' | 'GET' | 'POST' | 'PUT'
 
 export interface RequestOptions {
