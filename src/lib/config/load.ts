@@ -44,6 +44,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv
   /** Tenant ids that exist in the live project (a `parent` may refer to them). */
   existingTenantIds?: Iterable<string>
+  /** Permission names that exist in the live project (roles may refer to them). */
+  existingPermissionNames?: Iterable<string>
 }
 
 export interface LoadedConfig {
@@ -214,6 +216,7 @@ export async function inspectConfig(options: LoadOptions = {}): Promise<ConfigIn
 
   const validation = validateConfig(value, {
     environment: options.environment,
+    existingPermissionNames: options.existingPermissionNames,
     existingTenantIds: options.existingTenantIds,
     file: source.displayFile,
     locate,

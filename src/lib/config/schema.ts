@@ -9,6 +9,8 @@ import {environmentsSchema} from './environment.js'
 import {resourceShape} from './resources/index.js'
 
 export {type EnvironmentConfig, environmentSchema} from './environment.js'
+export {type PermissionConfig, permissionSchema} from './resources/permissions.js'
+export {type RoleConfig, roleSchema} from './resources/roles.js'
 export {type TenantConfig, tenantSchema} from './resources/tenants.js'
 
 export const CONFIG_VERSION = 1
@@ -39,7 +41,7 @@ export const configSchema = z
 .meta({
   title: 'descope-mgmt configuration',
   description:
-      'Descope projects as code: the environments to apply to and the tenants each project should have. Field names are those of the Descope Management API.',
+      'Descope projects as code: the environments to apply to and the tenants, permissions and roles each project should have. Field names are those of the Descope Management API.',
 })
 
 export type DescopeConfig = z.infer<typeof configSchema>

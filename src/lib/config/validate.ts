@@ -22,6 +22,8 @@ export interface ValidateOptions {
   locate?: Locator
   /** Ids of tenants that exist in the live project: a `parent` may refer to them. */
   existingTenantIds?: Iterable<string>
+  /** Names of permissions that exist in the live project: roles may refer to them. */
+  existingPermissionNames?: Iterable<string>
   /** The environment in use: it must be defined. */
   environment?: string
 }
@@ -186,8 +188,15 @@ function typeFinding(issue: Extract<Issue, {code: 'invalid_type'}>): Finding {
 
 const missingHints: Record<string, string> = {
   environments: 'add at least one, e.g.  environments: {local: {emulator: true}}',
-  name: 'every tenant needs a name',
   version: 'add `version: 1` at the top of the file',
+}
+
+const singular: Record<string, string> = {permissions: 'permission', roles: 'role', tenants: 'tenant'}
+
+function missingHint(path: readonly PathSegment[]): string | undefined {
+  const field = String(path.at(-1))
+  if (field === 'name' && typeof path[0] === 'string' && singular[path[0]]) return `every ${singular[path[0]]} needs a name`
+  return missingHints[field]
 }
 
 function findings(issue: Issue): Finding[] {
@@ -196,7 +205,7 @@ function findings(issue: Issue): Finding[] {
   if (input === undefined && path.length > 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
     const field = String(path.at(-1))
     return [{
-      hint: missingHints[field], message: `missing required field "${field}"`, path, target: 'value',
+      hint: missingHint(path), message: `missing required field "${field}"`, path, target: 'value',
     }]
   }
 
@@ -289,6 +298,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   if (isRecord(input)) {
     const context: CheckContext = {
       error: (path, message, hint) => problems.push(toProblem(path, message, hint)),
+      existingPermissionNames: options.existingPermissionNames === undefined ? undefined : new Set(options.existingPermissionNames),
       existingTenantIds: options.existingTenantIds === undefined ? undefined : new Set(options.existingTenantIds),
       lineOf: path => locate(path).line,
       warn: (path, message, hint) => warnings.push(toProblem(path, message, hint)),
@@ -315,10 +325,13 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   }
 }
 
-/** Entries per section of a configuration value ({tenants: 3, environments: 2}), for summaries. */
+/** Entries per section present in a configuration value ({tenants: 3, environments: 2}), for summaries. */
 export function countConfig(input: unknown): Record<string, number> {
   const raw = isRecord(input) ? input : {}
   const counts: Record<string, number> = {environments: isRecord(raw.environments) ? Object.keys(raw.environments).length : 0}
-  for (const module of resourceModules) counts[module.noun] = module.count(raw)
+  for (const module of resourceModules) {
+    if (module.key in raw) counts[module.noun] = module.count(raw)
+  }
+
   return counts
 }

@@ -158,6 +158,58 @@ const cases: BadCase[] = [
   {
     environment: 'prod', file: 'unknown-parent.yaml', line: 2, path: 'environments', message: 'environment "prod" is not defined', hint: 'defined: local',
   },
+  {
+    file: 'duplicate-permission.yaml', line: 9, column: 11, path: 'permissions[2].name', message: 'duplicate permission "users.read": already declared at permissions[0].name, line 6', hint: 'unique',
+  },
+  {
+    file: 'duplicate-role-in-tenant.yaml',
+    line: 18,
+    path: 'roles[3].name',
+    message: 'duplicate role "Admin" in tenant "acme": already declared at roles[1].name, line 13',
+    hint: 'unique within a tenant',
+  },
+  {
+    file: 'duplicate-project-role.yaml',
+    line: 8,
+    path: 'roles[2].name',
+    message: 'duplicate role "Viewer" in the project: already declared at roles[0].name, line 6',
+    hint: 'give a tenant role its tenantId',
+  },
+  {
+    file: 'unknown-permission-in-role.yaml',
+    line: 12,
+    column: 9,
+    path: 'roles[0].permissionNames[1]',
+    message: 'permission "users.raed" is not declared in this configuration',
+    hint: 'did you mean "users.read"?',
+  },
+  {
+    file: 'role-unknown-tenant.yaml', line: 10, column: 15, path: 'roles[0].tenantId', message: 'tenant "acmee" is not declared in this configuration', hint: 'did you mean "acme"?',
+  },
+  {
+    file: 'permission-name-too-long.yaml', line: 7, path: 'permissions[1].name', message: 'must be at most 100 characters',
+  },
+  {
+    file: 'role-description-too-long.yaml', line: 7, path: 'roles[0].description', message: 'must be at most 254 characters',
+  },
+  {
+    file: 'role-permission-names-not-a-list.yaml', line: 9, path: 'roles[0].permissionNames', message: 'must be a list, not the text "users.read"', hint: 'write a list: [users.read]',
+  },
+  {
+    file: 'role-unknown-key.yaml', line: 10, column: 5, path: 'roles[0].tenant', message: 'unknown field "tenant"', hint: 'did you mean "tenantId"?',
+  },
+  {
+    file: 'role-missing-name.yaml', line: 7, path: 'roles[1].name', message: 'missing required field "name"', hint: 'every role needs a name',
+  },
+  {
+    file: 'role-default-not-boolean.yaml', line: 7, path: 'roles[0].default', message: 'must be true or false, not the text "yes"', hint: 'without quotes',
+  },
+  {
+    file: 'built-in-permission-declared.yaml', line: 7, path: 'permissions[1].name', message: '"user admin" is a built-in Descope permission', hint: 'every project has "User Admin"',
+  },
+  {
+    file: 'role-name-like-tenant-role.yaml', line: 11, path: 'roles[1].name', message: 'project role "acme/Admin" cannot be told apart from role "Admin" of tenant "acme"',
+  },
 ]
 
 describe('bad configurations (test/fixtures/bad-configs)', () => {

@@ -24,7 +24,7 @@ describe('config commands', function () {
     it('says a valid file is valid, with counts, and prints warnings on stderr', async () => {
       const {error, stderr, stdout} = await runCommand(['config', 'validate', '-c', path.join(repoRoot, 'examples/descope.yaml'), '-e', 'local'])
       expect(error).to.equal(undefined)
-      expect(stdout).to.match(/^✓ \S*examples\/descope\.yaml is valid for environment local: 4 tenants, 3 environments\n$/)
+      expect(stdout).to.match(/^✓ \S*examples\/descope\.yaml is valid for environment local: 4 tenants, 3 permissions, 2 roles, 3 environments\n$/)
       expect(stderr).to.contain('warning: ').and.contain('environments.staging: variables STAGING_PROJECT_ID, STAGING_MANAGEMENT_KEY are not set')
     })
 

@@ -92,7 +92,9 @@ describe('good configurations', () => {
   it('validates examples/descope.yaml with no environment and no variables set', async () => {
     const inspection = await inspectConfig({cwd: repoRoot, env: {}, file: 'examples/descope.yaml'})
     expect(inspection.problems).to.deep.equal([])
-    expect(inspection.counts).to.deep.equal({environments: 3, tenants: 4})
+    expect(inspection.counts).to.deep.equal({
+      environments: 3, permissions: 3, roles: 2, tenants: 4,
+    })
   })
 
   it('accepts a parent that exists only in the live project when told about it', async () => {

@@ -1,12 +1,16 @@
 /**
- * The resource kinds of the configuration. A new kind (roles, permissions, flows, theme) is one
+ * The resource kinds of the configuration. A new kind (flows, theme) is one
  * module in this folder plus one line in each list below.
  */
+import {permissionsResource} from './permissions.js'
+import {rolesResource} from './roles.js'
 import {tenantsResource} from './tenants.js'
 
-export const resourceModules = [tenantsResource] as const
+export const resourceModules = [tenantsResource, permissionsResource, rolesResource] as const
 
 /** The top-level keys of every resource kind, with their schemas, for the configuration schema. */
 export const resourceShape = {
   [tenantsResource.key]: tenantsResource.schema,
+  [permissionsResource.key]: permissionsResource.schema,
+  [rolesResource.key]: rolesResource.schema,
 }

@@ -10,10 +10,12 @@ export interface CheckContext {
   lineOf(path: readonly PathSegment[]): number | undefined
   /** Tenant ids that exist in the live project; undefined unless validating against one. */
   existingTenantIds?: ReadonlySet<string>
+  /** Permission names that exist in the live project; undefined unless validating against one. */
+  existingPermissionNames?: ReadonlySet<string>
 }
 
 /**
- * One kind of resource of the configuration (tenants; later roles, permissions, flows, theme):
+ * One kind of resource of the configuration (tenants, permissions, roles; later flows, theme):
  * its top-level key, its zod schema, and the checks that span several fields.
  */
 export interface ResourceModule<Key extends string = string, Schema = unknown> {
