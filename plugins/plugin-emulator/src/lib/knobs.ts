@@ -83,7 +83,7 @@ export function parseLatency(input: LatencyInput): LatencyRange | undefined {
   return range
 }
 
-export function formatLatency(range: LatencyRange | undefined): string {
+export function formatLatency(range?: LatencyRange): string {
   if (!range) return 'off'
   return range.minMs === range.maxMs ? `${range.minMs}ms` : `${range.minMs}-${range.maxMs}ms`
 }
@@ -107,7 +107,7 @@ export function parseRateLimit(input: RateLimitInput): RateLimit | undefined {
   return limit
 }
 
-export function formatRateLimit(limit: RateLimit | undefined): string {
+export function formatRateLimit(limit?: RateLimit): string {
   if (!limit) return 'off'
   return limit.windowMs % 1000 === 0 ? `${limit.requests}/${limit.windowMs / 1000}s` : `${limit.requests}/${limit.windowMs}ms`
 }
@@ -253,7 +253,7 @@ export class Knobs {
   }
 
   /** Milliseconds to wait before answering a request of this project (0 when off). */
-  latencyMs(projectId: string | undefined): number {
+  latencyMs(projectId?: string): number {
     const range = this.settingFor(projectId, 'latency')
     if (!range) return 0
     return range.minMs + Math.floor(this.random() * (range.maxMs - range.minMs + 1))

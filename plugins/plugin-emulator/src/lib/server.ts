@@ -88,7 +88,8 @@ function tenantsInvolved(path: string, body: JsonObject, result: unknown): strin
   return [...new Set(candidates.filter((value): value is string => typeof value === 'string' && value !== ''))]
 }
 
-function isLoopback(address: string | undefined): boolean {
+/** Whether a peer address is this machine (the admin API answers no one else). */
+export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address))
 }
 
