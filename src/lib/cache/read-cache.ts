@@ -120,10 +120,13 @@ export class ReadCache {
     this.backend = undefined
     const backend = await opening?.catch(() => {})
     if (!backend) return
-    await this.guard(async () => {
-      await this.flushStats(backend)
-      await backend.flush()
-    })
+    if (!this.broken) {
+      await this.guard(async () => {
+        await this.flushStats(backend)
+        await backend.flush()
+      })
+    }
+
     await backend.close().catch(() => {})
   }
 
