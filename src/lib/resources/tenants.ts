@@ -65,7 +65,8 @@ export const tenantsKind: ResourceKind = {
   },
   immutable: ['parent'],
   name: 'tenant',
-  phase: 2,
+  // After permissions, before roles: tenant roles need their tenant.
+  phase: 1,
   plural: 'tenants',
   async readLive(client) {
     return (await loadAllTenants(client)).map((tenant) => tenantItem(tenant))

@@ -24,7 +24,8 @@ export interface ResourceKind {
   plural: string
   /**
    * Order of writes: lower phases are created and updated first, and deleted last.
-   * Permissions (0) before roles (1) before tenants (2); flows and theme later.
+   * Permissions (0), then tenants (1), then roles (2): a role needs its permissions, and a tenant
+   * role its tenant. Flows and theme later.
    */
   phase: number
   /** Desired items from the configuration; only the fields the configuration sets are managed. */

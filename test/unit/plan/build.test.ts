@@ -1,20 +1,11 @@
 import {expect} from 'chai'
 
-import type {ResourceItem, ResourceKind} from '../../../src/lib/resources/types.js'
+import type {ResourceItem} from '../../../src/lib/resources/types.js'
 
 import {buildPlan, canonicalJson, fingerprintLive} from '../../../src/lib/plan/build.js'
+import {permissionsKind} from '../../../src/lib/resources/permissions.js'
+import {rolesKind} from '../../../src/lib/resources/roles.js'
 import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
-
-const noop = async () => {}
-const permissionsKind: ResourceKind = {
-  create: noop, defaults: {description: ''}, delete: noop, dependsOn: () => [], desired: () => [],
-  name: 'permission', phase: 0, plural: 'permissions', readLive: async () => [], update: noop,
-}
-const rolesKind: ResourceKind = {
-  create: noop, defaults: {description: '', permissionNames: []}, delete: noop,
-  dependsOn: (item) => ((item.fields.permissionNames as string[] | undefined) ?? []).map((name) => `permission:${name}`),
-  desired: () => [], name: 'role', phase: 1, plural: 'roles', readLive: async () => [], update: noop,
-}
 
 const live = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields})
 const want = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields}, true)
@@ -73,12 +64,14 @@ describe('buildPlan', () => {
     ])
   })
 
-  it('orders permissions before roles before tenants, parents before children, and deletes last in reverse', () => {
+  // Tenant roles need their tenant, so tenants (phase 1) come between permissions (0) and roles (2).
+  it('orders permissions before tenants before roles, parents before children, and deletes last in reverse', () => {
     const desired: ResourceItem[] = [
       want('grandchild', {parent: 'child'}),
       want('child', {parent: 'root'}),
       want('root'),
       {fields: {permissionNames: ['read']}, key: 'viewer', kind: 'role'},
+      {fields: {permissionNames: ['read'], tenantId: 'root'}, key: 'root/admin', kind: 'role'},
       {fields: {description: 'Read'}, key: 'read', kind: 'permission'},
     ]
     const current: ResourceItem[] = [
@@ -86,24 +79,34 @@ describe('buildPlan', () => {
       live('gone-child', {parent: 'gone-parent'}),
       {fields: {description: ''}, key: 'old-perm', kind: 'permission'},
       {fields: {description: '', permissionNames: ['old-perm']}, key: 'old-role', kind: 'role'},
+      {fields: {description: '', permissionNames: [], tenantId: 'gone-child'}, key: 'gone-child/old-admin', kind: 'role'},
     ]
     const result = plan(desired, current, {prune: true})
     expect(result.changes.map((change) => `${change.action} ${change.id}`)).to.deep.equal([
       'create permission:read',
-      'create role:viewer',
       'create tenant:root',
       'create tenant:child',
       'create tenant:grandchild',
+      'create role:root/admin',
+      'create role:viewer',
+      'delete role:gone-child/old-admin',
+      'delete role:old-role',
       'delete tenant:gone-child',
       'delete tenant:gone-parent',
-      'delete role:old-role',
       'delete permission:old-perm',
     ])
     const byId = new Map(result.changes.map((change) => [change.id, change]))
     expect(byId.get('role:viewer')?.after).to.deep.equal(['permission:read'])
+    expect(byId.get('role:root/admin')?.after).to.deep.equal(['permission:read', 'tenant:root'])
     expect(byId.get('tenant:child')?.after).to.deep.equal(['tenant:root'])
     expect(byId.get('tenant:gone-parent')?.after).to.deep.equal(['tenant:gone-child'])
+    expect(byId.get('tenant:gone-child')?.after).to.deep.equal(['role:gone-child/old-admin'])
     expect(byId.get('permission:old-perm')?.after).to.deep.equal(['role:old-role'])
+    const phase = (id: string) => byId.get(id)!.phase
+    expect(phase('permission:read')).to.be.below(phase('tenant:root'))
+    expect(phase('tenant:grandchild')).to.be.below(phase('role:root/admin'))
+    expect(phase('role:old-role')).to.be.below(phase('tenant:gone-child'))
+    expect(phase('tenant:gone-parent')).to.be.below(phase('permission:old-perm'))
   })
 
   it('fingerprints the live state independently of order, and changes with it', () => {
