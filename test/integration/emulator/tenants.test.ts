@@ -167,6 +167,14 @@ describe('emulator tenant routes', () => {
       expect((await load('acme')).body).to.deep.include({customAttributes: {}, enforceSSO: false, selfProvisioningDomains: []})
     })
 
+    it('frees the old name on rename and takes the new one; a delete frees the name too', async () => {
+      await api.post('/v1/mgmt/tenant/update', {id: 'acme', name: 'Acme Corp'})
+      expect((await create({id: 'new-acme', name: 'Acme'})).status).to.equal(200)
+      expect((await create({id: 'copy', name: 'Acme Corp'})).status).to.equal(409)
+      await api.post('/v1/mgmt/tenant/delete', {id: 'new-acme'})
+      expect((await create({id: 'again', name: 'Acme'})).status).to.equal(200)
+    })
+
     it('answers an unknown id with 404, a taken name with 409, a missing name with E011002', async () => {
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/update', {id: 'nope', name: 'X'})).body.errorCode).to.equal('E011404')
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/update', {id: 'acme-eu', name: 'Acme'})).body.errorCode).to.equal('E011409')

@@ -19,20 +19,25 @@ import {isPlainObject} from './validate.js'
 /** Large enough for a snapshot import with assets. */
 const maxBodyBytes = 32 * 1024 * 1024
 
+/** A response, serialised when it is made: a later change to the state cannot alter it. */
 interface Reply {
   status: number
-  body: unknown
+  json: string
   headers?: Record<string, string>
+}
+
+function reply(status: number, body: unknown, headers?: Record<string, string>): Reply {
+  return {headers, json: JSON.stringify(body), status}
 }
 
 function errorReply(error: unknown): Reply {
   const emulatorError = error instanceof EmulatorError ? error : new EmulatorError('internal', (error as Error)?.message ?? 'Unexpected error')
-  return {body: emulatorError.toBody(), headers: emulatorError.headers, status: emulatorError.status}
+  return reply(emulatorError.status, emulatorError.toBody(), emulatorError.headers)
 }
 
-function send(response: ServerResponse, reply: Reply): void {
-  response.writeHead(reply.status, {'content-type': 'application/json; charset=utf-8', ...reply.headers})
-  response.end(JSON.stringify(reply.body))
+function send(response: ServerResponse, {headers, json, status}: Reply): void {
+  response.writeHead(status, {'content-type': 'application/json; charset=utf-8', ...headers})
+  response.end(json)
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -117,13 +122,13 @@ export class EmulatorServer {
     const url = new URL(request.url ?? '/', 'http://emulator')
     const method = (request.method ?? 'GET').toUpperCase()
     if (url.pathname === '/emulator' || url.pathname.startsWith('/emulator/')) {
-      const reply = isLoopback(request.socket.remoteAddress)
+      const answer = isLoopback(request.socket.remoteAddress)
         ? await handleAdminRequest(this.core, method, url, () => readBody(request).then(text => parseJsonBody(text))).then(
-          (body): Reply => ({body, status: 200}),
+          body => reply(200, body),
           errorReply,
         )
         : errorReply(new EmulatorError('forbidden', 'The admin API answers loopback clients only'))
-      send(response, reply)
+      send(response, answer)
       return
     }
 
@@ -194,8 +199,7 @@ export class EmulatorServer {
         await sleep(fault.delayMs)
       }
 
-      const reply = await this.runRoute(handled.route, project, body, url, request.socket.remoteAddress ?? '')
-      return {...handled, reply}
+      return {...handled, reply: await this.runRoute(handled.route, project, body, url, request.socket.remoteAddress ?? '')}
     } catch (error) {
       return {...handled, reply: errorReply(error)}
     }
@@ -212,7 +216,7 @@ export class EmulatorServer {
       this.core.store.touch(project.id)
     }
 
-    return {body: result ?? {}, status: 200}
+    return reply(200, result ?? {})
   }
 }
 
@@ -223,5 +227,5 @@ export class EmulatorServer {
  */
 function injectedErrorReply(status: number): Reply {
   if (status === 429) return errorReply(new EmulatorError('rateLimited', 'Injected fault: rate limit exceeded', {'Retry-After': '1'}))
-  return {body: {errorCode: `E011${status}`, errorDescription: 'Injected fault', errorMessage: `Injected fault: status ${status}`}, status}
+  return reply(status, {errorCode: `E011${status}`, errorDescription: 'Injected fault', errorMessage: `Injected fault: status ${status}`})
 }

@@ -13,7 +13,7 @@ const maxPageSize = 1000
 
 /** The wire form: `occurred` is epoch milliseconds as a numeric string. */
 export function auditToWire(record: AuditRecord): JsonObject {
-  return {...structuredClone(record), occurred: String(record.occurred)}
+  return {...record, occurred: String(record.occurred)}
 }
 
 /**

@@ -103,7 +103,7 @@ export const permissionRoutes: RouteDefinition[] = [
     path: '/v1/mgmt/permission/delete',
   },
   {
-    handler: ({project}) => ({permissions: structuredClone([...project.permissions.values()])}),
+    handler: ({project}) => ({permissions: [...project.permissions.values()]}),
     method: 'GET',
     path: '/v1/mgmt/permission/all',
   },

@@ -72,7 +72,7 @@ export function createRoles(project: ProjectState, bodies: JsonObject[], now: nu
       return role
     }))
   project.roles = draft
-  return structuredClone(result)
+  return result
 }
 
 /** Carries renames and deletions of project roles over to the tenants' default roles. */
@@ -98,7 +98,7 @@ function updateRoles(project: ProjectState, bodies: JsonObject[], field?: string
   project.roles = draft
   const projectRenames = result.filter(({oldName, role}) => role.tenantId === '' && oldName !== role.name)
   updateDefaultRoles(project, new Map(projectRenames.map(({oldName, role}) => [oldName, role.name])))
-  return structuredClone(result.map(({role}) => role))
+  return result.map(({role}) => role)
 }
 
 function deleteRoles(project: ProjectState, references: Reference[], tenantId: string): void {
@@ -151,12 +151,12 @@ export const roleRoutes: RouteDefinition[] = [
     path: '/v1/mgmt/role/delete',
   },
   {
-    handler: ({project}) => ({roles: structuredClone([...project.roles.values()])}),
+    handler: ({project}) => ({roles: [...project.roles.values()]}),
     method: 'GET',
     path: '/v1/mgmt/role/all',
   },
   {
-    handler: ({body, project}) => ({roles: structuredClone(searchRoles(project, body))}),
+    handler: ({body, project}) => ({roles: searchRoles(project, body)}),
     method: 'POST',
     path: '/v1/mgmt/role/search',
   },

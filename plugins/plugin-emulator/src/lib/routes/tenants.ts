@@ -57,21 +57,73 @@ function existingTenant(project: ProjectState, id: string): TenantRecord {
   return tenant
 }
 
-function refuseDuplicateName(project: ProjectState, name: string, exceptId?: string): void {
-  for (const tenant of project.tenants.values()) {
-    if (tenant.name === name && tenant.id !== exceptId) throw new EmulatorError('alreadyExists', `A tenant named "${name}" already exists (id "${tenant.id}")`)
+/**
+ * Tenant ids by name, per tenants Map, so a create does not scan every tenant. Create and update
+ * record names here; entries that deletes and renames leave behind are caught by checking the
+ * tenant they point to. Only these routes add tenants (a restored project has a new Map).
+ */
+const tenantIdsByName = new WeakMap<ProjectState['tenants'], Map<string, string>>()
+
+function namesOf(project: ProjectState): Map<string, string> {
+  let index = tenantIdsByName.get(project.tenants)
+  if (!index) {
+    index = new Map([...project.tenants.values()].map(tenant => [tenant.name, tenant.id]))
+    tenantIdsByName.set(project.tenants, index)
   }
+
+  return index
+}
+
+function refuseDuplicateName(project: ProjectState, name: string, exceptId?: string): void {
+  const id = namesOf(project).get(name)
+  const holder = id === undefined ? undefined : project.tenants.get(id)
+  if (holder?.name === name && holder.id !== exceptId) throw new EmulatorError('alreadyExists', `A tenant named "${name}" already exists (id "${holder.id}")`)
 }
 
 function childrenOf(project: ProjectState, id: string): string[] {
   return [...project.tenants.values()].filter(tenant => tenant.parent === id).map(tenant => tenant.id)
 }
 
-/** The wire form: the record without its settings, plus the ids of its direct sub-tenants. */
-function toWire(project: ProjectState, tenant: TenantRecord): JsonObject {
-  const wire: JsonObject = structuredClone({...tenant, successors: childrenOf(project, tenant.id)})
-  delete wire.settings
-  return wire
+/** Direct sub-tenant ids by parent id, built once for a response that lists many tenants. */
+function successorsByParent(project: ProjectState): Map<string, string[]> {
+  const successors = new Map<string, string[]>()
+  for (const tenant of project.tenants.values()) {
+    if (!tenant.parent) continue
+    const siblings = successors.get(tenant.parent)
+    if (siblings) siblings.push(tenant.id)
+    else successors.set(tenant.parent, [tenant.id])
+  }
+
+  return successors
+}
+
+/**
+ * The wire form: the record without its settings, plus the ids of its direct sub-tenants. It
+ * shares arrays with the store, which is safe because the server serialises it at once.
+ */
+function toWire(tenant: TenantRecord, successors: string[]): JsonObject {
+  return {
+    authType: tenant.authType,
+    createdTime: tenant.createdTime,
+    customAttributes: tenant.customAttributes,
+    defaultRoles: tenant.defaultRoles,
+    disabled: tenant.disabled,
+    domains: tenant.domains,
+    enforceSSO: tenant.enforceSSO,
+    enforceSSOExclusions: tenant.enforceSSOExclusions,
+    federatedAppIds: tenant.federatedAppIds,
+    id: tenant.id,
+    name: tenant.name,
+    parent: tenant.parent,
+    roleInheritance: tenant.roleInheritance,
+    selfProvisioningDomains: tenant.selfProvisioningDomains,
+    successors,
+  }
+}
+
+function listToWire(project: ProjectState, tenants: Iterable<TenantRecord>): {tenants: JsonObject[]} {
+  const successors = successorsByParent(project)
+  return {tenants: [...tenants].map(tenant => toWire(tenant, successors.get(tenant.id) ?? []))}
 }
 
 /** Creates a tenant (also used to load seed files, so seeds are validated like requests). */
@@ -100,6 +152,7 @@ export function createTenant(project: ProjectState, body: JsonObject, now: numbe
     settings: {},
   }
   project.tenants.set(id, tenant)
+  namesOf(project).set(tenant.name, id)
   return tenant
 }
 
@@ -187,6 +240,7 @@ export const tenantRoutes: RouteDefinition[] = [
       refuseDuplicateName(project, fields.name, tenant.id)
       // `parent` can only be set on create; an update that sends one is ignored like other unknown fields.
       Object.assign(tenant, structuredClone(fields), authType === undefined ? {} : {authType})
+      namesOf(project).set(tenant.name, tenant.id)
       return {}
     },
     method: 'POST',
@@ -203,29 +257,32 @@ export const tenantRoutes: RouteDefinition[] = [
     path: '/v1/mgmt/tenant/delete',
   },
   {
-    handler: ({project, query}) => toWire(project, existingTenant(project, requiredQuery(query, 'id'))),
+    handler({project, query}) {
+      const tenant = existingTenant(project, requiredQuery(query, 'id'))
+      return toWire(tenant, childrenOf(project, tenant.id))
+    },
     method: 'GET',
     path: '/v1/mgmt/tenant',
   },
   {
-    handler: ({project}) => ({tenants: [...project.tenants.values()].map(tenant => toWire(project, tenant))}),
+    handler: ({project}) => listToWire(project, project.tenants.values()),
     method: 'GET',
     path: '/v1/mgmt/tenant/all',
   },
   {
-    handler: ({body, project}) => ({tenants: searchTenants(project, body).map(tenant => toWire(project, tenant))}),
+    handler: ({body, project}) => listToWire(project, searchTenants(project, body)),
     method: 'POST',
     path: '/v1/mgmt/tenant/search',
   },
   {
     handler({project, query}) {
       const tenant = existingTenant(project, requiredQuery(query, 'id'))
-      return structuredClone({
+      return {
         authType: tenant.authType,
         domains: tenant.domains,
         selfProvisioningDomains: tenant.selfProvisioningDomains,
         ...tenant.settings,
-      })
+      }
     },
     method: 'GET',
     path: '/v1/mgmt/tenant/settings',
