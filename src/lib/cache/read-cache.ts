@@ -246,7 +246,9 @@ export class ReadCache {
     const key = entryKey(scope, fingerprint, generation, request)
     if (mode === 'use' && !this.broken) {
       const cached = await this.guard(() => backend.get<Envelope>(key))
-      if (isEnvelope(cached) && cached.x > this.now()) {
+      // Fresh while younger than this run's TTL and not past the TTL it was stored with.
+      const now = this.now()
+      if (isEnvelope(cached) && cached.x > now && (typeof cached.t !== 'number' || now - cached.t < this.settings.ttlMs)) {
         this.count(scope, target, 'hits')
         return cached.b
       }

@@ -30,6 +30,18 @@ describe('read cache', () => {
       expect(cache.counters).to.deep.include({hits: 1, misses: 2})
     })
 
+    it('a run with a shorter TTL accepts only answers younger than its TTL', async () => {
+      const clock = manualClock()
+      const backend = new MemoryBackend(clock.now)
+      const api = new FakeApi()
+      await cacheOver(backend, {now: clock.now, ttlMs: 60_000}).cache.request(target, ALL, api.send('GET', ALL.path))
+      clock.advance(15_000)
+      await cacheOver(backend, {now: clock.now, ttlMs: 20_000}).cache.request(target, ALL, api.send('GET', ALL.path))
+      expect(api.calls).to.have.length(1)
+      await cacheOver(backend, {now: clock.now, ttlMs: 10_000}).cache.request(target, ALL, api.send('GET', ALL.path))
+      expect(api.calls).to.have.length(2)
+    })
+
     it('persists across "processes" sharing the store, and a new process honours the TTL too', async () => {
       const clock = manualClock()
       const backend = new MemoryBackend(clock.now)
