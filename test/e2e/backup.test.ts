@@ -124,7 +124,7 @@ describe('backup commands against the emulator (built CLI)', function () {
     const table = await cli('backup', 'list')
     const lines = table.stdout.trim().split('\n')
     expect(lines[0]).to.match(/^ID\s+TIME\s+ENV\s+OPERATION\s+LABEL\s+RESOURCES\s+SIZE$/)
-    expect(lines[2]).to.match(new RegExp(`^${baseline}\\s+\\d{4}-\\d{2}-\\d{2} .*manual\\s+baseline\\s+.*tenants 4\\s+\\d`))
+    expect(lines[2]).to.match(new RegExp(`^${baseline}\\s+\\d{4}-\\d{2}-\\d{2} .*manual\\s+baseline\\s+.*\\btenants 4\\b`))
 
     const show = await cli('backup', 'show', baseline.slice(0, 25), '--json')
     expect(show.code, show.stderr).to.equal(0)
@@ -138,7 +138,7 @@ describe('backup commands against the emulator (built CLI)', function () {
 
     const verify = await cli('backup', 'verify', baseline)
     expect(verify.code, verify.stderr).to.equal(0)
-    expect(verify.stdout).to.match(new RegExp(`✓ Backup ${baseline} is intact: \\d+ files match their checksums; .*tenants 4\\.`))
+    expect(verify.stdout).to.match(new RegExp(`✓ Backup ${baseline} is intact: \\d+ files match their checksums; .*\\btenants 4\\b`))
   })
 
   it('restore --dry-run lists exactly the differences with the backup, and exits 2', async () => {
