@@ -1,10 +1,11 @@
 import {expect} from 'chai'
-import {writeFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {RunningEmulator, Stats} from '../../../plugins/plugin-emulator/src/index.js'
 
 import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
+import {repoRoot} from '../../helpers/cli.js'
 import {
   admin, Api, apiFor, type DescopeErrorBody, makeTempDir,
 } from './helpers.js'
@@ -223,6 +224,22 @@ describe('emulator admin API', () => {
         expect((error as Error)?.message).to.contain(file).and.match(/projects\[0]\.tenants\[0]: "name" is required/)
       } finally {
         await temporary.cleanup()
+      }
+    })
+
+    it('loads flows and the theme of a seed through the flow and theme routes', async () => {
+      const fixture = async (name: string) => JSON.parse(await readFile(path.join(repoRoot, 'test', 'fixtures', name), 'utf8')) as Record<string, unknown>
+      const flow = await fixture('flows/sign-up-or-in.v2.json')
+      const theme = await fixture('themes/brand.v2.json')
+      const seeded = await startEmulator({port: 0, seed: {projects: [{...project, flows: [flow], theme}]}})
+      try {
+        const api = apiFor(seeded)
+        const flows = await api.post<{flows: Array<{id: string}>}>('/v1/mgmt/flow/list')
+        expect(flows.body.flows.map(entry => entry.id)).to.deep.equal([flow.flowId])
+        const exported = await api.post<{theme: {styles: unknown}}>('/v2/mgmt/theme/export')
+        expect(exported.body.theme.styles).to.deep.equal(theme.styles)
+      } finally {
+        await seeded.stop()
       }
     })
 
