@@ -26,7 +26,7 @@ async function importsOf(args: string[]): Promise<string[]> {
 describe('start-up cost', function () {
   this.timeout(30_000)
 
-  for (const args of [['--version'], ['--help'], ['tenant', '--help']]) {
+  for (const args of [['--version'], ['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
     it(`\`${args.join(' ')}\` loads none of got, keyv, cosmiconfig, listr2 or zod`, async () => {
       const urls = await importsOf(args)
       expect(urls.some((url) => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
