@@ -213,7 +213,9 @@ export class EmulatorCore {
   private baselineProjects(): {implicit: boolean; projects: Seed['projects']} {
     if (this.baseline.projects.length > 0) return {implicit: false, projects: this.baseline.projects}
     const {id, managementKey, name} = defaultProject
-    const project = {flows: [], id, managementKeys: [managementKey], name, permissions: [], roles: [], tenants: [], where: 'the default project'}
+    const project = {
+      flows: [], id, managementKeys: [managementKey], name, permissions: [], roles: [], tenants: [], where: 'the default project',
+    }
     return {implicit: true, projects: [project]}
   }
 }
