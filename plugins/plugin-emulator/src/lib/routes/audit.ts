@@ -5,7 +5,7 @@ import type {
 
 import {EmulatorError} from '../errors.js'
 import {
-  optionalBoolean, optionalEnum, optionalNumber, optionalObject, optionalString, optionalStringArray, requiredString,
+  optionalBoolean, optionalEnum, optionalNumber, optionalObject, optionalObjectArray, optionalString, optionalStringArray, requiredString,
 } from '../validate.js'
 
 const defaultPageSize = 100
@@ -97,5 +97,19 @@ export const auditRoutes: RouteDefinition[] = [
     method: 'POST',
     mutation: true,
     path: '/v1/mgmt/audit/event',
+  },
+  {
+    handler({body}) {
+      requiredString(body, 'name')
+      for (const field of ['description', 'url', 'hmacSecret']) optionalString(body, field)
+      for (const field of ['authentication', 'headers']) optionalObject(body, field)
+      optionalBoolean(body, 'insecure')
+      optionalObjectArray(body, 'filters')
+      // Validated and acknowledged; the emulator delivers no audit events to webhooks.
+      return {}
+    },
+    method: 'POST',
+    mutation: true,
+    path: '/v2/mgmt/connector/audit/web/set',
   },
 ]

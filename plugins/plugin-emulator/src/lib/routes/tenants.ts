@@ -318,4 +318,16 @@ export const tenantRoutes: RouteDefinition[] = [
     mutation: true,
     path: '/v1/mgmt/tenant/updateDefaultRoles',
   },
+  {
+    handler({body, project}) {
+      const tenant = existingTenant(project, requiredString(body, 'tenantId'))
+      const expireTime = optionalNumber(body, 'expireTime')
+      if (expireTime !== undefined && expireTime < 0) throw new EmulatorError('invalidArgument', '"expireTime" must not be negative')
+      for (const field of ['ssoId', 'email', 'templateId', 'actorId']) optionalString(body, field)
+      // The emulator serves no SSO setup suite; the link only has the shape clients expect.
+      return {adminSSOConfigurationLink: `http://127.0.0.1/emulator/sso-setup/${encodeURIComponent(tenant.id)}?token=${randomId('L')}`}
+    },
+    method: 'POST',
+    path: '/v2/mgmt/tenant/adminlinks/sso/generate',
+  },
 ]
