@@ -58,8 +58,12 @@ export function estimateRemaining(input: EtaInput): Eta {
   }
 
   return rateLimitMs > latencyMs
-    ? {latencyMs, limitedBy: 'rate-limit', ms: rateLimitMs, rateLimitMs}
-    : {latencyMs, limitedBy: 'latency', ms: latencyMs, rateLimitMs}
+    ? {
+      latencyMs, limitedBy: 'rate-limit', ms: rateLimitMs, rateLimitMs,
+    }
+    : {
+      latencyMs, limitedBy: 'latency', ms: latencyMs, rateLimitMs,
+    }
 }
 
 /** Exponentially weighted moving average: recent samples count more, one slow request does not dominate. */
