@@ -41,7 +41,14 @@ Exit code 0 when everything is in sync, 2 when drift is found: made for a schedu
     for (const name of names) {
       try {
         const connection = await this.connect(name)
-        const plan = await computePlan({allowProtected: true, connection, kinds, prune: false, tool: this.config.userAgent})
+        const plan = await computePlan({
+          allowProtected: true,
+          configuredKindsOnly: this.flags.only === undefined,
+          connection,
+          kinds,
+          prune: false,
+          tool: this.config.userAgent,
+        })
         const report = driftFromPlan(plan, {ignoreUnmanaged: this.flags['ignore-unmanaged']})
         reports.push(report)
         if (!this.jsonEnabled()) this.log(renderDrift(report, {color: useColor(process.stdout, this.flags['no-color'])}))

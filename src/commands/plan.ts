@@ -33,6 +33,7 @@ Exit code 0 when nothing would change, 2 when changes are pending.`
     const connection = await this.connect()
     const plan = await computePlan({
       allowProtected: this.flags['allow-protected'],
+      configuredKindsOnly: this.flags.only === undefined,
       connection,
       kinds,
       prune: this.flags.prune,

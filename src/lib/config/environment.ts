@@ -86,11 +86,15 @@ export const environmentSchema = z
   .meta({title: 'Concurrency', description: 'Most requests in flight at once while applying changes (1-32).', examples: [4]})
   .optional(),
   protect: z
-  .array(tenantIdSchema)
+  .array(z.union([
+    tenantIdSchema,
+    z.string().regex(/^(tenant|role|permission):.{1,200}$/, {error: 'must be a tenant id, or kind:name such as role:Admin or permission:read'}),
+  ], {error: 'must be a tenant id, or kind:name such as role:Admin or permission:read'}))
   .meta({
-    title: 'Protected tenants',
-    description: 'Tenant ids that apply and prune never change or delete in this environment.',
-    examples: [['acme']],
+    title: 'Protected resources',
+    description:
+      'Resources that apply and prune never change or delete in this environment: tenant ids, or `role:NAME`, `role:TENANT/NAME`, `permission:NAME`.',
+    examples: [['acme', 'role:Admin']],
   })
   .optional(),
 })

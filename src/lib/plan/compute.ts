@@ -32,12 +32,19 @@ export interface ComputePlanOptions {
   tool: string
   /** Desired items instead of the configuration's (restore from a backup, compare two projects). */
   desired?: ResourceItem[]
+  /**
+   * Manage only the kinds whose section the configuration has (when --only is not given):
+   * a file without `roles:` leaves the project's roles alone instead of reporting them as drift.
+   */
+  configuredKindsOnly?: boolean
 }
 
 /** Desired state (configuration or given items) against fresh live state: the plan. */
 export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
-  const {connection, kinds} = options
+  const {connection} = options
   const loaded = options.desired ? connection.loaded : requireConfig(connection)
+  const sections = loaded?.config as Record<string, unknown> | undefined
+  const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter((kind) => sections?.[kind.plural] !== undefined) : options.kinds
   const desired = options.desired ?? kinds.flatMap((kind) => kind.desired(loaded!.config))
   const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
   return buildPlan({
