@@ -23,9 +23,11 @@ Nothing is changed. Exit code 0 when they match, 2 when they differ.`
     from: Flags.string({description: 'Environment whose live state is the reference.', required: true}),
     to: Flags.string({description: 'Environment compared with it.', required: true}),
     'no-color': planFlags['no-color'],
+    cached: planFlags.cached,
     only: planFlags.only,
   }
 
+  static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Compare two live environments.'
 
   async run(): Promise<Plan> {

@@ -26,9 +26,11 @@ Exit code 0 when everything is in sync, 2 when drift is found: made for a schedu
     'all-environments': Flags.boolean({default: false, description: 'Check every environment of the configuration.', exclusive: ['environment']}),
     'ignore-unmanaged': Flags.boolean({default: false, description: 'Do not count live resources that the configuration does not declare.'}),
     'no-color': planFlags['no-color'],
+    cached: planFlags.cached,
     only: planFlags.only,
   }
 
+  static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Detect changes made behind the configuration\'s back.'
 
   async run(): Promise<{inSync: boolean; environments: Array<DriftReport | {environment?: string; error: Record<string, unknown>}>}> {

@@ -26,6 +26,7 @@ Exit code 0 when nothing would change, 2 when changes are pending.`
     out: Flags.string({char: 'o', description: 'Also write the plan as JSON to this file (mode 0600), for `apply FILE`.'}),
   }
 
+  static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Show what apply would change.'
 
   async run(): Promise<Plan> {

@@ -224,12 +224,21 @@ describe('backup commands against the emulator (built CLI)', function () {
     expect(await tenants({DESCOPE_MANAGEMENT_KEY: TARGET.managementKey, DESCOPE_PROJECT_ID: TARGET.id})).to.deep.equal([])
   })
 
-  it('refuses --apply clearly while this build has no apply executor, and changes nothing', async () => {
-    const before = await tenants()
-    const result = await cli('backup', 'restore', baseline, '--apply', '--yes')
-    expect(result.code).to.equal(3)
-    expect(result.stderr).to.contain('not available in this build').and.contain('Nothing was changed')
-    expect(await tenants()).to.deep.equal(before)
+  it('restores with --apply after a fresh backup: live equals the backup, field by field', async () => {
+    const result = await cli('backup', 'restore', baseline, '--apply', '--prune', '--yes')
+    expect(result.code, result.stderr + result.stdout).to.equal(0)
+    const safety = /Backup (\S+-restore(-[0-9a-f]{4})?) taken before the first write/.exec(result.stdout)
+    expect(safety, result.stdout).to.not.equal(null)
+    expect((await stat(path.join(backupRoot, SOURCE.id, safety![1]))).isDirectory()).to.equal(true)
+    expect(result.stdout).to.match(/✓ Applied \d+ changes/)
+
+    const after = parseJson<{path: string}>(await cli('backup', 'create', '--resources', 'tenants', '--label', 'after-restore', '--json'))
+    const read = async (folder: string) => JSON.parse(await readFile(path.join(folder, 'tenants.json'), 'utf8')) as unknown
+    expect(await read(after.path)).to.deep.equal(await read(path.join(backupRoot, SOURCE.id, baseline)))
+
+    const again = await cli('backup', 'restore', baseline, '--prune')
+    expect(again.code).to.equal(0)
+    expect(again.stdout).to.contain('No changes: the live project matches the backup.')
   })
 
   it('refuses a damaged backup, naming the file, and changes nothing', async () => {
@@ -269,13 +278,14 @@ describe('backup commands against the emulator (built CLI)', function () {
     const prune = await cli('backup', 'prune', '--older-than', '0d', '--yes', '--json')
     expect(prune.code, prune.stderr).to.equal(0)
     const result = parseJson<{removed: Array<{id: string}>; kept: number}>(prune)
-    // The data folder holds 3 intact backups (the newest 5 are always kept, whatever their age)
-    // and the damaged one, which goes for its age alone.
+    // The data folder holds 5 intact backups (3 made above, the safety backup of the restore and
+    // the one after it): the newest 5 are always kept, whatever their age. The damaged one goes
+    // for its age alone.
     expect(result.removed.map(removed => removed.id)).to.have.length(1)
     expect(result.removed[0].id).to.match(/-to-damage$/)
-    expect(result.kept).to.equal(3)
+    expect(result.kept).to.equal(5)
     const after = parseJson<Array<{id: string}>>(await cli('backup', 'list', '--json'))
-    expect(after).to.have.length(3)
+    expect(after).to.have.length(5)
     expect(after.map(backup => backup.id)).to.include(baseline)
   })
 })

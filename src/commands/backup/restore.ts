@@ -5,8 +5,9 @@ import type {Plan} from '../../lib/plan/types.js'
 import {BackupCommand} from '../../lib/backup/command.js'
 import {backupDirFlag, resourcesFlag} from '../../lib/backup/flags.js'
 import {formatCounts, formatTime} from '../../lib/backup/present.js'
+import {type ApplyOutcome, applyPlan} from '../../lib/apply/run.js'
 import {
-  crossTargetWarning, desiredFromBackup, loadApplyPlan, selectRestoreKinds,
+  crossTargetWarning, desiredFromBackup, selectRestoreKinds,
 } from '../../lib/backup/restore.js'
 import {loadBackup} from '../../lib/backup/store.js'
 import {ExitCode} from '../../lib/errors.js'
@@ -64,8 +65,6 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
   static override summary = 'Restore a backup: plan it, then apply it.'
 
   async run(): Promise<RestoreOutput> {
-    // Refuse early, before any read: a build without the executor cannot apply.
-    const applyPlan = this.flags.apply ? await loadApplyPlan() : undefined
     const backup = await loadBackup(this.backupRoot(), this.args.id)
     const {metadata} = backup
     const selection = selectRestoreKinds(metadata.resources, this.flags.resources, resourceKinds)
@@ -107,7 +106,7 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
       this.log(restoreWording(renderPlan(plan, {color: useColor(process.stdout, this.flags['no-color'])})))
     }
 
-    if (!applyPlan) {
+    if (!this.flags.apply) {
       if (plan.changes.length > 0) {
         const environment = this.flags.environment ? ` -e ${this.flags.environment}` : ''
         if (!this.jsonEnabled()) this.log(`\nDry run: nothing was changed. Apply it with \`descope-mgmt backup restore ${backup.id}${environment} --apply\`.`)
@@ -118,15 +117,24 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
     }
 
     if (plan.changes.length === 0) return output
-    output.outcome = await applyPlan({
+    if (!this.jsonEnabled()) this.log('')
+    const outcome: ApplyOutcome = await applyPlan({
+      command: `backup restore ${backup.id} --apply`,
       config: this.config,
+      confirm: (question, yes) => this.confirm(question, yes),
       connection,
-      flags: {continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes},
+      flags: {backupDir: this.flags['backup-dir'], continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes},
       kinds: selection.kinds,
+      log: (line) => {
+        if (!this.jsonEnabled()) this.log(line)
+      },
       operation: 'restore',
       plan,
+      redact: (text) => this.redact(text),
     })
+    output.outcome = outcome
     output.applied = true
+    if (outcome.exitCode !== ExitCode.Success) this.exitWith(outcome.exitCode, output)
     return output
   }
 }

@@ -99,33 +99,3 @@ export function crossTargetWarning(id: string, source: RestoreTarget, target: Re
 }
 
 /** What `applyPlan` of src/lib/apply/run.ts takes (written by the apply engine). */
-export interface ApplyPlanOptions {
-  plan: Plan
-  kinds: ResourceKind[]
-  connection: Connection
-  config: OclifConfig
-  flags: {yes: boolean; continueOnError: boolean; json: boolean}
-  operation: 'restore'
-}
-
-export type ApplyPlanFunction = (options: ApplyPlanOptions) => Promise<unknown>
-
-/**
- * The executor of `apply`, loaded on use. Until src/lib/apply/run.ts exists in this build,
- * restoring with --apply is refused with a clear error: it never pretends to have restored.
- */
-export async function loadApplyPlan(specifier = '../apply/run.js'): Promise<ApplyPlanFunction> {
-  const url = new URL(specifier, import.meta.url)
-  // Built: run.js beside this file's folder; from source (tests with tsx): run.ts.
-  const present = [fileURLToPath(url), fileURLToPath(url).replace(/\.js$/, '.ts')].some(file => existsSync(file))
-  const module = present ? ((await import(url.href)) as {applyPlan?: unknown}) : {}
-  if (typeof module.applyPlan !== 'function') {
-    throw new CliError('Restoring with --apply is not available in this build of descope-mgmt: the apply executor is missing. Nothing was changed.', {
-      code: 'apply_unavailable',
-      exitCode: ExitCode.InvalidInput,
-      hint: 'Review the changes with --dry-run; apply them with a build that includes `apply`.',
-    })
-  }
-
-  return module.applyPlan as ApplyPlanFunction
-}

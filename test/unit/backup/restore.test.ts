@@ -6,7 +6,7 @@ import {pathToFileURL} from 'node:url'
 import type {ResourceItem} from '../../../src/lib/resources/types.js'
 
 import {
-  crossTargetWarning, desiredFromBackup, loadApplyPlan, parseResourceNames, selectRestoreKinds,
+  crossTargetWarning, desiredFromBackup, parseResourceNames, selectRestoreKinds,
 } from '../../../src/lib/backup/restore.js'
 import {CliError} from '../../../src/lib/errors.js'
 import {buildPlan} from '../../../src/lib/plan/build.js'
@@ -118,31 +118,6 @@ describe('restore', () => {
 
     it('warns about another environment of the same project', () => {
       expect(crossTargetWarning('B', {environment: 'blue', projectId: 'P1'}, {environment: 'green', projectId: 'P1'})).to.contain('DIFFERENT ENVIRONMENT')
-    })
-  })
-
-  describe('loadApplyPlan', () => {
-    it('refuses clearly when the apply executor is not in the build', async () => {
-      let error: CliError | undefined
-      await loadApplyPlan('../apply/no-such-run.js').catch((error_: CliError) => {
-        error = error_
-      })
-      expect(error).to.be.instanceOf(CliError)
-      expect(error?.code).to.equal('apply_unavailable')
-      expect(error?.exitCode).to.equal(3)
-      expect(error?.message).to.contain('not available in this build').and.contain('Nothing was changed')
-    })
-
-    it('returns applyPlan of the executor module when there is one', async () => {
-      const {cleanup, dir} = await tempDir()
-      try {
-        const file = path.join(dir, 'run.mjs')
-        await writeFile(file, 'export async function applyPlan(options) { return {operation: options.operation} }\n')
-        const applyPlan = await loadApplyPlan(pathToFileURL(file).href)
-        expect(await applyPlan({operation: 'restore'} as never)).to.deep.equal({operation: 'restore'})
-      } finally {
-        await cleanup()
-      }
     })
   })
 })

@@ -1,0 +1,196 @@
+/**
+ * One apply run, shared by `apply`, `tenant sync --apply` and `backup restore --apply`:
+ * lock → confirm → backup → journal → execute with progress and audit → retention.
+ */
+import type {Config as OclifConfig} from '@oclif/core'
+
+import type {Connection} from '../connection.js'
+import type {Plan} from '../plan/types.js'
+import type {ResourceKind} from '../resources/types.js'
+
+import {AuditLog} from '../audit/log.js'
+import {resolveBackupRoot} from '../backup/location.js'
+import {pruneAfterApply} from '../backup/retention.js'
+import {createBackup} from '../backup/store.js'
+import {CliError, ExitCode, type ExitCodeValue} from '../errors.js'
+import {summaryLine} from '../ui/plan-render.js'
+import {
+  DEFAULT_CONCURRENCY, describeStop, executePlan, type ExecutionResult, exitCodeFor, resultToJson, suggestNextCommand,
+} from './executor.js'
+import {findResumable, Journal, journalDir} from './journal.js'
+import {acquireLock} from './lock.js'
+
+export type ApplyOperation = 'apply' | 'restore' | 'sync'
+
+export interface ApplyPlanOptions {
+  plan: Plan
+  kinds: ResourceKind[]
+  connection: Connection
+  config: OclifConfig
+  flags: {yes: boolean; continueOnError: boolean; json: boolean; resume?: boolean; backupDir?: string}
+  operation: ApplyOperation
+  /** Asks the user (or requires --yes); throws when declined. */
+  confirm(question: string, yes: boolean): Promise<void>
+  /** Human output (suppressed by the caller in --json mode). */
+  log(line: string): void
+  /** Redacts secrets from text written to the journal and the audit log. */
+  redact(text: string): string
+  /** The command to suggest for a resume, e.g. `apply` or `tenant sync --apply`. */
+  command: string
+}
+
+export interface ApplyOutcome {
+  exitCode: ExitCodeValue
+  backupId?: string
+  resumedFrom?: string
+  result: Record<string, unknown>
+}
+
+function confirmationQuestion(plan: Plan, connection: Connection): string {
+  const target = connection.environmentName ? `environment "${connection.environmentName}" (${connection.projectId})` : `project ${connection.projectId}`
+  const deletes = plan.summary.delete > 0 ? ` — including ${plan.summary.delete} DELETE${plan.summary.delete === 1 ? '' : 'S'}` : ''
+  return `Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to ${target}${deletes}? ${summaryLine(plan)}`
+}
+
+/** Ctrl-C stops new work (in-flight changes finish and are journaled); a second Ctrl-C exits at once. */
+function abortOnInterrupt(): {signal: AbortSignal; dispose(): void} {
+  const controller = new AbortController()
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(ExitCode.Interrupted)
+    process.stderr.write('\nStopping: waiting for the changes in flight to finish (Ctrl-C again to quit at once)…\n')
+    controller.abort()
+  }
+
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    dispose() {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+    signal: controller.signal,
+  }
+}
+
+function report(result: ExecutionResult, options: ApplyPlanOptions): void {
+  const {log} = options
+  const done = result.done.length
+  const total = done + result.failed.length + result.skipped.length + result.notStarted.length
+  if (result.status === 'complete') {
+    log(`✓ Applied ${done} change${done === 1 ? '' : 's'}${result.alreadyDone.length > 0 ? ` (${result.alreadyDone.length} already done before the resume)` : ''}.`)
+    return
+  }
+
+  log(`\n${done} of ${total} changes done, ${result.failed.length} failed, ${result.skipped.length + result.notStarted.length} not started.`)
+  for (const failure of result.failed) log(`  ✗ ${failure.change.action} ${failure.change.id}: ${failure.message}`)
+  for (const skipped of result.skipped) log(`  - ${skipped.change.action} ${skipped.change.id}: skipped, ${skipped.reason} (${skipped.dependency})`)
+  if (result.notStarted.length > 0) log(`  Not started: ${result.notStarted.map((change) => change.id).join(', ')}`)
+  const stop = describeStop(result)
+  if (stop) log(stop)
+  const next = suggestNextCommand(result, {command: options.command, environment: options.connection.environmentName})
+  if (next) log(`Next: ${next}`)
+}
+
+export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome> {
+  const {config, connection, flags, plan} = options
+  const {dataDir} = config
+  const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId})
+  try {
+    const journals = journalDir(dataDir, connection.projectId)
+    const resumable = flags.resume ? await findResumable(journals) : undefined
+    if (flags.resume) {
+      options.log(
+        resumable
+          ? `Resuming run ${resumable.runId}: ${resumable.done.size} change(s) finished before it stopped; the plan above was computed fresh, so they are not repeated.`
+          : 'No interrupted run to resume for this project; applying the plan above.',
+      )
+    }
+
+    await options.confirm(confirmationQuestion(plan, connection), flags.yes)
+
+    const touched = new Set(plan.changes.map((change) => change.kind))
+    const backup = await createBackup({
+      client: connection.client,
+      dir: resolveBackupRoot({dataDir, flag: flags.backupDir}),
+      environment: connection.environmentName,
+      kinds: options.kinds.filter((kind) => touched.has(kind.name)),
+      operation: options.operation,
+      projectId: connection.projectId,
+      toolVersion: config.version,
+    })
+    options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
+
+    const journal = await Journal.create(journals, {
+      changes: plan.changes.map((change) => change.id),
+      environment: connection.environmentName,
+      planFingerprint: plan.fingerprint,
+      projectId: connection.projectId,
+      redact: options.redact,
+      resumedFrom: resumable?.runId,
+    })
+    const audit = AuditLog.forDataDir(dataDir, {
+      environment: connection.environmentName,
+      projectId: connection.projectId,
+      redact: options.redact,
+      runId: journal.runId,
+      toolVersion: config.version,
+    })
+    const environment = connection.environmentName ? connection.loaded?.config.environments[connection.environmentName] : undefined
+    const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
+    // listr2 loads here, not when the command module loads.
+    const {createProgressReporter} = await import('../ui/progress.js')
+    const progress = createProgressReporter({concurrency, environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit})
+    const interrupt = abortOnInterrupt()
+    let result: ExecutionResult
+    try {
+      result = await executePlan({
+        audit,
+        client: connection.client,
+        concurrency,
+        continueOnError: flags.continueOnError,
+        journal,
+        kinds: options.kinds,
+        plan,
+        progress,
+        signal: interrupt.signal,
+      })
+    } finally {
+      interrupt.dispose()
+      await journal.close()
+    }
+
+    report(result, options)
+    const exitCode = exitCodeFor(result)
+    if (exitCode === ExitCode.Success) {
+      const retention = await pruneAfterApply({
+        dir: resolveBackupRoot({dataDir, flag: flags.backupDir}),
+        projectId: connection.projectId,
+        retentionDays: connection.loaded?.config.backupRetentionDays,
+      })
+      if (retention.warning) options.log(`warning: ${retention.warning}`)
+    }
+
+    return {backupId: backup.id, exitCode, result: resultToJson(result), resumedFrom: resumable?.runId}
+  } finally {
+    await lock.release()
+  }
+}
+
+/** Refuses a saved plan for another project, or one whose live state moved since it was made. */
+export function checkSavedPlan(saved: Plan, file: string, current: {projectId: string; fingerprint: string}): void {
+  if (saved.projectId !== current.projectId) {
+    throw new CliError(`${file} was made for project ${saved.projectId}, not ${current.projectId}.`, {
+      code: 'plan_wrong_project',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Apply it to the environment it was made for, or make a new plan for this one.',
+    })
+  }
+
+  if (saved.fingerprint !== current.fingerprint) {
+    throw new CliError(`The live project changed since ${file} was made: the plan may no longer be right. Nothing was changed.`, {
+      code: 'plan_stale',
+      exitCode: ExitCode.InvalidInput,
+      hint: 'Make a fresh plan with `descope-mgmt plan --out FILE`, review it, then apply that.',
+    })
+  }
+}
