@@ -1,0 +1,119 @@
+import {expect} from 'chai'
+import {readFile, stat, writeFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {httpFetch} from '../conformance/sdk.js'
+import {makeTempHome, runCli} from '../helpers/cli.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+
+describe('init (built CLI)', function () {
+  this.timeout(60_000)
+  let emulator: Emulator
+  let home: Awaited<ReturnType<typeof makeTempHome>>
+  let env: Record<string, string>
+
+  /** A Management API call, as the Descope SDKs send it. */
+  async function post(route: string, body: Record<string, unknown>): Promise<void> {
+    const [project] = emulator.projects
+    const response = await httpFetch(`${emulator.url}${route}`, {
+      body: JSON.stringify(body),
+      headers: {authorization: `Bearer ${project.id}:${project.managementKey}`, 'content-type': 'application/json'},
+      method: 'POST',
+    })
+    expect(response.status, `${route}: ${await response.text()}`).to.equal(200)
+  }
+
+  before(async () => {
+    emulator = await startEmulator({port: 0})
+    home = await makeTempHome()
+    const [project] = emulator.projects
+    env = {
+      ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
+    }
+    await post('/v1/mgmt/permission/create', {description: 'Read users', name: 'users.read'})
+    await post('/v1/mgmt/permission/create', {name: 'audit.read'})
+    await post('/v1/mgmt/tenant/create', {
+      customAttributes: {
+        plan: 'gold', regions: ['eu', 'us'], seats: 10, trial: false,
+      },
+      enforceSSO: true,
+      enforceSSOExclusions: ['admin@acme.com'],
+      id: 'acme',
+      name: 'Acme Inc',
+      selfProvisioningDomains: ['acme.io', 'acme.com'],
+    })
+    await post('/v1/mgmt/tenant/create', {
+      id: 'acme-eu', name: 'Acme Europe', parent: 'acme', roleInheritance: 'userOnly', selfProvisioningDomains: ['eu.acme.com'],
+    })
+    await post('/v1/mgmt/tenant/create', {disabled: true, id: 'initech', name: 'Initech'})
+    await post('/v1/mgmt/role/create', {
+      default: true, description: 'Reads users', name: 'Viewer', permissionNames: ['users.read'],
+    })
+    await post('/v1/mgmt/role/create', {
+      name: 'Auditor', permissionNames: ['users.read', 'audit.read'], private: true, tenantId: 'acme',
+    })
+  })
+
+  after(async () => {
+    await emulator?.stop()
+    await home?.cleanup()
+  })
+
+  const cli = (args: string[], cwd = home.dir) => runCli(args, {cwd, env})
+
+  it('writes a commented starter that validates, and refuses to overwrite it without --force', async () => {
+    const dir = path.join(home.dir, 'starter')
+    const {mkdir} = await import('node:fs/promises')
+    await mkdir(dir)
+    const result = await cli(['init'], dir)
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.contain('Wrote descope.yaml').and.contain('descope-mgmt plan -e local')
+    const file = path.join(dir, 'descope.yaml')
+    const text = await readFile(file, 'utf8')
+    expect(text).to.match(/^# yaml-language-server: \$schema=/)
+    expect(text).to.contain('emulator: true').and.contain('- id: acme')
+    expect((await stat(file)).mode.toString(8).slice(-3)).to.equal('600')
+
+    const validate = await cli(['config', 'validate', '-e', 'local'], dir)
+    expect(validate.code, validate.stdout + validate.stderr).to.equal(0)
+
+    await writeFile(file, 'mine\n')
+    const again = await cli(['init'], dir)
+    expect(again.code).to.equal(3)
+    expect(again.stderr).to.contain('descope.yaml already exists').and.contain('--force')
+    expect(again.stderr).not.to.match(/\n\s+at /)
+    expect(await readFile(file, 'utf8')).to.equal('mine\n')
+    const forced = await cli(['init', '--force'], dir)
+    expect(forced.code, forced.stderr).to.equal(0)
+    expect(await readFile(file, 'utf8')).to.contain('version: 1')
+  })
+
+  it('--from-live writes the live project, without the key, and plan then shows no changes', async () => {
+    const result = await cli(['init', '--from-live', '-e', 'prod'])
+    expect(result.code, result.stderr).to.equal(0)
+    expect(result.stdout).to.contain('environment "prod", 3 tenants, 2 permissions, 2 roles')
+    const file = path.join(home.dir, 'descope.yaml')
+    expect((await stat(file)).mode.toString(8).slice(-3)).to.equal('600')
+    const text = await readFile(file, 'utf8')
+    const [project] = emulator.projects
+    expect(text).not.to.contain(project.managementKey)
+    // eslint-disable-next-line no-template-curly-in-string
+    expect(text).to.contain(`projectId: ${project.id}`).and.contain('managementKey: ${DESCOPE_MANAGEMENT_KEY}').and.contain(`baseUrl: ${emulator.url}`)
+    // Stable order, defaults left out.
+    const tenantIds = [...text.matchAll(/^ {2}- id: (\S+)$/gm)].map(match => match[1])
+    expect(tenantIds).to.deep.equal(['acme', 'acme-eu', 'initech'])
+    expect(text).to.match(/selfProvisioningDomains:\n\s+- acme.com\n\s+- acme.io\n/)
+    expect(text).not.to.match(/enforceSSO: false|disabled: false|roleInheritance: ""|customAttributes: \{\}/)
+
+    const plan = await cli(['plan', '--json'])
+    expect(plan.code, plan.stdout + plan.stderr).to.equal(0)
+    expect(JSON.parse(plan.stdout).changes).to.deep.equal([])
+
+    // Same input, same file.
+    const again = await cli(['init', '--from-live', '-e', 'prod', '--force', '--out', 'again.yaml'])
+    expect(again.code, again.stderr).to.equal(0)
+    expect(await readFile(path.join(home.dir, 'again.yaml'), 'utf8')).to.equal(text)
+  })
+})
