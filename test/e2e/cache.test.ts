@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {spawnSync} from 'node:child_process'
 import {
   readdir, readFile, stat, writeFile,
 } from 'node:fs/promises'
@@ -6,7 +7,9 @@ import {request as httpRequest} from 'node:http'
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
-import {type CliResult, makeTempHome, runCli} from '../helpers/cli.js'
+import {
+  builtCli, type CliResult, makeTempHome, repoRoot, runCli,
+} from '../helpers/cli.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 
@@ -141,14 +144,13 @@ describe('response cache (built CLI against the emulator)', function () {
   it('an answer older than --cache-ttl is fetched again', async () => {
     await ids()
     await ids(['--cache-ttl', '10m'])
+    await ids([], PROJECT_A, {DESCOPE_MGMT_CACHE_TTL: '1h'})
     expect(await calls('GET /v1/mgmt/tenant/all')).to.equal(1)
     await new Promise(resolve => {
       setTimeout(resolve, 1200)
     })
     // The cached answer is now more than 1 s old.
     await ids(['--cache-ttl', '1s'])
-    expect(await calls('GET /v1/mgmt/tenant/all')).to.equal(2)
-    await ids([], PROJECT_A, {DESCOPE_MGMT_CACHE_TTL: '1h'})
     expect(await calls('GET /v1/mgmt/tenant/all')).to.equal(2)
     const bad = await cli(['tenant', 'list', '--cache-ttl', 'soon'])
     expect(bad.code).to.equal(3)
@@ -191,6 +193,19 @@ describe('response cache (built CLI against the emulator)', function () {
       const text = await readFile(file, 'utf8')
       for (const key of [PROJECT_A.managementKey, PROJECT_B.managementKey]) expect(text, file).not.to.contain(key)
       if (file.endsWith('read-cache.json')) expect((await stat(file)).mode % 0o1000).to.equal(0o600)
+    }
+  })
+
+  it('`cache stats --help` and `tenant list --help` load neither keyv nor @keyv/redis', async () => {
+    for (const args of [['cache', 'stats', '--help'], ['tenant', 'list', '--help']]) {
+      const file = path.join(home.dir, `imports-${args[0]}.txt`)
+      const result = spawnSync(process.execPath, ['--import', path.join(repoRoot, 'test', 'helpers', 'record-imports.mjs'), builtCli, ...args], {
+        cwd: home.dir, encoding: 'utf8', env: {...process.env, ...home.env, RECORD_IMPORTS_FILE: file},
+      })
+      expect(result.status, result.stderr).to.equal(0)
+      const urls = (await readFile(file, 'utf8')).split('\n')
+      expect(urls.some(url => url.includes('/dist/commands/') || url.includes('/plugin-cache/dist/'))).to.equal(true)
+      expect(urls.filter(url => /\/node_modules\/(keyv|@keyv\/redis|@redis)\//.test(url))).to.deep.equal([])
     }
   })
 
