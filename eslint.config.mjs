@@ -19,13 +19,15 @@ export default [
       'no-await-in-loop': 'off',
       'n/no-process-exit': 'off',
       'max-params': 'off',
-      'complexity': 'off',
-      'camelcase': 'off',
+      complexity: 'off',
+      camelcase: 'off',
       'new-cap': 'off',
     },
   },
   {
     files: ['test/**/*.ts', 'benchmarks/**/*.ts'],
-    rules: {'no-unused-expressions': 'off', '@typescript-eslint/no-unused-expressions': 'off', 'mocha/no-setup-in-describe': 'off', 'unicorn/consistent-function-scoping': 'off'},
+    rules: {
+      'no-unused-expressions': 'off', '@typescript-eslint/no-unused-expressions': 'off', 'mocha/no-setup-in-describe': 'off', 'unicorn/consistent-function-scoping': 'off',
+    },
   },
 ]

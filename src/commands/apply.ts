@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
-import {type PlanAndApplyResult, planAndApply} from '../lib/apply/flow.js'
-import {BaseCommand} from '../lib/base-command.js'
+import {planAndApply, type PlanAndApplyResult} from '../lib/apply/flow.js'
 import {backupDirFlag} from '../lib/backup/flags.js'
+import {BaseCommand} from '../lib/base-command.js'
 import {applyFlags, planFlags} from '../lib/plan/flags.js'
 import {selectKinds} from '../lib/resources/index.js'
 import {useColor} from '../lib/ui/plan-render.js'
@@ -11,10 +11,8 @@ export default class Apply extends BaseCommand<typeof Apply> {
   static override args = {
     plan: Args.string({description: 'A plan saved with `plan --out FILE`: applied exactly, and refused if the live project changed since.'}),
   }
-
   static override description = `Makes the live project match the configuration: shows the plan, asks for confirmation (naming the environment and counting deletes), backs up what it will touch, then applies the changes in dependency order with progress, a journal and an audit record per write.
 Deletes happen only with --prune. Exit code 0 when done, 6 when some changes failed (the report says what was done, what failed and what was not started), 130 when interrupted.`
-
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> -e local', description: 'Apply the configuration to the local emulator environment, after confirming.'},
     {command: '<%= config.bin %> <%= command.id %> -e staging --yes', description: 'In CI: apply without a prompt.'},
@@ -23,13 +21,11 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
     {command: '<%= config.bin %> <%= command.id %> -e staging --resume --yes', description: 'Continue after a crash or Ctrl-C without repeating finished changes.'},
     {command: '<%= config.bin %> <%= command.id %> -e staging --continue-on-error --yes', description: 'Do everything possible and report all failures together.'},
   ]
-
   static override flags = {
     ...planFlags,
     ...applyFlags,
     'backup-dir': backupDirFlag,
   }
-
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Apply the configuration to an environment.'
 
@@ -55,7 +51,7 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
       kinds,
       operation: 'apply',
       planFile: this.args.plan,
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: (line) => this.log(line), redact: (text) => this.redact(text)},
+      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
     })
     if (result.outcome && result.outcome.exitCode !== 0) this.exitWith(result.outcome.exitCode, result)
     return result

@@ -12,13 +12,11 @@ import {renderPlan, useColor} from '../lib/ui/plan-render.js'
 export default class Compare extends BaseCommand<typeof Compare> {
   static override description = `Compares two live projects directly, in the same format as plan: what would change in --to to make it match --from.
 Nothing is changed. Exit code 0 when they match, 2 when they differ.`
-
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> --from staging --to production', description: 'What differs between staging and production.'},
     {command: '<%= config.bin %> <%= command.id %> --from production --to dev --only tenants', description: 'Only tenants.'},
     {command: '<%= config.bin %> <%= command.id %> --from staging --to production --json', description: 'The differences as a plan in JSON.'},
   ]
-
   static override flags = {
     from: Flags.string({description: 'Environment whose live state is the reference.', required: true}),
     to: Flags.string({description: 'Environment compared with it.', required: true}),
@@ -26,7 +24,6 @@ Nothing is changed. Exit code 0 when they match, 2 when they differ.`
     cached: planFlags.cached,
     only: planFlags.only,
   }
-
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Compare two live environments.'
 

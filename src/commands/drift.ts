@@ -1,11 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../lib/base-command.js'
+import {BaseCommand, toCliError} from '../lib/base-command.js'
 import {loadRequiredConfig} from '../lib/connection.js'
-import {toCliError} from '../lib/base-command.js'
 import {type CliError, ExitCode} from '../lib/errors.js'
 import {computePlan} from '../lib/plan/compute.js'
-import {type DriftReport, driftFromPlan} from '../lib/plan/drift.js'
+import {driftFromPlan, type DriftReport} from '../lib/plan/drift.js'
 import {planFlags} from '../lib/plan/flags.js'
 import {selectKinds} from '../lib/resources/index.js'
 import {renderDrift} from '../lib/ui/drift-render.js'
@@ -14,14 +13,12 @@ import {useColor} from '../lib/ui/plan-render.js'
 export default class Drift extends BaseCommand<typeof Drift> {
   static override description = `Compares the configuration with the live project and lists resources that are missing, changed, or live but not declared (unmanaged).
 Exit code 0 when everything is in sync, 2 when drift is found: made for a scheduled CI job.`
-
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> -e production', description: 'Check one environment.'},
     {command: '<%= config.bin %> <%= command.id %> --all-environments --json', description: 'Check every environment of the configuration; JSON for a CI report.'},
     {command: '<%= config.bin %> <%= command.id %> -e staging --ignore-unmanaged', description: 'Ignore live resources that the configuration does not declare.'},
     {command: '<%= config.bin %> <%= command.id %> -e production || descope-mgmt plan -e production', description: 'In CI: show the plan that would fix the drift.'},
   ]
-
   static override flags = {
     'all-environments': Flags.boolean({default: false, description: 'Check every environment of the configuration.', exclusive: ['environment']}),
     'ignore-unmanaged': Flags.boolean({default: false, description: 'Do not count live resources that the configuration does not declare.'}),
@@ -29,7 +26,6 @@ Exit code 0 when everything is in sync, 2 when drift is found: made for a schedu
     cached: planFlags.cached,
     only: planFlags.only,
   }
-
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Detect changes made behind the configuration\'s back.'
 
@@ -65,7 +61,7 @@ Exit code 0 when everything is in sync, 2 when drift is found: made for a schedu
 
     const result = {
       environments: [...reports, ...failures.map(({environment, error}) => ({environment, error: error.toJSON()}))],
-      inSync: reports.every((report) => report.inSync) && failures.length === 0,
+      inSync: reports.every(report => report.inSync) && failures.length === 0,
     }
     if (failures.length > 0) this.exitWith(failures[0].error.exitCode, result)
     if (!result.inSync) {

@@ -1,9 +1,13 @@
-import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {
+  Command, Errors, Flags, type Interfaces,
+} from '@oclif/core'
 
 import type {DescopeClient} from './api/types.js'
 
-import {type Connection, connect} from './connection.js'
-import {CliError, ExitCode, formatProblem, InputError} from './errors.js'
+import {connect, type Connection} from './connection.js'
+import {
+  CliError, ExitCode, formatProblem, InputError,
+} from './errors.js'
 import {redactText} from './redact.js'
 import {getServices} from './services.js'
 
@@ -47,7 +51,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       helpGroup: GLOBAL,
     }),
   }
-
   /**
    * Whether reads may be answered from the cache (`use`) or must reach the API (`fresh`, still
    * storing what they fetch). Commands that must see live state (plan, apply) set `fresh` and
@@ -55,7 +58,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    */
   static readCache: 'fresh' | 'use' = 'use'
   static override enableJsonFlag = true
-
   protected args!: BaseArgs<T>
   protected flags!: BaseFlags<T>
   /** Connections opened by this command, by environment name ('' for none). */
@@ -119,8 +121,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         cache: {
           mode: this.cacheMode(), noCache: this.flags['no-cache'], ttl: this.flags['cache-ttl'], warn: message => this.warn(message),
         },
-        onSecret: (secret) => this.secrets.push(secret),
-        onWarning: (warning) => this.warn(formatProblem(warning)),
+        onSecret: secret => this.secrets.push(secret),
+        onWarning: warning => this.warn(formatProblem(warning)),
         services: getServices(),
       })
       this.connections.set(key, connection)
@@ -143,7 +145,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
     const opened = await Promise.allSettled(this.connections.values())
-    await Promise.all(opened.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)))
+    await Promise.all(opened.map(result => (result.status === 'fulfilled' ? result.value.close() : undefined)))
     return super.finally(error)
   }
 

@@ -3,11 +3,12 @@ import type {Config as OclifConfig} from '@oclif/core'
 import path from 'node:path'
 
 import type {DescopeClient} from './api/types.js'
+import type {LoadedConfig} from './config/load.js'
 import type {DescopeServices} from './services.js'
 
-import type {LoadedConfig} from './config/load.js'
-
-import {CliError, ConfigError, type ConfigProblem, ExitCode} from './errors.js'
+import {
+  CliError, ConfigError, type ConfigProblem, ExitCode,
+} from './errors.js'
 
 /** What the `descope:emulator` hook of the emulator plugin answers. */
 export interface EmbeddedEmulator {

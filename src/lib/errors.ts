@@ -40,7 +40,9 @@ export class CliError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return {code: this.code, exitCode: this.exitCode, hint: this.hint, message: this.message}
+    return {
+      code: this.code, exitCode: this.exitCode, hint: this.hint, message: this.message,
+    }
   }
 }
 
@@ -64,7 +66,7 @@ export interface ConfigProblem {
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  const where = [problem.file, problem.line, problem.column].filter((part) => part !== undefined).join(':')
+  const where = [problem.file, problem.line, problem.column].filter(part => part !== undefined).join(':')
   const field = problem.path ? ` ${problem.path}:` : ''
   const hint = problem.hint ? ` (${problem.hint})` : ''
   return `${where}:${field} ${problem.message}${hint}`
@@ -75,9 +77,9 @@ export class ConfigError extends CliError {
   readonly problems: ConfigProblem[]
 
   constructor(problems: ConfigProblem[], options: Omit<CliErrorOptions, 'exitCode'> = {}) {
-    const head =
-      problems.length === 1 ? 'The configuration has a problem:' : `The configuration has ${problems.length} problems:`
-    super(`${head}\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`, {
+    const head
+      = problems.length === 1 ? 'The configuration has a problem:' : `The configuration has ${problems.length} problems:`
+    super(`${head}\n${problems.map(p => `  ${formatProblem(p)}`).join('\n')}`, {
       code: 'invalid_config',
       hint: 'Fix the lines above, then run `descope-mgmt config validate` to check.',
       ...options,

@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- the configurations use ${VAR} interpolation */
 import {expect} from 'chai'
 import {readFile, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
@@ -62,6 +63,7 @@ describe('plan, drift and compare against the emulator (built CLI)', function ()
 
   const cli = (...args: string[]) =>
     runCli([...args, '-c', configFile], {cwd: home.dir, env: {...home.env, PRODUCTION_KEY: production.managementKey, STAGING_KEY: staging.managementKey}})
+
   it('plans 50 creates from empty, exit 2, and saves the plan with mode 0600', async () => {
     const planFile = path.join(home.dir, 'plan.json')
     const result = await cli('plan', '-e', 'staging', '--out', planFile)
@@ -69,6 +71,7 @@ describe('plan, drift and compare against the emulator (built CLI)', function ()
     expect(result.stdout).to.contain('+ tenant t000').and.contain('Plan: 50 to create, 0 to update, 0 to delete.')
     const saved = JSON.parse(await readFile(planFile, 'utf8'))
     expect(saved.summary).to.deep.include({create: 50, delete: 0, update: 0})
+    // eslint-disable-next-line no-bitwise -- the permission bits of a mode
     expect((await stat(planFile)).mode & 0o777).to.equal(0o600)
     const asJson = json<{summary: {create: number}}>(await cli('plan', '-e', 'staging', '--json'))
     expect(asJson.summary.create).to.equal(50)
@@ -78,7 +81,9 @@ describe('plan, drift and compare against the emulator (built CLI)', function ()
     for (const index of [0, 1]) {
       const created = await runCli(['tenant', 'create', '--id', `t00${index}`, '--name', `Tenant ${index}`, '--domain', `t00${index}.example.com`, '--attribute', `seats=${index}`], {
         cwd: home.dir,
-        env: {...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: staging.managementKey, DESCOPE_PROJECT_ID: staging.id},
+        env: {
+          ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: staging.managementKey, DESCOPE_PROJECT_ID: staging.id,
+        },
       })
       expect(created.code, created.stderr).to.equal(0)
     }
@@ -110,5 +115,4 @@ describe('plan, drift and compare against the emulator (built CLI)', function ()
     expect(environment.code).to.equal(3)
     expect(environment.stderr).to.contain('environment "prod" is not defined')
   })
-
 })

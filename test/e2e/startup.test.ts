@@ -29,8 +29,8 @@ describe('start-up cost', function () {
   for (const args of [['--version'], ['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
     it(`\`${args.join(' ')}\` loads none of got, keyv, cosmiconfig, listr2 or zod`, async () => {
       const urls = await importsOf(args)
-      expect(urls.some((url) => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
-      for (const name of heavy) expect(urls.filter((url) => url.includes(name)), name).to.deep.equal([])
+      expect(urls.some(url => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
+      for (const name of heavy) expect(urls.filter(url => url.includes(name)), name).to.deep.equal([])
     })
   }
 })

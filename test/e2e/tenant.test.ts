@@ -1,5 +1,7 @@
 import {expect} from 'chai'
-import {mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {
+  mkdir, readdir, readFile, stat, writeFile,
+} from 'node:fs/promises'
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
@@ -54,7 +56,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
     expect(list.code, list.stderr).to.equal(0)
     const lines = list.stdout.trim().split('\n')
     expect(lines[0]).to.match(/^ID\s+NAME\s+DOMAINS\s+PARENT/)
-    expect(lines.slice(1).map((line) => line.split(/\s+/)[0])).to.deep.equal(['acme', 'acme-eu'])
+    expect(lines.slice(1).map(line => line.split(/\s+/)[0])).to.deep.equal(['acme', 'acme-eu'])
 
     const csv = await cli('tenant', 'list', '--output', 'csv', '--name-contains', 'EU')
     expect(csv.stdout.trim().split('\n')).to.deep.equal(['ID,NAME,DOMAINS,PARENT,STATUS,SSO ENFORCED', 'acme-eu,Acme EU,,acme,active,no'])
@@ -70,7 +72,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
     const deleted = await cli('tenant', 'delete', 'acme-eu', '--yes')
     expect(deleted.code, deleted.stderr).to.equal(0)
     const after = parseJson<Array<{id: string}>>(await cli('tenant', 'list', '--json'))
-    expect(after.map((tenant) => tenant.id)).to.deep.equal(['acme'])
+    expect(after.map(tenant => tenant.id)).to.deep.equal(['acme'])
   })
 
   it('refuses to delete without --yes when stdin is not a terminal, and changes nothing', async () => {
@@ -78,7 +80,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
     expect(result.code).to.equal(3)
     expect(result.stderr).to.contain('--yes')
     const tenants = parseJson<Array<{id: string}>>(await cli('tenant', 'list', '--json'))
-    expect(tenants.map((tenant) => tenant.id)).to.include('acme')
+    expect(tenants.map(tenant => tenant.id)).to.include('acme')
   })
 
   it('explains an unknown tenant and a duplicate, with exit code 3', async () => {
@@ -109,7 +111,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
     expect(created.code, created.stderr).to.equal(0)
     const list = await local('tenant', 'list', '-e', 'local', '--json')
     expect(list.code, list.stderr).to.equal(0)
-    expect(parseJson<Array<{id: string}>>(list).map((tenant) => tenant.id)).to.deep.equal(['embedded'])
+    expect(parseJson<Array<{id: string}>>(list).map(tenant => tenant.id)).to.deep.equal(['embedded'])
     const state = path.join(project, '.descope-emulator')
     expect((await stat(state)).isDirectory()).to.equal(true)
     for (const file of await readdir(state)) {

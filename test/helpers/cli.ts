@@ -39,7 +39,9 @@ export async function makeTempHome(): Promise<{dir: string; env: Record<string, 
 
 /** Runs the built CLI (`bin/run.js`) as a child process, the way a user would. */
 export function runCli(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
-  const env: Record<string, string | undefined> = {...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env}
+  const env: Record<string, string | undefined> = {
+    ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...options.env,
+  }
   for (const name of ['DESCOPE_PROJECT_ID', 'DESCOPE_MANAGEMENT_KEY', 'DESCOPE_BASE_URL', 'DESCOPE_MGMT_ENVIRONMENT']) {
     if (!options.env || !(name in options.env)) delete env[name]
   }
@@ -56,7 +58,7 @@ export function runCli(args: string[], options: CliRunOptions = {}): Promise<Cli
     })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
     child.on('error', reject)
-    child.on('close', (code) => {
+    child.on('close', code => {
       clearTimeout(timer)
       resolve({code, stderr, stdout})
     })

@@ -2,10 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import type {Plan} from '../../lib/plan/types.js'
 
+import {type ApplyOutcome, applyPlan} from '../../lib/apply/run.js'
 import {BackupCommand} from '../../lib/backup/command.js'
 import {backupDirFlag, resourcesFlag} from '../../lib/backup/flags.js'
 import {formatCounts, formatTime} from '../../lib/backup/present.js'
-import {type ApplyOutcome, applyPlan} from '../../lib/apply/run.js'
 import {
   crossTargetWarning, desiredFromBackup, selectRestoreKinds,
 } from '../../lib/backup/restore.js'
@@ -123,14 +123,16 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
       config: this.config,
       confirm: (question, yes) => this.confirm(question, yes),
       connection,
-      flags: {backupDir: this.flags['backup-dir'], continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes},
+      flags: {
+        backupDir: this.flags['backup-dir'], continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes,
+      },
       kinds: selection.kinds,
-      log: (line) => {
+      log: line => {
         if (!this.jsonEnabled()) this.log(line)
       },
       operation: 'restore',
       plan,
-      redact: (text) => this.redact(text),
+      redact: text => this.redact(text),
     })
     output.outcome = outcome
     output.applied = true

@@ -27,6 +27,7 @@ export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
     {command: 'STAGING_PROJECT_ID=P2... <%= config.bin %> <%= command.id %> -e staging', description: 'Check that everything the "staging" environment needs is set.'},
     {command: '<%= config.bin %> <%= command.id %> --json', description: 'Report as JSON: {valid, file, problems, warnings, counts}.'},
   ]
+
   public async run(): Promise<ValidationReport> {
     const {formatValidationReport, validateConfigFile} = await import('../../lib/config/report.js')
     const {displayFile, ...report} = await validateConfigFile({environment: this.flags.environment, file: this.flags.config})

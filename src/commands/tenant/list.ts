@@ -15,19 +15,17 @@ export default class TenantList extends BaseCommand<typeof TenantList> {
     {command: '<%= config.bin %> <%= command.id %> -e production --output csv > tenants.csv', description: 'Export a spreadsheet of the production tenants.'},
     {command: '<%= config.bin %> <%= command.id %> --id acme --id globex --json', description: 'Two tenants as JSON, for scripts.'},
   ]
-
   static override flags = {
     id: Flags.string({description: 'Only this tenant id; repeat for several.', multiple: true}),
     'name-contains': Flags.string({description: 'Only tenants whose name contains this text (case-insensitive).'}),
-    output: Flags.string({char: 'o', default: 'table', description: 'Output format.', options: [...outputFormats]}),
+    output: Flags.string({
+      char: 'o', default: 'table', description: 'Output format.', options: [...outputFormats],
+    }),
   }
-
   static override summary = 'List tenants.'
 
   async run(): Promise<Tenant[]> {
-    const tenants = sortTenants(
-      filterTenants(await loadAllTenants(await this.client()), {ids: this.flags.id, nameContains: this.flags['name-contains']}),
-    )
+    const tenants = sortTenants(filterTenants(await loadAllTenants(await this.client()), {ids: this.flags.id, nameContains: this.flags['name-contains']}))
     if (!this.jsonEnabled()) {
       const format = this.flags.output as OutputFormat
       if (format === 'table' && tenants.length === 0) this.log('No tenants found.')

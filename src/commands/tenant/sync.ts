@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {type PlanAndApplyResult, planAndApply} from '../../lib/apply/flow.js'
-import {BaseCommand} from '../../lib/base-command.js'
+import {planAndApply, type PlanAndApplyResult} from '../../lib/apply/flow.js'
 import {backupDirFlag} from '../../lib/backup/flags.js'
+import {BaseCommand} from '../../lib/base-command.js'
 import {ExitCode} from '../../lib/errors.js'
 import {computePlan} from '../../lib/plan/compute.js'
 import {applyFlags, planFlags} from '../../lib/plan/flags.js'
@@ -12,7 +12,6 @@ import {renderPlan, useColor} from '../../lib/ui/plan-render.js'
 export default class TenantSync extends BaseCommand<typeof TenantSync> {
   static override description = `Makes the tenants of the live project match the configuration; the same engine as plan and apply, limited to tenants.
 Without --apply it is a dry run: it prints the changes and exits 2 when there are some.`
-
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> -e staging --dry-run', description: 'Preview the tenant changes.'},
     {command: '<%= config.bin %> <%= command.id %> -e staging --apply', description: 'Apply them after confirming.'},
@@ -20,7 +19,6 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
     {command: '<%= config.bin %> <%= command.id %> -e staging --apply --prune --yes', description: 'Also delete tenants the configuration does not declare (protected ones are kept).'},
     {command: '<%= config.bin %> <%= command.id %> -e staging --apply --resume --yes', description: 'Resume an interrupted sync without repeating finished changes.'},
   ]
-
   static override flags = {
     'dry-run': Flags.boolean({default: false, description: 'Only show the changes (the default).', exclusive: ['apply']}),
     apply: Flags.boolean({default: false, description: 'Make the changes.', exclusive: ['dry-run']}),
@@ -30,7 +28,6 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
     ...applyFlags,
     'backup-dir': backupDirFlag,
   }
-
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Sync tenants from the configuration.'
 
@@ -40,7 +37,9 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
     const connection = await this.connect()
     const color = useColor(process.stdout, flags['no-color'])
     if (!flags.apply) {
-      const plan = await computePlan({allowProtected: flags['allow-protected'], connection, kinds, prune: flags.prune, tool: this.config.userAgent})
+      const plan = await computePlan({
+        allowProtected: flags['allow-protected'], connection, kinds, prune: flags.prune, tool: this.config.userAgent,
+      })
       if (!this.jsonEnabled()) {
         this.log(renderPlan(plan, {color}))
         if (plan.changes.length > 0) this.log(`\nDry run: nothing was changed. Apply with \`descope-mgmt tenant sync${connection.environmentName ? ` -e ${connection.environmentName}` : ''} --apply\`.`)
@@ -67,7 +66,7 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
       },
       kinds,
       operation: 'sync',
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: (line) => this.log(line), redact: (text) => this.redact(text)},
+      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
     })
     if (result.outcome && result.outcome.exitCode !== 0) this.exitWith(result.outcome.exitCode, result)
     return result

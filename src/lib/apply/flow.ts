@@ -10,7 +10,9 @@ import {computePlan, readLive} from '../plan/compute.js'
 import {readPlanFile} from '../plan/file.js'
 import {selectKinds} from '../resources/index.js'
 import {renderPlan} from '../ui/plan-render.js'
-import {type ApplyOperation, type ApplyOutcome, applyPlan, checkSavedPlan} from './run.js'
+import {
+  type ApplyOperation, type ApplyOutcome, applyPlan, checkSavedPlan,
+} from './run.js'
 
 export interface PlanAndApplyOptions {
   connection: Connection
@@ -50,7 +52,7 @@ async function savedPlan(options: PlanAndApplyOptions, file: string): Promise<Pl
   const plan = await readPlanFile(file)
   const kinds = selectKinds(plan.resources)
   const live = await readLive(options.connection.client, kinds)
-  checkSavedPlan(plan, file, {fingerprint: fingerprintLive(live, kinds.map((kind) => kind.name)), projectId: options.connection.projectId})
+  checkSavedPlan(plan, file, {fingerprint: fingerprintLive(live, kinds.map(kind => kind.name)), projectId: options.connection.projectId})
   return plan
 }
 
@@ -76,7 +78,9 @@ export async function planAndApply(options: PlanAndApplyOptions): Promise<PlanAn
     config: options.config,
     confirm: ui.confirm,
     connection,
-    flags: {backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, resume: flags.resume, yes: flags.yes},
+    flags: {
+      backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, resume: flags.resume, yes: flags.yes,
+    },
     kinds,
     log(line) {
       if (!flags.json) ui.log(line)

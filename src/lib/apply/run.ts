@@ -84,7 +84,7 @@ function report(result: ExecutionResult, options: ApplyPlanOptions): void {
   log(`\n${done} of ${total} changes done, ${result.failed.length} failed, ${result.skipped.length + result.notStarted.length} not started.`)
   for (const failure of result.failed) log(`  ✗ ${failure.change.action} ${failure.change.id}: ${failure.message}`)
   for (const skipped of result.skipped) log(`  - ${skipped.change.action} ${skipped.change.id}: skipped, ${skipped.reason} (${skipped.dependency})`)
-  if (result.notStarted.length > 0) log(`  Not started: ${result.notStarted.map((change) => change.id).join(', ')}`)
+  if (result.notStarted.length > 0) log(`  Not started: ${result.notStarted.map(change => change.id).join(', ')}`)
   const stop = describeStop(result)
   if (stop) log(stop)
   const next = suggestNextCommand(result, {command: options.command, environment: options.connection.environmentName})
@@ -99,21 +99,19 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     const journals = journalDir(dataDir, connection.projectId)
     const resumable = flags.resume ? await findResumable(journals) : undefined
     if (flags.resume) {
-      options.log(
-        resumable
-          ? `Resuming run ${resumable.runId}: ${resumable.done.size} change(s) finished before it stopped; the plan above was computed fresh, so they are not repeated.`
-          : 'No interrupted run to resume for this project; applying the plan above.',
-      )
+      options.log(resumable
+        ? `Resuming run ${resumable.runId}: ${resumable.done.size} change(s) finished before it stopped; the plan above was computed fresh, so they are not repeated.`
+        : 'No interrupted run to resume for this project; applying the plan above.')
     }
 
     await options.confirm(confirmationQuestion(plan, connection), flags.yes)
 
-    const touched = new Set(plan.changes.map((change) => change.kind))
+    const touched = new Set(plan.changes.map(change => change.kind))
     const backup = await createBackup({
       client: connection.client,
       dir: resolveBackupRoot({dataDir, flag: flags.backupDir}),
       environment: connection.environmentName,
-      kinds: options.kinds.filter((kind) => touched.has(kind.name)),
+      kinds: options.kinds.filter(kind => touched.has(kind.name)),
       operation: options.operation,
       projectId: connection.projectId,
       toolVersion: config.version,
@@ -121,7 +119,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
 
     const journal = await Journal.create(journals, {
-      changes: plan.changes.map((change) => change.id),
+      changes: plan.changes.map(change => change.id),
       environment: connection.environmentName,
       planFingerprint: plan.fingerprint,
       projectId: connection.projectId,
@@ -139,7 +137,9 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
     // listr2 loads here, not when the command module loads.
     const {createProgressReporter} = await import('../ui/progress.js')
-    const progress = createProgressReporter({concurrency, environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit})
+    const progress = createProgressReporter({
+      concurrency, environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit,
+    })
     const interrupt = abortOnInterrupt()
     let result: ExecutionResult
     try {
@@ -170,7 +170,9 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       if (retention.warning) options.log(`warning: ${retention.warning}`)
     }
 
-    return {backupId: backup.id, exitCode, result: resultToJson(result), resumedFrom: resumable?.runId}
+    return {
+      backupId: backup.id, exitCode, result: resultToJson(result), resumedFrom: resumable?.runId,
+    }
   } finally {
     await lock.release()
   }

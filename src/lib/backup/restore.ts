@@ -3,17 +3,10 @@
  * The plan is computed by the same `buildPlan` as `plan` (through `computePlan` with `desired`),
  * and executed by the same executor as `apply`.
  */
-import type {Config as OclifConfig} from '@oclif/core'
-
-import {existsSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-
-import type {Connection} from '../connection.js'
-import type {Plan} from '../plan/types.js'
 import type {ResourceItem, ResourceKind} from '../resources/types.js'
 import type {LoadedBackup} from './store.js'
 
-import {CliError, ExitCode, InputError} from '../errors.js'
+import {InputError} from '../errors.js'
 
 export interface RestoreSelection {
   /** The kinds to restore, in the order of the registry. */

@@ -25,22 +25,21 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : inner,
-  )
+      : inner)
 }
 
 /** sha256 of the live state of the given kinds; a plan remembers it to detect a moved project. */
 export function fingerprintLive(live: ResourceItem[], kinds: string[]): string {
   const relevant = live
-  .filter((item) => kinds.includes(item.kind))
-  .map((item) => [qualifiedId(item), item.fields] as const)
+  .filter(item => kinds.includes(item.kind))
+  .map(item => [qualifiedId(item), item.fields] as const)
   .sort(([a], [b]) => (a < b ? -1 : 1))
   return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`
 }
 
 /** The live value of each field the configuration manages, defaults filled in. */
 function managedLive(kind: ResourceKind, desired: ResourceFields, live: ResourceFields): ResourceFields {
-  return Object.fromEntries(Object.keys(desired).map((field) => [field, live[field] ?? kind.defaults[field]]))
+  return Object.fromEntries(Object.keys(desired).map(field => [field, live[field] ?? kind.defaults[field]]))
 }
 
 function isProtected(item: ResourceItem, protect: Set<string>): boolean {
@@ -54,7 +53,7 @@ function depthOf(item: ResourceItem, kind: ResourceKind, byId: Map<string, Resou
   const seen = new Set<string>()
   while (current && !seen.has(qualifiedId(current))) {
     seen.add(qualifiedId(current))
-    const parent: string | undefined = kind.dependsOn(current).find((id) => id.startsWith(`${item.kind}:`))
+    const parent: string | undefined = kind.dependsOn(current).find(id => id.startsWith(`${item.kind}:`))
     current = parent ? byId.get(parent) : undefined
     if (current) depth++
   }
@@ -68,26 +67,28 @@ export function buildPlan(input: PlanInput): Plan {
   const protect = new Set(input.protect ?? [])
   const changes: Change[] = []
   const skipped: SkippedChange[] = []
-  const maxPhase = Math.max(0, ...input.kinds.map((kind) => kind.phase))
-  const kindOf = new Map(input.kinds.map((kind) => [kind.name, kind]))
+  const maxPhase = Math.max(0, ...input.kinds.map(kind => kind.phase))
+  const kindOf = new Map(input.kinds.map(kind => [kind.name, kind]))
   /** Live items (of any kind) that need the given one: they must be deleted before it. */
   const dependentsOf = (id: string) =>
-    input.live.filter((other) => kindOf.get(other.kind)?.dependsOn(other).includes(id)).map((other) => qualifiedId(other))
+    input.live.filter(other => kindOf.get(other.kind)?.dependsOn(other).includes(id)).map(other => qualifiedId(other))
 
   for (const kind of [...input.kinds].sort((a, b) => a.phase - b.phase)) {
-    const desired = input.desired.filter((item) => item.kind === kind.name)
-    const live = input.live.filter((item) => item.kind === kind.name)
-    const liveByKey = new Map(live.map((item) => [item.key, item]))
-    const desiredByKey = new Map(desired.map((item) => [item.key, item]))
-    const byId = new Map([...live, ...desired].map((item) => [qualifiedId(item), item]))
-    const writePhase = (item: ResourceItem) => kind.phase * 100 + depthOf(item, kind, byId)
-    const deletePhase = (item: ResourceItem) => DELETE_BASE + (maxPhase - kind.phase) * 100 + (99 - Math.min(99, depthOf(item, kind, byId)))
+    const desired = input.desired.filter(item => item.kind === kind.name)
+    const live = input.live.filter(item => item.kind === kind.name)
+    const liveByKey = new Map(live.map(item => [item.key, item]))
+    const desiredByKey = new Map(desired.map(item => [item.key, item]))
+    const byId = new Map([...live, ...desired].map(item => [qualifiedId(item), item]))
+    const writePhase = (item: ResourceItem) => (kind.phase * 100) + depthOf(item, kind, byId)
+    const deletePhase = (item: ResourceItem) => DELETE_BASE + ((maxPhase - kind.phase) * 100) + (99 - Math.min(99, depthOf(item, kind, byId)))
 
     for (const item of [...desired].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       const current = liveByKey.get(item.key)
       const base = {id: qualifiedId(item), key: item.key, kind: item.kind}
       if (!current) {
-        changes.push({...base, action: 'create', after: kind.dependsOn(item), desired: item.fields, fields: diffValues({}, item.fields), phase: writePhase(item)})
+        changes.push({
+          ...base, action: 'create', after: kind.dependsOn(item), desired: item.fields, fields: diffValues({}, item.fields), phase: writePhase(item),
+        })
         continue
       }
 
@@ -98,9 +99,11 @@ export function buildPlan(input: PlanInput): Plan {
         continue
       }
 
-      const immutable = (kind.immutable ?? []).filter((field) => field in item.fields && !jsonEqual(before[field], item.fields[field]))
+      const immutable = (kind.immutable ?? []).filter(field => field in item.fields && !jsonEqual(before[field], item.fields[field]))
       if (immutable.length > 0) {
-        skipped.push({...base, action: 'update', detail: `${immutable.join(', ')} cannot change after creation`, reason: 'immutable'})
+        skipped.push({
+          ...base, action: 'update', detail: `${immutable.join(', ')} cannot change after creation`, reason: 'immutable',
+        })
         continue
       }
 
@@ -117,36 +120,40 @@ export function buildPlan(input: PlanInput): Plan {
 
     for (const item of [...live].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       if (desiredByKey.has(item.key)) continue
-      const base = {action: 'delete' as const, id: qualifiedId(item), key: item.key, kind: item.kind}
+      const base = {
+        action: 'delete' as const, id: qualifiedId(item), key: item.key, kind: item.kind,
+      }
       if (!input.prune) skipped.push({...base, reason: 'unmanaged'})
       else if (isProtected(item, protect) && !input.allowProtected) skipped.push({...base, reason: 'protected'})
       else {
-        changes.push({...base, after: dependentsOf(base.id), fields: diffValues(item.fields, {}), live: item.fields, phase: deletePhase(item)})
+        changes.push({
+          ...base, after: dependentsOf(base.id), fields: diffValues(item.fields, {}), live: item.fields, phase: deletePhase(item),
+        })
       }
     }
   }
 
   // Dependencies only matter between changes of this plan.
-  const planned = new Set(changes.map((change) => change.id))
-  for (const change of changes) change.after = change.after.filter((id) => planned.has(id))
+  const planned = new Set(changes.map(change => change.id))
+  for (const change of changes) change.after = change.after.filter(id => planned.has(id))
   changes.sort((a, b) => a.phase - b.phase || (a.id < b.id ? -1 : 1))
 
-  const count = (action: Change['action']) => changes.filter((change) => change.action === action).length
+  const count = (action: Change['action']) => changes.filter(change => change.action === action).length
   return {
     changes,
     createdAt: (input.now ?? new Date()).toISOString(),
     environment: input.environment,
-    fingerprint: fingerprintLive(input.live, input.kinds.map((kind) => kind.name)),
+    fingerprint: fingerprintLive(input.live, input.kinds.map(kind => kind.name)),
     formatVersion: 1,
     projectId: input.projectId,
     prune: input.prune,
-    resources: input.kinds.map((kind) => kind.plural),
+    resources: input.kinds.map(kind => kind.plural),
     skipped,
     summary: {
       create: count('create'),
       delete: count('delete'),
-      skipped: skipped.filter((skip) => skip.reason !== 'unmanaged').length,
-      unmanaged: skipped.filter((skip) => skip.reason === 'unmanaged').length,
+      skipped: skipped.filter(skip => skip.reason !== 'unmanaged').length,
+      unmanaged: skipped.filter(skip => skip.reason === 'unmanaged').length,
       update: count('update'),
     },
     tool: input.tool,

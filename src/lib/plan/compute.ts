@@ -8,7 +8,7 @@ import {buildPlan} from './build.js'
 
 /** Reads the live state of the given kinds, concurrently (the client's rate limiter still applies). */
 export async function readLive(client: DescopeClient, kinds: ResourceKind[]): Promise<ResourceItem[]> {
-  return (await Promise.all(kinds.map((kind) => kind.readLive(client)))).flat()
+  return (await Promise.all(kinds.map(kind => kind.readLive(client)))).flat()
 }
 
 /** The configuration of a connection; commands that compare against it cannot run without one. */
@@ -44,8 +44,8 @@ export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
   const {connection} = options
   const loaded = options.desired ? connection.loaded : requireConfig(connection)
   const sections = loaded?.config as Record<string, unknown> | undefined
-  const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter((kind) => sections?.[kind.plural] !== undefined) : options.kinds
-  const desired = options.desired ?? kinds.flatMap((kind) => kind.desired(loaded!.config))
+  const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter(kind => sections?.[kind.plural] !== undefined) : options.kinds
+  const desired = options.desired ?? kinds.flatMap(kind => kind.desired(loaded!.config))
   const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
   return buildPlan({
     allowProtected: options.allowProtected,

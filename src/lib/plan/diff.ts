@@ -31,7 +31,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]))
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a)
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && jsonEqual(a[key], b[key]))
+    return keys.length === Object.keys(b).length && keys.every(key => key in b && jsonEqual(a[key], b[key]))
   }
 
   return false
@@ -40,12 +40,12 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 function compareScalars(a: unknown, b: unknown): number {
   const left = JSON.stringify(a)
   const right = JSON.stringify(b)
-  return left < right ? -1 : left > right ? 1 : 0
+  return left < right ? -1 : (left > right ? 1 : 0)
 }
 
 function diffScalarSets(before: unknown[], after: unknown[], path: string): FieldChange[] {
-  const removed = before.filter((item) => !after.some((other) => jsonEqual(item, other))).sort(compareScalars)
-  const added = after.filter((item) => !before.some((other) => jsonEqual(item, other))).sort(compareScalars)
+  const removed = before.filter(item => !after.some(other => jsonEqual(item, other))).sort(compareScalars)
+  const added = after.filter(item => !before.some(other => jsonEqual(item, other))).sort(compareScalars)
   return [
     ...removed.map((item): FieldChange => ({before: item, kind: 'removed', path: `${path}[]`})),
     ...added.map((item): FieldChange => ({after: item, kind: 'added', path: `${path}[]`})),
@@ -58,14 +58,16 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldCha
   if (after === undefined) return [{before, kind: 'removed', path}]
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(after), ...Object.keys(before)])].sort()
-    return keys.flatMap((key) => diffValues(before[key], after[key], join(path, key)))
+    return keys.flatMap(key => diffValues(before[key], after[key], join(path, key)))
   }
 
   if (Array.isArray(before) && Array.isArray(after)) {
-    if ([...before, ...after].every((item) => isScalar(item))) return diffScalarSets(before, after, path)
+    if ([...before, ...after].every(item => isScalar(item))) return diffScalarSets(before, after, path)
     const length = Math.max(before.length, after.length)
     return Array.from({length}, (_, index) => diffValues(before[index], after[index], `${path}[${index}]`)).flat()
   }
 
-  return [{after, before, kind: 'changed', path}]
+  return [{
+    after, before, kind: 'changed', path,
+  }]
 }

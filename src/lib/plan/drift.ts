@@ -18,12 +18,12 @@ export interface DriftReport {
  * and live resources outside the configuration are unmanaged.
  */
 export function driftFromPlan(plan: Plan, options: {ignoreUnmanaged?: boolean} = {}): DriftReport {
-  const missing = plan.changes.filter((change) => change.action === 'create').map((change) => change.id).sort()
+  const missing = plan.changes.filter(change => change.action === 'create').map(change => change.id).sort()
   const changed = [
-    ...plan.changes.filter((change) => change.action === 'update').map((change) => ({fields: change.fields, id: change.id})),
-    ...plan.skipped.filter((skip) => skip.reason === 'immutable').map((skip) => ({detail: skip.detail, fields: [], id: skip.id})),
+    ...plan.changes.filter(change => change.action === 'update').map(change => ({fields: change.fields, id: change.id})),
+    ...plan.skipped.filter(skip => skip.reason === 'immutable').map(skip => ({detail: skip.detail, fields: [], id: skip.id})),
   ].sort((a, b) => (a.id < b.id ? -1 : 1))
-  const unmanaged = options.ignoreUnmanaged ? [] : plan.skipped.filter((skip) => skip.reason === 'unmanaged').map((skip) => skip.id)
+  const unmanaged = options.ignoreUnmanaged ? [] : plan.skipped.filter(skip => skip.reason === 'unmanaged').map(skip => skip.id)
   return {
     changed,
     environment: plan.environment,

@@ -1,13 +1,27 @@
 import {readFile} from 'node:fs/promises'
 import writeFileAtomic from 'write-file-atomic'
 
-import type {Plan} from './types.js'
+import type {Change, Plan} from './types.js'
 
 import {InputError} from '../errors.js'
 
 /** Writes a plan for a later `apply PLAN`; atomic and private, since it holds project data. */
 export async function writePlanFile(file: string, plan: Plan): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`, {mode: 0o600})
+}
+
+function isChange(change: unknown): boolean {
+  if (!change || typeof change !== 'object') return false
+  const {action, after, fields, id, key, phase} = change as Partial<Change>
+  const checks = [
+    typeof id === 'string',
+    typeof key === 'string',
+    ['create', 'delete', 'update'].includes(action ?? ''),
+    typeof phase === 'number',
+    Array.isArray(after),
+    Array.isArray(fields),
+  ]
+  return checks.every(Boolean)
 }
 
 function fail(file: string, problem: string): never {
@@ -39,10 +53,7 @@ export async function readPlanFile(file: string): Promise<Plan> {
   }
 
   for (const [index, change] of plan.changes.entries()) {
-    const valid =
-      change && typeof change.id === 'string' && typeof change.key === 'string' && ['create', 'delete', 'update'].includes(change.action) &&
-      typeof change.phase === 'number' && Array.isArray(change.after) && Array.isArray(change.fields)
-    if (!valid) fail(file, `changes[${index}] is not a valid change`)
+    if (!isChange(change)) fail(file, `changes[${index}] is not a valid change`)
   }
 
   return plan as Plan

@@ -1,7 +1,9 @@
 import type {Tenant, TenantCreateRequest, TenantUpdateRequest} from '../api/types.js'
 import type {ResourceFields, ResourceItem, ResourceKind} from './types.js'
 
-import {createTenant, deleteTenant, loadAllTenants, updateTenant} from '../api/tenants.js'
+import {
+  createTenant, deleteTenant, loadAllTenants, updateTenant,
+} from '../api/tenants.js'
 
 /** The tenant fields the configuration can manage (wire names), with Descope's defaults. */
 const tenantDefaults = {
@@ -20,7 +22,7 @@ const managedFields = Object.keys(tenantDefaults) as Array<keyof TenantFields>
 
 /** Lists compared as sets are kept sorted, so the same state always looks the same. */
 function normalise(field: keyof TenantFields, value: unknown): unknown {
-  if (field === 'selfProvisioningDomains' && Array.isArray(value)) return [...new Set(value.map((domain) => String(domain).toLowerCase()))].sort()
+  if (field === 'selfProvisioningDomains' && Array.isArray(value)) return [...new Set(value.map(domain => String(domain).toLowerCase()))].sort()
   if (field === 'enforceSSOExclusions' && Array.isArray(value)) return [...value].sort()
   return value
 }
@@ -40,8 +42,9 @@ export function tenantItem(tenant: Partial<Tenant> & {id: string}, onlySet = fal
   return {fields, key: tenant.id, kind: 'tenant'}
 }
 
+/** The update body: every field but `parent`, which Descope sets only at creation. */
 function updateRequest(key: string, fields: ResourceFields): TenantUpdateRequest {
-  const {parent: _parent, ...rest} = fields
+  const rest = Object.fromEntries(Object.entries(fields).filter(([field]) => field !== 'parent'))
   return {...(rest as Omit<TenantUpdateRequest, 'id'>), id: key}
 }
 
@@ -57,11 +60,11 @@ export const tenantsKind: ResourceKind = {
     await deleteTenant(client, live.key, {cascade: false})
   },
   dependsOn(item) {
-    const parent = item.fields.parent
+    const {parent} = item.fields
     return typeof parent === 'string' && parent ? [`tenant:${parent}`] : []
   },
   desired(config) {
-    return (config.tenants ?? []).map((tenant) => tenantItem(tenant as Partial<Tenant> & {id: string}, true))
+    return (config.tenants ?? []).map(tenant => tenantItem(tenant as Partial<Tenant> & {id: string}, true))
   },
   immutable: ['parent'],
   name: 'tenant',
@@ -69,7 +72,7 @@ export const tenantsKind: ResourceKind = {
   phase: 1,
   plural: 'tenants',
   async readLive(client) {
-    return (await loadAllTenants(client)).map((tenant) => tenantItem(tenant))
+    return (await loadAllTenants(client)).map(tenant => tenantItem(tenant))
   },
   async update(client, desired, live) {
     // Descope's update replaces every field: start from the live tenant, then apply the managed fields.

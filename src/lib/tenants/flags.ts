@@ -39,6 +39,6 @@ export function changesFromFlags(flags: {
     enforceSSO: flags['enforce-sso'],
     name: flags.name,
     parent: flags.parent,
-    roleInheritance: inheritance === undefined ? undefined : inheritance === 'default' ? '' : (inheritance as 'none' | 'userOnly'),
+    roleInheritance: inheritance === undefined ? undefined : (inheritance === 'default' ? '' : (inheritance as 'none' | 'userOnly')),
   }
 }

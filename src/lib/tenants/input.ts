@@ -1,4 +1,6 @@
-import type {CustomAttributeValue, RoleInheritance, Tenant, TenantCreateRequest, TenantUpdateRequest} from '../api/types.js'
+import type {
+  CustomAttributeValue, RoleInheritance, Tenant, TenantCreateRequest, TenantUpdateRequest,
+} from '../api/types.js'
 
 import {InputError} from '../errors.js'
 
@@ -50,7 +52,7 @@ export function parseAttribute(pair: string): [string, CustomAttributeValue] {
 
   try {
     const value: unknown = JSON.parse(raw)
-    const isStringList = Array.isArray(value) && value.every((item) => typeof item === 'string')
+    const isStringList = Array.isArray(value) && value.every(item => typeof item === 'string')
     if (value === null || ['boolean', 'number', 'string'].includes(typeof value) || isStringList) {
       return [key, value as CustomAttributeValue]
     }
@@ -62,14 +64,14 @@ export function parseAttribute(pair: string): [string, CustomAttributeValue] {
 }
 
 function attributesFrom(pairs: string[] | undefined): Record<string, CustomAttributeValue> {
-  return Object.fromEntries((pairs ?? []).map((pair) => parseAttribute(pair)))
+  return Object.fromEntries((pairs ?? []).map(pair => parseAttribute(pair)))
 }
 
 export function buildCreateRequest(id: string | undefined, changes: TenantChanges): TenantCreateRequest {
   if (!changes.name?.trim()) throw new InputError('A tenant needs a name: add --name.')
   const request: TenantCreateRequest = {name: changes.name.trim()}
   if (id !== undefined) request.id = checkTenantId(id)
-  if (changes.domains) request.selfProvisioningDomains = changes.domains.map((domain) => normaliseDomain(domain))
+  if (changes.domains) request.selfProvisioningDomains = changes.domains.map(domain => normaliseDomain(domain))
   if (changes.attributes) request.customAttributes = attributesFrom(changes.attributes)
   if (changes.parent !== undefined) request.parent = checkTenantId(changes.parent, 'parent')
   if (changes.enforceSSO !== undefined) request.enforceSSO = changes.enforceSSO
@@ -99,7 +101,7 @@ export function buildUpdateRequest(live: Tenant, changes: TenantChanges): Tenant
   return {
     id: live.id,
     name: changes.name?.trim() ?? live.name,
-    selfProvisioningDomains: changes.domains?.map((domain) => normaliseDomain(domain)) ?? live.selfProvisioningDomains ?? [],
+    selfProvisioningDomains: changes.domains?.map(domain => normaliseDomain(domain)) ?? live.selfProvisioningDomains ?? [],
     customAttributes: attributes,
     enforceSSO: changes.enforceSSO ?? live.enforceSSO ?? false,
     enforceSSOExclusions: live.enforceSSOExclusions ?? [],

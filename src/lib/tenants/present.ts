@@ -2,16 +2,16 @@ import type {Tenant} from '../api/types.js'
 import type {Column} from '../ui/output.js'
 
 export const tenantColumns: Array<Column<Tenant>> = [
-  {get: (tenant) => tenant.id, header: 'ID'},
-  {get: (tenant) => tenant.name, header: 'NAME'},
-  {get: (tenant) => tenant.selfProvisioningDomains ?? [], header: 'DOMAINS'},
-  {get: (tenant) => tenant.parent ?? '', header: 'PARENT'},
-  {get: (tenant) => (tenant.disabled ? 'disabled' : 'active'), header: 'STATUS'},
-  {get: (tenant) => (tenant.enforceSSO ? 'yes' : 'no'), header: 'SSO ENFORCED'},
+  {get: tenant => tenant.id, header: 'ID'},
+  {get: tenant => tenant.name, header: 'NAME'},
+  {get: tenant => tenant.selfProvisioningDomains ?? [], header: 'DOMAINS'},
+  {get: tenant => tenant.parent ?? '', header: 'PARENT'},
+  {get: tenant => (tenant.disabled ? 'disabled' : 'active'), header: 'STATUS'},
+  {get: tenant => (tenant.enforceSSO ? 'yes' : 'no'), header: 'SSO ENFORCED'},
 ]
 
 export function sortTenants(tenants: Tenant[]): Tenant[] {
-  return [...tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return [...tenants].sort((a, b) => (a.id < b.id ? -1 : (a.id > b.id ? 1 : 0)))
 }
 
 export interface TenantFilter {
@@ -21,10 +21,8 @@ export interface TenantFilter {
 
 export function filterTenants(tenants: Tenant[], filter: TenantFilter): Tenant[] {
   const needle = filter.nameContains?.toLowerCase()
-  return tenants.filter(
-    (tenant) =>
-      (!filter.ids?.length || filter.ids.includes(tenant.id)) && (!needle || tenant.name.toLowerCase().includes(needle)),
-  )
+  return tenants.filter(tenant =>
+    (!filter.ids?.length || filter.ids.includes(tenant.id)) && (!needle || tenant.name.toLowerCase().includes(needle)))
 }
 
 /** A readable multi-line view of one tenant. */

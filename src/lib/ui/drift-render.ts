@@ -1,3 +1,5 @@
+// styleText is stable enough since Node 20.12, and engines require 20.19.
+// eslint-disable-next-line n/no-unsupported-features/node-builtins
 import {styleText} from 'node:util'
 
 import type {FieldChange} from '../plan/diff.js'

@@ -1,3 +1,5 @@
+// styleText is stable enough since Node 20.12, and engines require 20.19.
+// eslint-disable-next-line n/no-unsupported-features/node-builtins
 import {styleText} from 'node:util'
 
 import type {FieldChange} from '../plan/diff.js'
@@ -36,17 +38,17 @@ function fieldLine(field: FieldChange): string {
 
 function skippedLine(skip: SkippedChange): string {
   switch (skip.reason) {
-    case 'immutable': {
-      return `! ${skip.kind} ${skip.key}: not updated, ${skip.detail ?? 'a field cannot change'} (delete and re-create it to change that)`
-    }
+  case 'immutable': {
+    return `! ${skip.kind} ${skip.key}: not updated, ${skip.detail ?? 'a field cannot change'} (delete and re-create it to change that)`
+  }
 
-    case 'protected': {
-      return `! ${skip.kind} ${skip.key}: protected, not ${skip.action === 'delete' ? 'deleted' : 'updated'} (use --allow-protected)`
-    }
+  case 'protected': {
+    return `! ${skip.kind} ${skip.key}: protected, not ${skip.action === 'delete' ? 'deleted' : 'updated'} (use --allow-protected)`
+  }
 
-    case 'unmanaged': {
-      return `· ${skip.kind} ${skip.key}`
-    }
+  case 'unmanaged': {
+    return `· ${skip.kind} ${skip.key}`
+  }
   }
 }
 
@@ -63,12 +65,12 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   const paint = (style: Style, text: string) => (options.color ? styleText(style, text, {validateStream: false}) : text)
   const maxListed = options.maxListed ?? 10
   const lines: string[] = []
-  const kinds = [...new Set([...plan.changes.map((change) => change.kind), ...plan.skipped.map((skip) => skip.kind)])]
+  const kinds = [...new Set([...plan.changes.map(change => change.kind), ...plan.skipped.map(skip => skip.kind)])]
 
   for (const kind of kinds) {
-    const changes = plan.changes.filter((change) => change.kind === kind)
-    const skipped = plan.skipped.filter((skip) => skip.kind === kind)
-    const unmanaged = skipped.filter((skip) => skip.reason === 'unmanaged')
+    const changes = plan.changes.filter(change => change.kind === kind)
+    const skipped = plan.skipped.filter(skip => skip.kind === kind)
+    const unmanaged = skipped.filter(skip => skip.reason === 'unmanaged')
     if (changes.length === 0 && skipped.length === unmanaged.length && unmanaged.length === 0) continue
     lines.push(paint('bold', kindTitles[kind] ?? kind))
     for (const change of changes) {
@@ -78,9 +80,9 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
       }
     }
 
-    for (const skip of skipped.filter((item) => item.reason !== 'unmanaged')) lines.push(paint('magenta', `  ${skippedLine(skip)}`))
+    for (const skip of skipped.filter(item => item.reason !== 'unmanaged')) lines.push(paint('magenta', `  ${skippedLine(skip)}`))
     if (unmanaged.length > 0) {
-      const named = unmanaged.slice(0, maxListed).map((skip) => skip.key).join(', ')
+      const named = unmanaged.slice(0, maxListed).map(skip => skip.key).join(', ')
       const more = unmanaged.length > maxListed ? ` and ${unmanaged.length - maxListed} more` : ''
       lines.push(paint('dim', `  · ${unmanaged.length} ${kind}${unmanaged.length === 1 ? '' : 's'} not in the configuration, kept (use --prune to delete): ${named}${more}`))
     }

@@ -1,7 +1,4 @@
 import {expect} from 'chai'
-import {writeFile} from 'node:fs/promises'
-import path from 'node:path'
-import {pathToFileURL} from 'node:url'
 
 import type {ResourceItem} from '../../../src/lib/resources/types.js'
 
@@ -11,7 +8,7 @@ import {
 import {CliError} from '../../../src/lib/errors.js'
 import {buildPlan} from '../../../src/lib/plan/build.js'
 import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
-import {fakeKind, role, tempDir} from './helpers.js'
+import {fakeKind, role} from './helpers.js'
 
 const rolesKind = fakeKind('role', 'roles', [], 1)
 const permissionsKind = fakeKind('permission', 'permissions', [], 0)

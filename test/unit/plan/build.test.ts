@@ -11,14 +11,18 @@ const live = (id: string, fields: Record<string, unknown> = {}) => tenantItem({i
 const want = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields}, true)
 
 function plan(desired: ResourceItem[], current: ResourceItem[], options: Partial<Parameters<typeof buildPlan>[0]> = {}) {
-  return buildPlan({desired, kinds: [permissionsKind, rolesKind, tenantsKind], live: current, projectId: 'P1', prune: false, tool: 'test', ...options})
+  return buildPlan({
+    desired, kinds: [permissionsKind, rolesKind, tenantsKind], live: current, projectId: 'P1', prune: false, tool: 'test', ...options,
+  })
 }
 
 describe('buildPlan', () => {
   it('plans nothing when live already matches, with defaults filling absent live fields', () => {
     const result = plan([want('acme', {disabled: false, selfProvisioningDomains: ['Acme.com']})], [live('acme', {selfProvisioningDomains: ['acme.com']})])
     expect(result.changes).to.deep.equal([])
-    expect(result.summary).to.deep.equal({create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0})
+    expect(result.summary).to.deep.equal({
+      create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0,
+    })
   })
 
   it('creates missing resources with every managed field as added', () => {
@@ -36,7 +40,9 @@ describe('buildPlan', () => {
     expect(result.changes).to.have.length(1)
     const [change] = result.changes
     expect(change.action).to.equal('update')
-    expect(change.fields).to.deep.equal([{after: 'Acme Corp', before: 'ACME', kind: 'changed', path: 'name'}])
+    expect(change.fields).to.deep.equal([{
+      after: 'Acme Corp', before: 'ACME', kind: 'changed', path: 'name',
+    }])
     expect(change.live).to.deep.include({customAttributes: {plan: 'gold'}})
   })
 
@@ -44,23 +50,29 @@ describe('buildPlan', () => {
     const current = [live('acme'), live('old'), live('keep')]
     const withoutPrune = plan([want('acme')], current)
     expect(withoutPrune.changes).to.deep.equal([])
-    expect(withoutPrune.skipped.map((skip) => [skip.id, skip.reason])).to.deep.equal([['tenant:keep', 'unmanaged'], ['tenant:old', 'unmanaged']])
+    expect(withoutPrune.skipped.map(skip => [skip.id, skip.reason])).to.deep.equal([['tenant:keep', 'unmanaged'], ['tenant:old', 'unmanaged']])
     expect(withoutPrune.summary).to.deep.include({skipped: 0, unmanaged: 2})
 
     const pruned = plan([want('acme')], current, {protect: ['keep'], prune: true})
-    expect(pruned.changes.map((change) => [change.action, change.id])).to.deep.equal([['delete', 'tenant:old']])
-    expect(pruned.skipped).to.deep.equal([{action: 'delete', id: 'tenant:keep', key: 'keep', kind: 'tenant', reason: 'protected'}])
+    expect(pruned.changes.map(change => [change.action, change.id])).to.deep.equal([['delete', 'tenant:old']])
+    expect(pruned.skipped).to.deep.equal([{
+      action: 'delete', id: 'tenant:keep', key: 'keep', kind: 'tenant', reason: 'protected',
+    }])
 
     const allowed = plan([want('acme')], current, {allowProtected: true, protect: ['keep'], prune: true})
-    expect(allowed.changes.map((change) => change.id)).to.deep.equal(['tenant:keep', 'tenant:old'])
+    expect(allowed.changes.map(change => change.id)).to.deep.equal(['tenant:keep', 'tenant:old'])
   })
 
   it('does not update a protected resource, and refuses to move a tenant to another parent', () => {
     const result = plan([want('acme', {name: 'X'}), want('child', {parent: 'acme'})], [live('acme'), live('child', {parent: 'other'})], {protect: ['tenant:acme']})
     expect(result.changes).to.deep.equal([])
     expect(result.skipped).to.deep.equal([
-      {action: 'update', id: 'tenant:acme', key: 'acme', kind: 'tenant', reason: 'protected'},
-      {action: 'update', detail: 'parent cannot change after creation', id: 'tenant:child', key: 'child', kind: 'tenant', reason: 'immutable'},
+      {
+        action: 'update', id: 'tenant:acme', key: 'acme', kind: 'tenant', reason: 'protected',
+      },
+      {
+        action: 'update', detail: 'parent cannot change after creation', id: 'tenant:child', key: 'child', kind: 'tenant', reason: 'immutable',
+      },
     ])
   })
 
@@ -82,7 +94,7 @@ describe('buildPlan', () => {
       {fields: {description: '', permissionNames: [], tenantId: 'gone-child'}, key: 'gone-child/old-admin', kind: 'role'},
     ]
     const result = plan(desired, current, {prune: true})
-    expect(result.changes.map((change) => `${change.action} ${change.id}`)).to.deep.equal([
+    expect(result.changes.map(change => `${change.action} ${change.id}`)).to.deep.equal([
       'create permission:read',
       'create tenant:root',
       'create tenant:child',
@@ -95,7 +107,7 @@ describe('buildPlan', () => {
       'delete tenant:gone-parent',
       'delete permission:old-perm',
     ])
-    const byId = new Map(result.changes.map((change) => [change.id, change]))
+    const byId = new Map(result.changes.map(change => [change.id, change]))
     expect(byId.get('role:viewer')?.after).to.deep.equal(['permission:read'])
     expect(byId.get('role:root/admin')?.after).to.deep.equal(['permission:read', 'tenant:root'])
     expect(byId.get('tenant:child')?.after).to.deep.equal(['tenant:root'])

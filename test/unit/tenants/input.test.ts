@@ -1,7 +1,9 @@
 import {expect} from 'chai'
 
 import {ExitCode, InputError} from '../../../src/lib/errors.js'
-import {buildCreateRequest, buildUpdateRequest, normaliseDomain, parseAttribute} from '../../../src/lib/tenants/input.js'
+import {
+  buildCreateRequest, buildUpdateRequest, normaliseDomain, parseAttribute,
+} from '../../../src/lib/tenants/input.js'
 
 describe('tenant input', () => {
   describe('parseAttribute', () => {
@@ -36,17 +38,15 @@ describe('tenant input', () => {
 
   describe('buildCreateRequest', () => {
     it('builds the wire body from the flags', () => {
-      expect(
-        buildCreateRequest('acme', {
-          attributes: ['plan=gold', 'seats=5'],
-          disabled: false,
-          domains: ['Acme.com'],
-          enforceSSO: true,
-          name: ' Acme ',
-          parent: 'holding',
-          roleInheritance: 'none',
-        }),
-      ).to.deep.equal({
+      expect(buildCreateRequest('acme', {
+        attributes: ['plan=gold', 'seats=5'],
+        disabled: false,
+        domains: ['Acme.com'],
+        enforceSSO: true,
+        name: ' Acme ',
+        parent: 'holding',
+        roleInheritance: 'none',
+      })).to.deep.equal({
         customAttributes: {plan: 'gold', seats: 5},
         disabled: false,
         enforceSSO: true,

@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 
-import {type Column, formatCsv, formatOutput, formatTable} from '../../../src/lib/ui/output.js'
+import {
+  type Column, formatCsv, formatOutput, formatTable,
+} from '../../../src/lib/ui/output.js'
 
 interface Row {
   id: string
@@ -9,9 +11,9 @@ interface Row {
 }
 
 const columns: Array<Column<Row>> = [
-  {get: (row) => row.id, header: 'ID'},
-  {get: (row) => row.tags, header: 'TAGS'},
-  {get: (row) => row.note, header: 'NOTE'},
+  {get: row => row.id, header: 'ID'},
+  {get: row => row.tags, header: 'TAGS'},
+  {get: row => row.note, header: 'NOTE'},
 ]
 const rows: Row[] = [
   {id: 'acme', note: 'says "hi", twice', tags: ['a', 'b']},
