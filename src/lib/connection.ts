@@ -141,7 +141,19 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     if (!otherEnvironment) options.onWarning?.(warning)
   }
 
-  const {resolveConnection} = await import('./config/credentials.js')
+  const {ENV_PROJECT_ID, resolveConnection} = await import('./config/credentials.js')
+  // Neither a configuration nor a project: say so, rather than only that the project id is missing.
+  if (!loaded && !options.flags.projectId?.trim() && !env[ENV_PROJECT_ID]?.trim()) {
+    throw new CliError(`No configuration file found in ${process.cwd()} or any parent folder, and no project given with --project-id or ${ENV_PROJECT_ID}.`, {
+      code: 'config_not_found',
+      exitCode: ExitCode.InvalidInput,
+      hint: [
+        'Run `descope-mgmt init` to write a starter configuration (`init --from-live` imports an existing project),',
+        'point to one with --config FILE, or export DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY.',
+      ].join(' '),
+    })
+  }
+
   const resolved = resolveConnection({
     env,
     environment,
