@@ -9,6 +9,8 @@
  */
 import type {ResourceItem, ResourceKindName} from '../resources/types.js'
 
+import {flowKindFiles} from '../flows/backup-files.js'
+
 /** A file of a backup before it is written, or after it is read and parsed. */
 export interface BackupFile {
   /** Path relative to the backup folder, '/'-separated; may contain one folder (`flows/login.json`). */
@@ -55,7 +57,7 @@ export const singleFileKind: KindFiles = {
 }
 
 /** Kinds with their own layout, by plural. Kinds not listed use `singleFileKind`. */
-export const kindFiles: Record<string, KindFiles> = {}
+export const kindFiles: Record<string, KindFiles> = {flows: flowKindFiles}
 
 export function filesOf(plural: string): KindFiles {
   return kindFiles[plural] ?? singleFileKind

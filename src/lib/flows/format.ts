@@ -1,0 +1,249 @@
+/**
+ * Flow files: the v2 ("exported") flow as the CLI writes it, the v1 ("console") flow it accepts,
+ * the conversion between them (descopecli's `convertFlowConsoleToExported` mapping, the same the
+ * emulator uses; written again here because the CLI never imports plugin code), a stable key
+ * order for clean git diffs, and where a flow's id comes from when importing a file.
+ */
+import path from 'node:path'
+
+import {InputError} from '../errors.js'
+
+export type JsonObject = Record<string, unknown>
+
+export const FLOW_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+
+export interface FlowScreen {
+  screenId: string
+  interactions?: unknown[]
+  contents: JsonObject
+}
+
+/** The v2 flow (`/v2/mgmt/flow/export` `flow`): what `flow export` writes by default. */
+export interface FlowDocument {
+  flowId: string
+  metadata: JsonObject
+  contents: JsonObject
+  screens: FlowScreen[]
+  references: JsonObject
+}
+
+export type FlowFormat = 'v1' | 'v2'
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const asString = (value: unknown): string => (typeof value === 'string' ? value : '')
+const asBoolean = (value: unknown): boolean => value === true
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
+const asObject = (value: unknown): JsonObject => (isObject(value) ? value : {})
+
+/** Sets `key` only when the value is not empty (`''`, `false`, `[]`, `{}`), as descopecli writes metadata. */
+function setIfPresent(target: JsonObject, key: string, value: unknown): void {
+  if (value === undefined || value === null || value === '' || value === false) return
+  if (Array.isArray(value) && value.length === 0) return
+  if (isObject(value) && Object.keys(value).length === 0) return
+  target[key] = value
+}
+
+/** Recursively sorts object keys (arrays keep their order): equal documents serialise equally. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(item => sortKeys(item))
+  if (!isObject(value)) return value
+  return Object.fromEntries(Object.keys(value).sort().map(key => [key, sortKeys(value[key])]))
+}
+
+/** A flow with its members in the canonical order: flowId, metadata, contents, screens, references. */
+export function normaliseFlow(flow: FlowDocument): FlowDocument {
+  return {
+    flowId: flow.flowId,
+    metadata: sortKeys(flow.metadata) as JsonObject,
+    contents: sortKeys(flow.contents) as JsonObject,
+    screens: flow.screens.map(screen => ({
+      screenId: screen.screenId,
+      ...(screen.interactions === undefined ? {} : {interactions: sortKeys(screen.interactions) as unknown[]}),
+      contents: sortKeys(screen.contents) as JsonObject,
+    })),
+    references: sortKeys(flow.references) as JsonObject,
+  }
+}
+
+/** A v2 flow from any object with the v2 members (unknown members dropped, missing ones empty). */
+export function flowFromV2(raw: JsonObject, flowId = asString(raw.flowId)): FlowDocument {
+  return normaliseFlow({
+    contents: asObject(raw.contents),
+    flowId,
+    metadata: asObject(raw.metadata),
+    references: asObject(raw.references),
+    screens: asArray(raw.screens).filter(screen => isObject(screen)).map(screen => ({
+      contents: asObject(screen.contents),
+      screenId: asString(screen.screenId),
+      ...(Array.isArray(screen.interactions) ? {interactions: screen.interactions} : {}),
+    })),
+  })
+}
+
+/** descopecli `convertFlowConsoleToExported`: a v1 `{flow, screens}` as a v2 flow. */
+export function flowFromV1(flow: JsonObject, screens: unknown[], flowId = asString(flow.id)): FlowDocument {
+  const screenObjects = screens.filter(screen => isObject(screen))
+  const metadata: JsonObject = {name: asString(flow.name)}
+  setIfPresent(metadata, 'description', asString(flow.description))
+  setIfPresent(metadata, 'componentsVersion', screenObjects.map(screen => asString(screen.componentsVersion)).find(version => version !== ''))
+  setIfPresent(metadata, 'disabled', asBoolean(flow.disabled))
+  setIfPresent(metadata, 'fingerprint', asBoolean(flow.fingerprint))
+  setIfPresent(metadata, 'widget', asBoolean(flow.widget))
+  const translation: JsonObject = {}
+  setIfPresent(translation, 'enabled', asBoolean(flow.translate))
+  setIfPresent(translation, 'connectorId', asString(flow.translateConnectorID))
+  setIfPresent(translation, 'sourceLanguage', asString(flow.translateSourceLang))
+  setIfPresent(translation, 'targetLanguages', asArray(flow.translateTargetLangs).filter(item => typeof item === 'string'))
+  setIfPresent(metadata, 'translation', translation)
+  setIfPresent(metadata, 'sharedInteractions', asArray(flow.sharedInteractions))
+  setIfPresent(metadata, 'management', asBoolean(flow.management))
+  setIfPresent(metadata, 'managementConfig', asObject(flow.managementConfig))
+  setIfPresent(metadata, 'referencesGlobalStrings', asBoolean(flow.referencesGlobalStrings))
+  return normaliseFlow({
+    contents: asObject(flow.dsl),
+    flowId,
+    metadata,
+    references: {},
+    screens: screenObjects.map(screen => ({
+      contents: asObject(screen.htmlTemplate),
+      screenId: asString(screen.id),
+      ...(Array.isArray(screen.interactions) ? {interactions: screen.interactions} : {}),
+    })),
+  })
+}
+
+/** The inverse mapping: a v2 flow as a v1 `{flow, screens}` (server fields left out). */
+export function flowToV1(flow: FlowDocument): {flow: JsonObject; screens: JsonObject[]} {
+  const {metadata} = flow
+  const translation = asObject(metadata.translation)
+  const componentsVersion = asString(metadata.componentsVersion)
+  return sortKeys({
+    flow: {
+      description: asString(metadata.description),
+      disabled: asBoolean(metadata.disabled),
+      dsl: flow.contents,
+      fingerprint: asBoolean(metadata.fingerprint),
+      id: flow.flowId,
+      management: asBoolean(metadata.management),
+      managementConfig: asObject(metadata.managementConfig),
+      name: asString(metadata.name),
+      referencesGlobalStrings: asBoolean(metadata.referencesGlobalStrings),
+      sharedInteractions: asArray(metadata.sharedInteractions),
+      translate: asBoolean(translation.enabled),
+      translateConnectorID: asString(translation.connectorId),
+      translateSourceLang: asString(translation.sourceLanguage),
+      translateTargetLangs: asArray(translation.targetLanguages),
+      widget: asBoolean(metadata.widget),
+    },
+    screens: flow.screens.map(screen => ({
+      componentsVersion,
+      flowId: flow.flowId,
+      htmlTemplate: screen.contents,
+      id: screen.screenId,
+      interactions: screen.interactions ?? [],
+    })),
+  }) as {flow: JsonObject; screens: JsonObject[]}
+}
+
+/** The file text of a flow: pretty JSON, stable key order, a final newline. */
+export function serialiseFlow(flow: FlowDocument, format: FlowFormat = 'v2'): string {
+  const document = format === 'v1' ? flowToV1(flow) : normaliseFlow(flow)
+  return `${JSON.stringify(document, null, 2)}\n`
+}
+
+/** The format of parsed file content: v2 (`flowId`/`metadata`/`contents`), v1 (`{flow: {dsl…}, screens}`), or undefined. */
+export function detectFormat(content: unknown): FlowFormat | undefined {
+  if (!isObject(content)) return undefined
+  if (isObject(content.flow) && (isObject(content.flow.dsl) || 'id' in content.flow)) return 'v1'
+  // A v2 export response `{flow: {flowId…}}` is accepted as v2 too.
+  const v2 = isObject(content.flow) ? content.flow : content
+  if (isObject(v2.contents) && isObject(v2.metadata)) return 'v2'
+  return undefined
+}
+
+export interface ParsedFlowFile {
+  file: string
+  format: FlowFormat
+  /** The id the file itself names (`flowId`, v1 `flow.id`), if any. */
+  contentId?: string
+  /** The flow, with `flowId` set to the content id (or '' when none). */
+  flow: FlowDocument
+}
+
+/** Parses flow file text; malformed JSON and unknown formats are input errors naming the file. */
+export function parseFlowText(file: string, text: string): ParsedFlowFile {
+  let content: unknown
+  try {
+    content = JSON.parse(text)
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}.`, {code: 'flow_file_invalid', hint: 'Export a flow with `descope-mgmt flow export ID` to see the expected format.'})
+  }
+
+  const format = detectFormat(content)
+  const object = content as JsonObject
+  if (format === 'v1') {
+    const flow = object.flow as JsonObject
+    const contentId = asString(flow.id) || undefined
+    return {
+      contentId, file, flow: flowFromV1(flow, asArray(object.screens)), format,
+    }
+  }
+
+  if (format === 'v2') {
+    const raw = isObject(object.flow) ? object.flow : object
+    const contentId = asString(raw.flowId) || undefined
+    return {
+      contentId, file, flow: flowFromV2(raw), format,
+    }
+  }
+
+  throw new InputError(`${file} is not a Descope flow in a known format: expected a v2 flow (flowId, metadata, contents, screens) or a v1 export ({flow: {id, dsl, …}, screens}).`, {
+    code: 'flow_format_unknown',
+    hint: 'Export a flow with `descope-mgmt flow export ID` to see the expected format.',
+  })
+}
+
+export interface ResolvedFlowId {
+  id: string
+  source: 'content' | 'file-name' | 'flag'
+  warning?: string
+}
+
+/**
+ * The id a flow file is imported as: `--flow-id`, else the id in the file, else (with a warning)
+ * the file name without `.json`. The name comes last because a renamed file must never import
+ * into another flow than the one it was exported from.
+ */
+export function resolveFlowId(parsed: Pick<ParsedFlowFile, 'contentId' | 'file'>, flag?: string): ResolvedFlowId {
+  const check = (id: string, where: string): string => {
+    if (!FLOW_ID_PATTERN.test(id)) {
+      throw new InputError(`Flow id "${id}" (${where}) is not valid: use letters, digits, "_" and "-".`, {code: 'flow_id_invalid'})
+    }
+
+    return id
+  }
+
+  if (flag) return {id: check(flag, '--flow-id'), source: 'flag'}
+  if (parsed.contentId) return {id: check(parsed.contentId, `in ${parsed.file}`), source: 'content'}
+  const base = path.basename(parsed.file).replace(/(\.v[12])?\.json$/i, '')
+  if (!base || !FLOW_ID_PATTERN.test(base)) {
+    throw new InputError(`${parsed.file} names no flow id (no "flowId", nor "flow.id" in v1), and its file name is not a usable flow id.`, {
+      code: 'flow_id_missing',
+      hint: 'Give the id with --flow-id ID.',
+    })
+  }
+
+  return {
+    id: base,
+    source: 'file-name',
+    warning: `${parsed.file} names no flow id; importing it as "${base}", taken from the file name. Use --flow-id to be explicit.`,
+  }
+}
+
+/** `<flowId>.json`. */
+export function flowFileName(flowId: string): string {
+  return `${flowId}.json`
+}

@@ -1,0 +1,243 @@
+import {expect} from 'chai'
+import {
+  mkdir, readdir, readFile, writeFile,
+} from 'node:fs/promises'
+import path from 'node:path'
+
+import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {
+  type CliResult, makeTempHome, repoRoot, runCli,
+} from '../helpers/cli.js'
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>
+type Json = Record<string, unknown>
+
+const fixture = async (name: string) => JSON.parse(await readFile(path.join(repoRoot, 'test/fixtures/flows', name), 'utf8')) as Json
+
+function parseJson<T>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\n${result.stderr}`)
+  }
+}
+
+const SOURCE = {id: 'P2FlowSourceProject0000000000001', managementKey: 'K2FlowSourceManagementKey00000001'}
+const EMPTY = {id: 'P2FlowEmptyProject00000000000001', managementKey: 'K2FlowEmptyManagementKey000000001'}
+
+/** A small real-shaped flow besides the fixture. */
+function signIn(): Json {
+  return {
+    contents: {
+      startTask: 'start',
+      tasks: {
+        1: {
+          id: '1', name: 'Login screen', next: {rules: [{interactionId: 'submit', taskId: '2'}]}, screenId: 'login', type: 'screen', view: {x: 200, y: 0},
+        },
+        2: {
+          action: 'otp-sign-in-email', id: '2', name: 'Sign in / OTP', type: 'automated', view: {x: 400, y: 0},
+        },
+        start: {
+          id: 'start', name: 'start', next: {rules: [{interactionId: '', taskId: '1'}]}, view: {x: 0, y: 0},
+        },
+      },
+    },
+    flowId: 'sign-in',
+    metadata: {description: 'Email OTP sign-in', name: 'Sign In'},
+    references: {},
+    screens: [{contents: {html: '<descope-wc></descope-wc>'}, interactions: [{id: 'submit', label: 'Continue', type: 'button'}], screenId: 'login'}],
+  }
+}
+
+describe('flow commands against the emulator (built CLI)', function () {
+  this.timeout(120_000)
+  let emulator: Emulator
+  let home: Awaited<ReturnType<typeof makeTempHome>>
+  let env: Record<string, string>
+  let emptyEnv: Record<string, string>
+  let original: Json
+
+  const cli = (...args: string[]) => runCli(args, {cwd: home.dir, env})
+  const inEmpty = (...args: string[]) => runCli(args, {cwd: home.dir, env: emptyEnv})
+  const liveFlow = async (id: string, extraEnv = env) => {
+    const out = path.join(home.dir, `live-${id}-${Date.now()}.json`)
+    const result = await runCli(['flow', 'export', id, '--out', out], {cwd: home.dir, env: extraEnv})
+    expect(result.code, result.stderr).to.equal(0)
+    return readFile(out, 'utf8')
+  }
+
+  before(async () => {
+    original = await fixture('sign-up-or-in.v2.json')
+    emulator = await startEmulator({port: 0, projects: [{...SOURCE, flows: [original, signIn()]}, EMPTY]})
+    home = await makeTempHome()
+    env = {
+      ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: SOURCE.managementKey, DESCOPE_PROJECT_ID: SOURCE.id,
+    }
+    emptyEnv = {...env, DESCOPE_MANAGEMENT_KEY: EMPTY.managementKey, DESCOPE_PROJECT_ID: EMPTY.id}
+  })
+
+  after(async () => {
+    await emulator?.stop()
+    await home?.cleanup()
+  })
+
+  it('lists the flows as a table and as JSON', async () => {
+    const json = await cli('flow', 'list', '--json')
+    expect(json.code, json.stderr).to.equal(0)
+    const flows = parseJson<Array<{id: string; name: string; disabled: boolean; modifiedTime: string}>>(json)
+    expect(flows.map(flow => flow.id)).to.deep.equal(['sign-in', 'sign-up-or-in'])
+    expect(flows[1]).to.include({disabled: false, name: 'Sign Up or In'})
+    expect(flows[1].modifiedTime).to.match(/^\d{4}-\d{2}-\d{2}T/)
+    const table = await cli('flow', 'list')
+    expect(table.stdout).to.match(/ID\s+NAME\s+DESCRIPTION\s+DISABLED\s+MODIFIED/).and.contain('sign-up-or-in')
+  })
+
+  it('round trip: export all, import into an empty project, export again: identical bytes', async () => {
+    const first = path.join(home.dir, 'first')
+    const second = path.join(home.dir, 'second')
+    const exported = await cli('flow', 'export', '--all', '--out', first, '--json')
+    expect(exported.code, exported.stderr).to.equal(0)
+    expect((await readdir(first)).sort()).to.deep.equal(['sign-in.json', 'sign-up-or-in.json'])
+    const text = await readFile(path.join(first, 'sign-up-or-in.json'), 'utf8')
+    expect(text.startsWith('{\n  "flowId": "sign-up-or-in",\n  "metadata": {')).to.equal(true)
+    expect(JSON.parse(text)).to.deep.equal(original)
+
+    const imported = await inEmpty('flow', 'import', path.join(first, 'sign-in.json'), path.join(first, 'sign-up-or-in.json'), '--apply', '--yes')
+    expect(imported.code, imported.stderr + imported.stdout).to.equal(0)
+    expect(imported.stdout).to.contain('+ flow sign-up-or-in (new)')
+    const again = await inEmpty('flow', 'export', '--all', '--out', second)
+    expect(again.code, again.stderr).to.equal(0)
+    for (const file of ['sign-in.json', 'sign-up-or-in.json']) {
+      expect(await readFile(path.join(second, file), 'utf8'), file).to.equal(await readFile(path.join(first, file), 'utf8'))
+    }
+  })
+
+  it('exports v1 and imports a v1 file', async () => {
+    const file = path.join(home.dir, 'sign-in.v1.json')
+    const result = await cli('flow', 'export', 'sign-in', '--format', 'v1', '--out', file)
+    expect(result.code, result.stderr).to.equal(0)
+    const v1 = JSON.parse(await readFile(file, 'utf8')) as {flow: {id: string; dsl: unknown}; screens: Array<{id: string}>}
+    expect(v1.flow.id).to.equal('sign-in')
+    expect(v1.screens.map(screen => screen.id)).to.deep.equal(['login'])
+    const dry = await cli('flow', 'import', file)
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.contain('= flow sign-in: no changes')
+  })
+
+  it('the file-name trap: a renamed export imports into its own flow, which is backed up first', async () => {
+    const renamed = path.join(home.dir, 'renamed.json')
+    expect((await cli('flow', 'export', 'sign-up-or-in', '-o', renamed)).code).to.equal(0)
+    const flow = JSON.parse(await readFile(renamed, 'utf8')) as {metadata: Json}
+    flow.metadata.description = 'Changed in the renamed file'
+    await writeFile(renamed, JSON.stringify(flow, null, 2))
+
+    const result = await cli('flow', 'import', renamed, '--apply', '--yes', '--json')
+    expect(result.code, result.stderr).to.equal(0)
+    const json = parseJson<{applied: boolean; backupId: string; flows: Array<{flowId: string; idFrom: string}>}>(result)
+    expect(json.flows).to.deep.equal([{...json.flows[0], flowId: 'sign-up-or-in', idFrom: 'content'}])
+    expect(json.applied).to.equal(true)
+    const list = parseJson<Array<{id: string}>>(await cli('flow', 'list', '--json'))
+    expect(list.map(item => item.id)).to.not.include('renamed')
+    expect(JSON.parse(await liveFlow('sign-up-or-in'))).to.have.nested.property('metadata.description', 'Changed in the renamed file')
+
+    const backupDir = path.join(home.env.XDG_DATA_HOME, 'descope-mgmt', 'backups', SOURCE.id, json.backupId)
+    const metadata = JSON.parse(await readFile(path.join(backupDir, 'metadata.json'), 'utf8')) as {operation: string; resources: string[]; counts: Json}
+    expect(metadata).to.deep.include({counts: {flows: 1}, operation: 'import', resources: ['flows']})
+    const backedUp = JSON.parse(await readFile(path.join(backupDir, 'flows', 'sign-up-or-in.json'), 'utf8')) as Json
+    expect(backedUp).to.deep.equal(original)
+  })
+
+  it('diff and --dry-run show a structural diff and change nothing', async () => {
+    const changed = structuredClone(original) as {metadata: Json; contents: {tasks: Record<string, Json>}; screens: Array<{screenId: string; interactions?: Json[]}>; references: {roles: Json}}
+    changed.metadata.name = 'Sign Up or In (v2)'
+    changed.contents.tasks['3'].action = 'otp-sign-up-or-in-sms'
+    delete changed.contents.tasks['8']
+    changed.contents.tasks['9'] = {
+      id: '9', name: 'Audit', type: 'action', view: {x: 1, y: 1},
+    }
+    changed.screens[1].interactions = []
+    changed.references.roles = {}
+    const file = path.join(home.dir, 'changed.json')
+    await writeFile(file, JSON.stringify(changed))
+    const before = await liveFlow('sign-up-or-in')
+
+    const diff = await cli('flow', 'diff', file)
+    expect(diff.code, diff.stderr).to.equal(2)
+    expect(diff.stdout).to.contain('~ flow sign-up-or-in')
+    expect(diff.stdout).to.match(/Metadata:\n(\s+.*\n)*\s+name: "Sign Up or In" → "Sign Up or In \(v2\)"/)
+    expect(diff.stdout).to.match(/Tasks \(1 added, 1 removed, 1 changed\):/)
+    expect(diff.stdout).to.match(/\+ 9 Audit \(action\)/)
+    expect(diff.stdout).to.match(/- 8 /)
+    expect(diff.stdout).to.match(/~ 3 .*\n\s+action: "otp-sign-up-or-in-email" → "otp-sign-up-or-in-sms"/)
+    expect(diff.stdout).to.match(/Screens \(0 added, 0 removed, 1 changed\):\n\s+~ SC2sUd8pQ1hK0oWZrtcXc3GxUv2Lm/)
+    expect(diff.stdout).to.match(/References:\n\s+roles.Member: "ROL2kytoq1RRvE147xvkGxu6xXEJxY" → \(unset\)/)
+
+    const dry = await cli('flow', 'import', file, '--dry-run')
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.contain('Dry run: nothing was changed')
+    expect(await liveFlow('sign-up-or-in')).to.equal(before)
+
+    const same = await cli('flow', 'diff', path.join(home.dir, 'first', 'sign-in.json'))
+    expect(same.code, same.stderr).to.equal(0)
+    expect(same.stdout).to.contain('no changes')
+  })
+
+  it('refuses bad files with clear errors and changes nothing', async () => {
+    const before = await liveFlow('sign-up-or-in')
+    const malformed = path.join(home.dir, 'malformed.json')
+    await writeFile(malformed, '{"flowId": "sign-up-or-in", ')
+    const bad = await cli('flow', 'import', malformed, '--apply', '--yes')
+    expect(bad.code).to.not.equal(0)
+    expect(bad.stderr).to.contain('malformed.json is not valid JSON')
+
+    const unknown = path.join(home.dir, 'unknown.json')
+    await writeFile(unknown, JSON.stringify({hello: 'world'}))
+    const format = await cli('flow', 'import', unknown, '--apply', '--yes')
+    expect(format.code).to.not.equal(0)
+    expect(format.stderr).to.contain('not a Descope flow in a known format')
+
+    await mkdir(path.join(home.dir, 'odd'), {recursive: true})
+    const nameless = path.join(home.dir, 'odd', 'my flow!.json')
+    const withoutId = structuredClone(original)
+    delete withoutId.flowId
+    await writeFile(nameless, JSON.stringify(withoutId))
+    const noId = await cli('flow', 'import', nameless, '--apply', '--yes')
+    expect(noId.code).to.not.equal(0)
+    expect(noId.stderr).to.contain('names no flow id').and.contain('--flow-id')
+
+    const byName = path.join(home.dir, 'odd', 'from-name.json')
+    await writeFile(byName, JSON.stringify(withoutId))
+    const warned = await cli('flow', 'import', byName)
+    expect(warned.code, warned.stderr).to.equal(0)
+    expect(warned.stderr).to.contain('importing it as "from-name", taken from the file name')
+    expect(await liveFlow('sign-up-or-in')).to.equal(before)
+  })
+
+  it('an import the emulator rejects: clear error, nothing changed, backup kept', async () => {
+    const before = await liveFlow('sign-up-or-in')
+    const rejected = structuredClone(original) as {metadata: Json}
+    rejected.metadata.name = 42
+    const file = path.join(home.dir, 'rejected.json')
+    await writeFile(file, JSON.stringify(rejected))
+    const result = await cli('flow', 'import', file, '--apply', '--yes')
+    expect(result.code).to.equal(5)
+    expect(result.stdout).to.match(/✗ update flow:sign-up-or-in: .*metadata\.name/)
+    const backup = /Backup (\S+) taken before the first write/.exec(result.stdout)?.[1]
+    expect(backup, result.stdout).to.be.a('string')
+    expect(await liveFlow('sign-up-or-in')).to.equal(before)
+    const show = await cli('backup', 'show', backup!, '--json')
+    expect(show.code, show.stderr).to.equal(0)
+  })
+
+  it('deletes flows after confirmation and refuses unknown ids', async () => {
+    const unknown = await inEmpty('flow', 'delete', 'nope', '--yes')
+    expect(unknown.code).to.not.equal(0)
+    expect(unknown.stderr).to.contain('No flow "nope"')
+    const refused = await inEmpty('flow', 'delete', 'sign-in')
+    expect(refused.code).to.not.equal(0)
+    const deleted = await inEmpty('flow', 'delete', 'sign-in', '--yes')
+    expect(deleted.code, deleted.stderr).to.equal(0)
+    const list = parseJson<Array<{id: string}>>(await inEmpty('flow', 'list', '--json'))
+    expect(list.map(item => item.id)).to.deep.equal(['sign-up-or-in'])
+  })
+})
