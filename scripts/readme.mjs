@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * Fills the `<!-- commands -->` section of README.md with `oclif readme` (the commands of this
+ * package and of its bundled plugins). Part of `prepack`; DESCOPE_MGMT_PACK_NO_README=1 skips it,
+ * so that a test can pack without rewriting the README of the working tree.
+ */
+import {spawnSync} from 'node:child_process'
+
+if (process.env.DESCOPE_MGMT_PACK_NO_README) {
+  console.log('README.md left as is (DESCOPE_MGMT_PACK_NO_README is set).')
+  process.exit(0)
+}
+
+const result = spawnSync('oclif', ['readme', '--no-source-links'], {shell: process.platform === 'win32', stdio: 'inherit'})
+process.exit(result.status ?? 1)
