@@ -35,6 +35,8 @@ interface CallState {
   path: string
   attempts: number
   firstSentAt?: number
+  /** Attempts that failed other than with a scheduled 429 (those count against `retry.limit`). */
+  failedAttempts?: number
   /** Set when a 429 asked for a longer wait than `maxRetryAfterMs`. */
   retryAfterTooLongMs?: number
 }
@@ -83,8 +85,16 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
 
   const calculateDelay = ({attemptCount, error, retryAfter}: RetryObject): number => {
     const state = callState(error.options)
-    if (!state || attemptCount > retry.limit) return 0
     const status = error.response?.statusCode
+    if (!state) return 0
+    // A 429 with Retry-After is the API scheduling the request, not a failure: in a 429 storm a
+    // request can be refused more than `limit` times, so those retries are bounded by `maxTotalMs`
+    // (below) and do not use up the `limit` left for real failures (5xx, network).
+    if (!(status === 429 && retryAfter !== undefined)) {
+      state.failedAttempts = (state.failedAttempts ?? 0) + 1
+      if (state.failedAttempts > retry.limit) return 0
+    }
+
     const code = status === undefined ? error.code : undefined
     if (status === undefined ? !RETRY_ERROR_CODES.includes(error.code) : !RETRY_STATUSES.includes(status)) return 0
 
@@ -97,7 +107,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
 
       delayMs = Math.max(1, retryAfter)
     } else {
-      delayMs = backoffDelay(attemptCount, retry.baseDelayMs, retry.maxDelayMs)
+      delayMs = backoffDelay(state.failedAttempts ?? attemptCount, retry.baseDelayMs, retry.maxDelayMs)
     }
 
     const elapsed = Date.now() - (state.firstSentAt ?? Date.now())

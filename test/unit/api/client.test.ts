@@ -91,6 +91,17 @@ describe('api client', () => {
       ])
     })
 
+    it('retries 429s with Retry-After beyond the retry count (a storm), within maxTotalMs', async () => {
+      nock(BASE)
+      .post('/v1/mgmt/tenant/create')
+      .twice()
+      .reply(429, {errorCode: 'E130429'}, {'Retry-After': '1'})
+      .post('/v1/mgmt/tenant/create')
+      .reply(200, {id: 'T1'})
+      const body = await testClient({retry: {limit: 1}}).request('POST', '/v1/mgmt/tenant/create', {json: {id: 'T1', name: 'A'}})
+      expect(body).to.deep.equal({id: 'T1'})
+    })
+
     it('fails at once when Retry-After is longer than maxRetryAfterMs', async () => {
       const scope = nock(BASE).get('/v1/mgmt/tenant/all').reply(429, {errorCode: 'E130429'}, {'Retry-After': '120'})
       const events = recordEvents()
