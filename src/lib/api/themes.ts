@@ -20,7 +20,7 @@ export interface ThemeDocument {
 export function normaliseTheme(theme: JsonObject): ThemeDocument {
   const result: ThemeDocument = {styles: sortKeys(isObject(theme.styles) ? theme.styles : {}) as JsonObject}
   if (typeof theme.componentsVersion === 'string' && theme.componentsVersion) result.componentsVersion = theme.componentsVersion
-  if (isObject(theme.references) && Object.keys(theme.references).length > 0) result.references = sortKeys(theme.references) as JsonObject
+  result.references = sortKeys(isObject(theme.references) ? theme.references : {}) as JsonObject
   return result
 }
 

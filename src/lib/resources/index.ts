@@ -5,9 +5,10 @@ import {flowsKind} from './flows.js'
 import {permissionsKind} from './permissions.js'
 import {rolesKind} from './roles.js'
 import {tenantsKind} from './tenants.js'
+import {themeKind} from './theme.js'
 
 /** Every resource kind the engine manages, in execution order. A new kind is one line here. */
-export const resourceKinds: ResourceKind[] = [permissionsKind, tenantsKind, rolesKind, flowsKind].sort((a, b) => a.phase - b.phase)
+export const resourceKinds: ResourceKind[] = [permissionsKind, tenantsKind, rolesKind, flowsKind, themeKind].sort((a, b) => a.phase - b.phase)
 
 /** The kinds named by `--only` (plurals, comma-separated or repeated); all when none is given. */
 export function selectKinds(only: string[] | undefined): ResourceKind[] {

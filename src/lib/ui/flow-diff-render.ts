@@ -1,5 +1,6 @@
 /** A structural flow diff as readable lines (no JSON blob). */
 import type {FlowDiff, ItemDiff, SectionDiff} from '../flows/diff.js'
+import type {ThemeDiff} from '../flows/theme.js'
 import type {FieldChange} from '../plan/diff.js'
 
 const MAX_VALUE = 80
@@ -51,4 +52,16 @@ export function renderFlowDiff(diff: FlowDiff, indent = ''): string[] {
     ...section('Screens', diff.screens, inner),
     ...fields('References', diff.references, inner),
   ]
+}
+
+/** A theme diff: the style variables that change, by mode, then the other members. */
+export function renderThemeDiff(diff: ThemeDiff, indent = ''): string[] {
+  if (diff.equal) return [`${indent}No differences.`]
+  const lines: string[] = []
+  for (const [mode, changes] of Object.entries(diff.styles)) {
+    lines.push(`${indent}${mode} (${changes.length} change${changes.length === 1 ? '' : 's'}):`, ...changes.map(change => `${indent}    ${fieldLine(change)}`))
+  }
+
+  if (diff.other.length > 0) lines.push(`${indent}Other:`, ...diff.other.map(change => `${indent}    ${fieldLine(change)}`))
+  return lines
 }
