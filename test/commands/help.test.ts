@@ -2,7 +2,7 @@ import {Config, loadHelpClass} from '@oclif/core'
 import {captureOutput} from '@oclif/test'
 import {expect} from 'chai'
 
-import {repoRoot} from '../helpers/cli.js'
+import {makeTempHome, repoRoot, runCli} from '../helpers/cli.js'
 
 /** The flags every command inherits from BaseCommand, shown under GLOBAL. */
 const sharedFlags = new Set(['base-url', 'cache-ttl', 'config', 'environment', 'no-cache', 'project-id'])
@@ -69,5 +69,16 @@ describe('help of every command (root package and bundled plugins)', () => {
     }
 
     expect(problems, problems.join('\n')).to.deep.equal([])
+  })
+
+  it('autocomplete bash prints the setup instructions', async () => {
+    const home = await makeTempHome()
+    try {
+      const result = await runCli(['autocomplete', 'bash'], {cwd: home.dir, env: home.env})
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.contain('Setup Instructions').and.contain('printf "$(descope-mgmt autocomplete script bash)" >> ~/.bashrc')
+    } finally {
+      await home.cleanup()
+    }
   })
 })

@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {httpFetch} from '../conformance/sdk.js'
-import {makeTempHome, runCli} from '../helpers/cli.js'
+import {makeTempHome, repoRoot, runCli} from '../helpers/cli.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 
@@ -88,6 +88,28 @@ describe('init (built CLI)', function () {
     const forced = await cli(['init', '--force'], dir)
     expect(forced.code, forced.stderr).to.equal(0)
     expect(await readFile(file, 'utf8')).to.contain('version: 1')
+  })
+
+  it('the quickstart walkthrough works as written: init, plan (exit 2), apply, plan (exit 0); docs/quickstart.md has the same text', async () => {
+    const dir = path.join(home.dir, 'quickstart')
+    const {mkdir} = await import('node:fs/promises')
+    await mkdir(dir)
+    const quickstart = await cli(['quickstart'], dir)
+    expect(quickstart.code, quickstart.stderr).to.equal(0)
+    const doc = await readFile(path.join(repoRoot, 'docs', 'quickstart.md'), 'utf8')
+    expect(doc).to.contain(quickstart.stdout.trimEnd())
+    for (const command of ['descope-mgmt init', 'descope-mgmt plan -e local', 'descope-mgmt apply -e local --yes']) expect(quickstart.stdout).to.contain(command)
+
+    const local = (args: string[]) => runCli(args, {cwd: dir, env: home.env})
+    expect((await local(['init'])).code).to.equal(0)
+    const plan = await local(['plan', '-e', 'local'])
+    expect(plan.code, plan.stdout + plan.stderr).to.equal(2)
+    expect(plan.stdout).to.contain('+ tenant acme')
+    const apply = await local(['apply', '-e', 'local', '--yes'])
+    expect(apply.code, apply.stdout + apply.stderr).to.equal(0)
+    const list = await local(['tenant', 'list', '-e', 'local'])
+    expect(list.stdout).to.contain('acme')
+    expect((await local(['plan', '-e', 'local'])).code).to.equal(0)
   })
 
   it('--from-live writes the live project, without the key, and plan then shows no changes', async () => {
