@@ -240,4 +240,33 @@ describe('flow commands against the emulator (built CLI)', function () {
     const list = parseJson<Array<{id: string}>>(await inEmpty('flow', 'list', '--json'))
     expect(list.map(item => item.id)).to.deep.equal(['sign-up-or-in'])
   })
+
+  it('rollback: import a changed flow, roll back, the live flow equals the original', async () => {
+    const original = await liveFlow('sign-in')
+    const changed = JSON.parse(original) as {contents: {tasks: Record<string, Json>}}
+    changed.contents.tasks['2'].action = 'otp-sign-in-sms'
+    const file = path.join(home.dir, 'sign-in-changed.json')
+    await writeFile(file, JSON.stringify(changed))
+    const imported = await cli('flow', 'import', file, '--apply', '--yes', '--json')
+    expect(imported.code, imported.stderr).to.equal(0)
+    const {backupId} = parseJson<{backupId: string}>(imported)
+    expect(await liveFlow('sign-in')).to.not.equal(original)
+
+    const list = await cli('flow', 'rollback', 'sign-in', '--list', '--json')
+    expect(list.code, list.stderr).to.equal(0)
+    const {backups} = parseJson<{backups: Array<{id: string; operation: string}>}>(list)
+    expect(backups[0]).to.deep.include({id: backupId, operation: 'import'})
+
+    const dry = await cli('flow', 'rollback', 'sign-in', '--dry-run')
+    expect(dry.code, dry.stderr).to.equal(0)
+    expect(dry.stdout).to.match(/action: "otp-sign-in-sms" → "otp-sign-in-email"/)
+    const rolled = await cli('flow', 'rollback', 'sign-in', '--yes', '--json')
+    expect(rolled.code, rolled.stderr).to.equal(0)
+    expect(parseJson<{from: string; applied: boolean}>(rolled)).to.deep.include({applied: true, from: backupId})
+    expect(await liveFlow('sign-in')).to.equal(original)
+
+    const unknown = await cli('flow', 'rollback', 'sign-in', '--to', '19990101T000000Z-nope')
+    expect(unknown.code).to.not.equal(0)
+    expect(unknown.stderr).to.contain('does not hold flow "sign-in"')
+  })
 })
