@@ -1,6 +1,7 @@
 /* eslint-disable no-template-curly-in-string -- the written configuration reads the key from ${DESCOPE_MANAGEMENT_KEY} */
 import {Flags} from '@oclif/core'
 import {existsSync} from 'node:fs'
+import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import {BaseCommand} from '../lib/base-command.js'
@@ -87,7 +88,8 @@ export default class Init extends BaseCommand<typeof Init> {
     if (connection.emulator) {
       const entry = connection.environmentName ? connection.loaded?.config.environments[connection.environmentName] : undefined
       const dataDir = path.resolve(connection.loaded?.dir ?? process.cwd(), entry?.data ?? DEFAULT_EMULATOR_DATA)
-      environment = {data: path.relative(path.dirname(file), dataDir) || '.', emulator: true}
+      // `emulator: true` first, as people write it.
+      environment = {emulator: true, data: path.relative(path.dirname(file), dataDir) || '.'}
       source = `the embedded emulator (${dataDir})`
     } else {
       environment = {projectId: connection.projectId, managementKey: '${DESCOPE_MANAGEMENT_KEY}'}
@@ -96,6 +98,7 @@ export default class Init extends BaseCommand<typeof Init> {
     }
 
     const text = await renderLiveConfig(environmentName, environment, {permissions, roles, tenants}, {schemaPath: this.schemaPath(file), source})
+    await mkdir(path.dirname(file), {recursive: true})
     await writeFileAtomic(file, text, {mode: 0o600})
     return {
       counts: {permissions: permissions.length, roles: roles.length, tenants: tenants.length}, environment: environmentName, file, fromLive: true,
@@ -112,6 +115,7 @@ export default class Init extends BaseCommand<typeof Init> {
 
   private async starter(file: string): Promise<InitResult> {
     const [{starterConfig}, {default: writeFileAtomic}] = await Promise.all([import('../lib/init/render.js'), import('write-file-atomic')])
+    await mkdir(path.dirname(file), {recursive: true})
     await writeFileAtomic(file, starterConfig(this.schemaPath(file)), {mode: 0o600})
     return {
       counts: {permissions: 0, roles: 0, tenants: 1}, environment: 'local', file, fromLive: false,

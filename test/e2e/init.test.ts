@@ -110,6 +110,13 @@ describe('init (built CLI)', function () {
     const list = await local(['tenant', 'list', '-e', 'local'])
     expect(list.stdout).to.contain('acme')
     expect((await local(['plan', '-e', 'local'])).code).to.equal(0)
+
+    // --from-live of an emulator environment, into another folder: the data folder stays the same.
+    const imported = await local(['init', '--from-live', '-e', 'local', '--out', 'sub/live.yaml'])
+    expect(imported.code, imported.stderr).to.equal(0)
+    expect(await readFile(path.join(dir, 'sub', 'live.yaml'), 'utf8')).to.match(/ {2}local:\n {4}emulator: true\n {4}data: \.\.\/\.descope-emulator\n/)
+    const planLive = await local(['plan', '-c', 'sub/live.yaml'])
+    expect(planLive.code, planLive.stdout + planLive.stderr).to.equal(0)
   })
 
   it('--from-live writes the live project, without the key, and plan then shows no changes', async () => {
