@@ -307,6 +307,8 @@ describe('apply under faults (built CLI against the emulator)', function () {
       run.child.kill('SIGKILL')
       const killed = await run.done
       expect(killed.code).to.equal(-1)
+      // A request already written to the socket may still be read and served: let the emulator settle.
+      await sleep(300)
       const servedBeforeKill = [...(await successfulCreates(context.emulator)).values()].length
       expect(servedBeforeKill).to.be.lessThan(tenants.length)
       // The journal of the killed run has no end line.
