@@ -11,7 +11,9 @@ export interface InitResult {
   file: string
   fromLive: boolean
   environment: string
-  counts: {tenants: number; permissions: number; roles: number}
+  counts: {tenants: number; permissions: number; roles: number; flows?: number; theme?: number}
+  /** Flow and theme files written beside the configuration. */
+  files?: string[]
 }
 
 export default class Init extends BaseCommand<typeof Init> {
@@ -57,7 +59,8 @@ export default class Init extends BaseCommand<typeof Init> {
     if (!this.jsonEnabled()) {
       const {counts} = result
       this.log(result.fromLive
-        ? `Wrote ${this.flags.out}: environment "${result.environment}", ${counts.tenants} tenants, ${counts.permissions} permissions, ${counts.roles} roles.`
+        ? `Wrote ${this.flags.out}: environment "${result.environment}", ${counts.tenants} tenants, ${counts.permissions} permissions, ${counts.roles} roles`
+        + `${besideText(counts)}.`
         : `Wrote ${this.flags.out} with the environment "local" (the embedded emulator) and one example tenant.`)
       this.log(`Next: descope-mgmt plan -e ${result.environment}${this.flags.out === 'descope.yaml' ? '' : ` -c ${this.flags.out}`}`)
     }
@@ -82,7 +85,20 @@ export default class Init extends BaseCommand<typeof Init> {
       return kind ? kind.readLive(connection.client) : []
     }
 
-    const [tenants, permissions, roles] = await Promise.all([read('tenants'), read('permissions'), read('roles')])
+    const {liveFlowFiles} = await import('../lib/init/flow-files.js')
+    const [tenants, permissions, roles, beside] = await Promise.all([
+      read('tenants'), read('permissions'), read('roles'), liveFlowFiles(resourceKinds, connection.client),
+    ])
+    // Nothing is written when any file is in the way.
+    const besideFiles = beside.files.map(entry => ({...entry, path: path.join(path.dirname(file), entry.path)}))
+    const taken = this.flags.force ? [] : besideFiles.filter(entry => existsSync(entry.path))
+    if (taken.length > 0) {
+      throw new InputError(`${taken.map(entry => path.relative(process.cwd(), entry.path)).join(', ')} already exist${taken.length === 1 ? 's' : ''}; init did not change anything.`, {
+        code: 'file_exists',
+        hint: 'Add --force to overwrite them, or write elsewhere with --out DIR/descope.yaml.',
+      })
+    }
+
     let environment: Parameters<typeof renderLiveConfig>[1]
     let source: string
     if (connection.emulator) {
@@ -97,11 +113,23 @@ export default class Init extends BaseCommand<typeof Init> {
       source = `project ${connection.projectId} at ${connection.baseUrl}`
     }
 
-    const text = await renderLiveConfig(environmentName, environment, {permissions, roles, tenants}, {schemaPath: this.schemaPath(file), source})
-    await mkdir(path.dirname(file), {recursive: true})
-    await writeFileAtomic(file, text, {mode: 0o600})
+    const text = await renderLiveConfig(environmentName, environment, {permissions, roles, tenants}, {
+      besideFiles: beside.files.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
+    })
+    for (const entry of [...besideFiles, {path: file, text}]) {
+      await mkdir(path.dirname(entry.path), {recursive: true})
+
+      await writeFileAtomic(entry.path, entry.text, {mode: 0o600})
+    }
+
     return {
-      counts: {permissions: permissions.length, roles: roles.length, tenants: tenants.length}, environment: environmentName, file, fromLive: true,
+      counts: {
+        flows: beside.flows, permissions: permissions.length, roles: roles.length, tenants: tenants.length, theme: beside.theme ? 1 : 0,
+      },
+      environment: environmentName,
+      file,
+      files: besideFiles.map(entry => entry.path),
+      fromLive: true,
     }
   }
 
@@ -121,4 +149,13 @@ export default class Init extends BaseCommand<typeof Init> {
       counts: {permissions: 0, roles: 0, tenants: 1}, environment: 'local', file, fromLive: false,
     }
   }
+}
+
+/** `; beside it 3 flows in flows/ and the theme in theme.json`, or nothing. */
+function besideText(counts: InitResult['counts']): string {
+  const parts = [
+    counts.flows ? `${counts.flows} ${counts.flows === 1 ? 'flow' : 'flows'} in flows/` : '',
+    counts.theme ? 'the theme in theme.json' : '',
+  ].filter(Boolean)
+  return parts.length > 0 ? `; beside it ${parts.join(' and ')}` : ''
 }

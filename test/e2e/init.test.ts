@@ -54,6 +54,15 @@ describe('init (built CLI)', function () {
     await post('/v1/mgmt/role/create', {
       name: 'Auditor', permissionNames: ['users.read', 'audit.read'], private: true, tenantId: 'acme',
     })
+    await post('/v2/mgmt/flow/import', {
+      flow: {
+        contents: {startTask: 'start', tasks: {start: {id: 'start', name: 'start', view: {x: 0, y: 0}}}},
+        flowId: 'sign-in',
+        metadata: {name: 'Sign In'},
+        references: {},
+        screens: [],
+      },
+    })
   })
 
   after(async () => {
@@ -135,6 +144,13 @@ describe('init (built CLI)', function () {
     expect(tenantIds).to.deep.equal(['acme', 'acme-eu', 'initech'])
     expect(text).to.match(/selfProvisioningDomains:\n\s+- acme.com\n\s+- acme.io\n/)
     expect(text).not.to.match(/enforceSSO: false|disabled: false|roleInheritance: ""|customAttributes: \{\}/)
+
+    // Flows and the theme are files beside it, in the format of `flow export` and `theme export`.
+    expect(result.stdout, result.stdout).to.contain('beside it 1 flow in flows/ and the theme in theme.json')
+    expect(JSON.parse(await readFile(path.join(home.dir, 'flows', 'sign-in.json'), 'utf8'))).to.include({flowId: 'sign-in'})
+    expect((await stat(path.join(home.dir, 'theme.json'))).isFile()).to.equal(true)
+    const diff = await cli(['flow', 'diff', 'flows/sign-in.json'])
+    expect(diff.code, diff.stdout + diff.stderr).to.equal(0)
 
     const plan = await cli(['plan', '--json'])
     expect(plan.code, plan.stdout + plan.stderr).to.equal(0)

@@ -148,7 +148,7 @@ export async function renderLiveConfig(
   environmentName: string,
   environment: InitEnvironment,
   live: LiveState,
-  options: {schemaPath?: string; source: string},
+  options: {besideFiles?: string[]; schemaPath?: string; source: string},
 ): Promise<string> {
   const {stringify} = await import('yaml')
   // A blank line before each top-level section, for a file people will edit.
@@ -160,6 +160,9 @@ export async function renderLiveConfig(
     `# Written by \`descope-mgmt init --from-live\` from ${options.source}.`,
     '# `descope-mgmt plan` right after shows no changes; edit this file, then plan and apply.',
     ...('managementKey' in environment ? ['# The management key is read from the environment variable DESCOPE_MANAGEMENT_KEY, never from this file.'] : []),
+    ...(options.besideFiles?.length
+      ? ['# Flows and theme are beside this file (flows/*.json, theme.json): change them with `descope-mgmt flow import` and `theme import`.']
+      : []),
     '',
   ]
   return `${header.join('\n')}\n${body}`
