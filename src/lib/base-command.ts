@@ -4,6 +4,7 @@ import {
 
 import type {DescopeClient} from './api/types.js'
 
+import {AuditLog} from './audit/log.js'
 import {connect, type Connection} from './connection.js'
 import {
   CliError, ExitCode, formatProblem, InputError,
@@ -135,6 +136,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected cacheMode(): 'fresh' | 'use' {
     const {readCache} = this.ctor as unknown as typeof BaseCommand
     return readCache === 'fresh' && (this.flags as Record<string, unknown>).cached !== true ? 'fresh' : 'use'
+  }
+
+  /** The audit log for writes made through this connection outside `apply`. */
+  protected auditLog(connection: Connection): AuditLog {
+    return AuditLog.forDataDir(this.config.dataDir, {
+      environment: connection.environmentName,
+      projectId: connection.projectId,
+      redact: text => this.redact(text),
+      toolVersion: this.config.version,
+    })
   }
 
   /** Prints the JSON result (in --json mode) and exits with the code, e.g. 2 when changes are pending. */

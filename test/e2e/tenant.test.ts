@@ -73,6 +73,12 @@ describe('tenant commands against the emulator (built CLI)', function () {
     expect(deleted.code, deleted.stderr).to.equal(0)
     const after = parseJson<Array<{id: string}>>(await cli('tenant', 'list', '--json'))
     expect(after.map(tenant => tenant.id)).to.deep.equal(['acme'])
+
+    // Every write is in the audit log, newest first.
+    const audit = parseJson<Array<{operation: string; resource: string; result: string}>>(await cli('audit', 'list', '--json'))
+    expect(audit.map(record => `${record.operation} ${record.resource} ${record.result}`)).to.deep.equal([
+      'delete tenant:acme-eu ok', 'update tenant:acme ok', 'create tenant:acme-eu ok', 'create tenant:acme ok',
+    ])
   })
 
   it('refuses to delete without --yes when stdin is not a terminal, and changes nothing', async () => {
@@ -91,6 +97,8 @@ describe('tenant commands against the emulator (built CLI)', function () {
     const duplicate = await cli('tenant', 'create', '--id', 'acme', '--name', 'Another')
     expect(duplicate.code).to.equal(3)
     expect(duplicate.stderr).to.contain('already exists').and.contain('tenant update acme')
+    const failed = parseJson<Array<{resource: string; errorCode?: string}>>(await cli('audit', 'list', '--failed', '--json'))
+    expect(failed.map(record => [record.resource, record.errorCode])).to.deep.equal([['tenant:acme', 'E011409']])
   })
 
   it('maps a wrong key to exit code 4 and never prints the key', async () => {

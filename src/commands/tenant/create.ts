@@ -6,7 +6,7 @@ import {createTenant, loadTenant} from '../../lib/api/tenants.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {changesFromFlags, tenantFieldFlags} from '../../lib/tenants/flags.js'
 import {buildCreateRequest} from '../../lib/tenants/input.js'
-import {explainTenantWrite} from '../../lib/tenants/operations.js'
+import {tenantWrite} from '../../lib/tenants/operations.js'
 
 export default class TenantCreate extends BaseCommand<typeof TenantCreate> {
   static override description
@@ -27,7 +27,9 @@ export default class TenantCreate extends BaseCommand<typeof TenantCreate> {
   async run(): Promise<Tenant> {
     const request = buildCreateRequest(this.flags.id, changesFromFlags(this.flags))
     const connection = await this.connect()
-    const {id} = await explainTenantWrite(connection, {id: request.id, parent: request.parent}, () => createTenant(connection.client, request))
+    const {id} = await tenantWrite(connection, {
+      audit: this.auditLog(connection), id: request.id, operation: 'create', parent: request.parent,
+    }, () => createTenant(connection.client, request))
     const tenant = await loadTenant(connection.client, id)
     this.log(`✓ Created tenant ${tenant.id} (${tenant.name}).`)
     return tenant

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {deleteTenant} from '../../lib/api/tenants.js'
 import {BaseCommand} from '../../lib/base-command.js'
-import {explainTenantWrite, loadTenantOrFail} from '../../lib/tenants/operations.js'
+import {loadTenantOrFail, tenantWrite} from '../../lib/tenants/operations.js'
 
 export default class TenantDelete extends BaseCommand<typeof TenantDelete> {
   static override args = {
@@ -27,7 +27,7 @@ export default class TenantDelete extends BaseCommand<typeof TenantDelete> {
     const target = connection.environmentName ? `environment "${connection.environmentName}"` : `project ${connection.projectId}`
     const extra = this.flags.cascade ? ' and the users and access keys that belong only to it' : ''
     await this.confirm(`Delete tenant ${tenant.id} (${tenant.name})${extra} from ${target}?`, this.flags.yes)
-    await explainTenantWrite(connection, {id: tenant.id}, () => deleteTenant(connection.client, tenant.id, {cascade: this.flags.cascade}))
+    await tenantWrite(connection, {audit: this.auditLog(connection), id: tenant.id, operation: 'delete'}, () => deleteTenant(connection.client, tenant.id, {cascade: this.flags.cascade}))
     this.log(`✓ Deleted tenant ${tenant.id} (${tenant.name}).`)
     return {cascade: this.flags.cascade, deleted: tenant.id}
   }

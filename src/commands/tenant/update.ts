@@ -7,7 +7,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {changesFromFlags, tenantFieldFlags} from '../../lib/tenants/flags.js'
 import {buildUpdateRequest} from '../../lib/tenants/input.js'
-import {explainTenantWrite, loadTenantOrFail} from '../../lib/tenants/operations.js'
+import {loadTenantOrFail, tenantWrite} from '../../lib/tenants/operations.js'
 
 export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
   static override args = {
@@ -37,7 +37,7 @@ export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
     const connection = await this.connect()
     const live = await loadTenantOrFail(connection, this.args.id)
     const request = buildUpdateRequest(live, {...changes, removeAttributes: this.flags['remove-attribute']})
-    await explainTenantWrite(connection, {id: this.args.id}, () => updateTenant(connection.client, request))
+    await tenantWrite(connection, {audit: this.auditLog(connection), id: this.args.id, operation: 'update'}, () => updateTenant(connection.client, request))
     const tenant = await loadTenant(connection.client, this.args.id)
     this.log(`✓ Updated tenant ${tenant.id} (${tenant.name}).`)
     return tenant
