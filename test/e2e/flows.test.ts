@@ -235,10 +235,16 @@ describe('flow commands against the emulator (built CLI)', function () {
     expect(unknown.stderr).to.contain('No flow "nope"')
     const refused = await inEmpty('flow', 'delete', 'sign-in')
     expect(refused.code).to.not.equal(0)
+    const before = await liveFlow('sign-in', emptyEnv)
     const deleted = await inEmpty('flow', 'delete', 'sign-in', '--yes')
     expect(deleted.code, deleted.stderr).to.equal(0)
+    expect(deleted.stdout).to.match(/Backup \S+-delete taken before the first write/)
     const list = parseJson<Array<{id: string}>>(await inEmpty('flow', 'list', '--json'))
     expect(list.map(item => item.id)).to.deep.equal(['sign-up-or-in'])
+
+    const back = await inEmpty('flow', 'rollback', 'sign-in', '--yes')
+    expect(back.code, back.stderr + back.stdout).to.equal(0)
+    expect(await liveFlow('sign-in', emptyEnv)).to.equal(before)
   })
 
   it('rollback: import a changed flow, roll back, the live flow equals the original', async () => {

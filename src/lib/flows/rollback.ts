@@ -30,8 +30,8 @@ export async function backupsOfFlow(root: string, projectId: string, flowId: str
 }
 
 /**
- * The backup to roll back to: `--to`, else the newest backup taken by an import of this flow
- * (the flow as it was before its last import), else the newest backup holding it.
+ * The backup to roll back to: `--to`, else the newest backup taken by an import or a delete of
+ * this flow (the flow as it was before that write), else the newest backup holding it.
  */
 export function chooseBackup(backups: FlowBackup[], flowId: string, to?: string): FlowBackup {
   if (to) {
@@ -43,7 +43,7 @@ export function chooseBackup(backups: FlowBackup[], flowId: string, to?: string)
     return found
   }
 
-  const chosen = backups.find(backup => backup.operation === 'import') ?? backups[0]
+  const chosen = backups.find(backup => backup.operation === 'import' || backup.operation === 'delete') ?? backups[0]
   if (!chosen) {
     throw new InputError(`No backup holds flow "${flowId}".`, {code: 'backup_not_found', hint: 'Backups of a flow are taken by `flow import --apply`, `apply` and `backup create`.'})
   }
