@@ -30,7 +30,7 @@ export const configSchema = z
   .min(1, {error: 'must be at least 1'})
   .meta({
     title: 'Backup retention (days)',
-    description: 'Backups taken before apply older than this many days are deleted. Default: keep all.',
+    description: 'After each successful apply, backups older than this many days are deleted; the newest 5 of each project are always kept. Default: 30.',
     examples: [30],
   })
   .optional(),
