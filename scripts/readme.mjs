@@ -11,5 +11,9 @@ if (process.env.DESCOPE_MGMT_PACK_NO_README) {
   process.exit(0)
 }
 
-const result = spawnSync('oclif', ['readme', '--no-source-links'], {shell: process.platform === 'win32', stdio: 'inherit'})
+// Help texts that name the data, cache or config folder show the usual Linux places, not this machine's.
+const env = {
+  ...process.env, XDG_CACHE_HOME: '~/.cache', XDG_CONFIG_HOME: '~/.config', XDG_DATA_HOME: '~/.local/share',
+}
+const result = spawnSync('oclif', ['readme', '--no-source-links'], {env, shell: process.platform === 'win32', stdio: 'inherit'})
 process.exit(result.status ?? 1)

@@ -21,7 +21,8 @@ export default class Init extends BaseCommand<typeof Init> {
     'Without --from-live, writes a commented starter configuration: the schema comment for editors, the "local" environment (the embedded emulator) and one example tenant. It validates as is.',
     'With --from-live, reads the live project (fresh, never from the cache) and writes its tenants, permissions and roles as configuration,'
     + ' with the environment it read from, so that `plan` right after shows no changes. This is how a team adopts the tool on an existing project.'
-    + ' The project id is written as is; the management key never: the file reads it from ${DESCOPE_MANAGEMENT_KEY}.',
+    + ' The project id is written as is; the management key never: the file reads it from ${DESCOPE_MANAGEMENT_KEY}.'
+    + ' The flows and the theme go beside it, as flows/<id>.json and theme.json in the format of `flow export` and `theme export`.',
     'The project is the one of -e in an existing configuration, else the one of --project-id/--base-url or DESCOPE_PROJECT_ID,'
     + ' DESCOPE_MANAGEMENT_KEY and DESCOPE_BASE_URL; -e then names the environment written (default: "default").',
     'An existing file is never overwritten without --force. The file is written atomically with mode 0600.',
