@@ -5,6 +5,9 @@ import {styleText} from 'node:util'
 import type {FieldChange} from '../plan/diff.js'
 import type {Change, Plan, SkippedChange} from '../plan/types.js'
 
+import {diffFlows, flowFromFields} from '../flows/diff.js'
+import {renderFlowDiff} from './flow-diff-render.js'
+
 export interface RenderOptions {
   color: boolean
   /** How many unmanaged resources to name before summarising the rest. */
@@ -76,7 +79,11 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
     for (const change of changes) {
       lines.push(paint(styles[change.action], `  ${symbols[change.action]} ${change.kind} ${change.key}`))
       if (change.action !== 'delete') {
-        for (const field of change.fields) lines.push(paint(styles[change.action], `      ${fieldLine(field)}`))
+        // A flow reads better as its structure (tasks, screens by id) than as JSON paths.
+        const detail = change.kind === 'flow'
+          ? renderFlowDiff(diffFlows(flowFromFields(change.key, change.live), flowFromFields(change.key, change.desired)!), '  ')
+          : change.fields.map(field => `      ${fieldLine(field)}`)
+        for (const line of detail) lines.push(paint(styles[change.action], line))
       }
     }
 
