@@ -5,6 +5,7 @@ import {
 import type {DescopeClient} from './api/types.js'
 
 import {AuditLog} from './audit/log.js'
+import {closest} from './config/suggest.js'
 import {connect, type Connection} from './connection.js'
 import {
   CliError, ExitCode, formatProblem, InputError,
@@ -69,7 +70,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<never> {
     // `this.exit(code)` is a deliberate exit (e.g. 2: changes pending), not a failure.
     if (error instanceof Errors.ExitError) throw error
-    const cliError = toCliError(error)
+    const cliError = toCliError(error, Object.keys({...(this.ctor as typeof BaseCommand).baseFlags, ...this.ctor.flags}))
     const message = this.redact(cliError.message)
     const hint = cliError.hint ? this.redact(cliError.hint) : undefined
     if (this.jsonEnabled()) {
@@ -188,7 +189,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 /** Maps anything thrown to a CliError with the documented exit code. */
-export function toCliError(error: Error & {oclif?: {exit?: number}}): CliError {
+export function toCliError(error: Error & {oclif?: {exit?: number}}, flagNames: string[] = []): CliError {
   if (error instanceof CliError) return error
   if (error.name === 'ExitPromptError' || error.message === 'SIGINT') {
     return new CliError('Interrupted; nothing more was changed.', {code: 'interrupted', exitCode: ExitCode.Interrupted})
@@ -196,8 +197,11 @@ export function toCliError(error: Error & {oclif?: {exit?: number}}): CliError {
 
   // oclif's own parse errors (unknown flag, missing argument, bad option) are invalid input.
   if (error instanceof Errors.CLIError) {
+    // A mistyped flag: suggest the closest one the command has.
+    const mistyped = /^Nonexistent flags?: --?([\w-]+)/.exec(error.message)?.[1]
+    const suggestion = mistyped ? closest(mistyped, flagNames) : undefined
     return new InputError(error.message.replace(/\n?See more help with --help$/, ''), {
-      hint: 'See the command help with --help.',
+      hint: `${suggestion ? `Did you mean --${suggestion}? ` : ''}See the command help with --help.`,
     })
   }
 

@@ -147,4 +147,8 @@ environments:
       /lower `rateLimit`/,
     )
   })
+
+  it('and a mistyped flag suggests the closest flag of the command (exit 3)', async () => {
+    expectError(await inFolder(undefined, ['plan', '--prun']), 3, /Nonexistent flag: --prun/, /Did you mean --prune\?/)
+  })
 })
