@@ -5,6 +5,7 @@
  * so that a test can pack without rewriting the README of the working tree.
  */
 import {spawnSync} from 'node:child_process'
+import {rmSync} from 'node:fs'
 
 if (process.env.DESCOPE_MGMT_PACK_NO_README) {
   console.log('README.md left as is (DESCOPE_MGMT_PACK_NO_README is set).')
@@ -16,4 +17,6 @@ const env = {
   ...process.env, XDG_CACHE_HOME: '~/.cache', XDG_CONFIG_HOME: '~/.config', XDG_DATA_HOME: '~/.local/share',
 }
 const result = spawnSync('oclif', ['readme', '--no-source-links'], {env, shell: process.platform === 'win32', stdio: 'inherit'})
+// oclif takes the literal "~" as a folder and caches its version there; it is not ours to keep.
+rmSync('~', {force: true, recursive: true})
 process.exit(result.status ?? 1)
