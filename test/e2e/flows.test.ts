@@ -275,4 +275,39 @@ describe('flow commands against the emulator (built CLI)', function () {
     expect(unknown.code).to.not.equal(0)
     expect(unknown.stderr).to.contain('does not hold flow "sign-in"')
   })
+
+  it('config: flows and the theme from files are planned with the structural diff, applied, then in sync; a missing file is a config error', async () => {
+    const dir = path.join(home.dir, 'managed')
+    await mkdir(path.join(dir, 'flows'), {recursive: true})
+    const flow = structuredClone(original) as {metadata: Json; contents: {tasks: Record<string, Json>}}
+    flow.contents.tasks['3'].action = 'otp-sign-up-or-in-sms'
+    await writeFile(path.join(dir, 'flows', 'sign-up-or-in.json'), JSON.stringify(flow))
+    await writeFile(path.join(dir, 'flows', 'brand-new.json'), JSON.stringify({...signIn(), flowId: 'ignored-id'}))
+    const theme = JSON.parse(await readFile(path.join(repoRoot, 'test/fixtures/themes/brand.v2.json'), 'utf8')) as Json
+    await writeFile(path.join(dir, 'theme.json'), JSON.stringify(theme))
+    const config = path.join(dir, 'descope.yaml')
+    // eslint-disable-next-line no-template-curly-in-string -- a variable of the configuration file
+    const environment = ['version: 1', 'environments:', '  local:', `    projectId: ${SOURCE.id}`, '    managementKey: ${SOURCE_KEY}', `    baseUrl: ${emulator.url}`].join('\n')
+    await writeFile(config, `${environment}\nflows:\n  - id: sign-up-or-in\n    file: flows/sign-up-or-in.json\n  - id: brand-new\n    file: flows/brand-new.json\ntheme:\n  file: theme.json\n`)
+    const withConfig = (...args: string[]) => runCli([...args, '-c', config, '-e', 'local'], {cwd: home.dir, env: {...home.env, SOURCE_KEY: SOURCE.managementKey}})
+
+    const plan = await withConfig('plan')
+    expect(plan.code, plan.stderr).to.equal(2)
+    expect(plan.stdout).to.contain('+ flow brand-new').and.contain('~ flow sign-up-or-in').and.contain('~ theme theme')
+    expect(plan.stdout).to.match(/Tasks \(0 added, 0 removed, 1 changed\):\n\s+~ 3 .*\n\s+action: .* → "otp-sign-up-or-in-sms"/)
+    expect(plan.stdout).to.not.contain('+ flow sign-in').and.to.not.contain('- flow sign-in')
+
+    const applied = await withConfig('apply', '--yes')
+    expect(applied.code, applied.stderr + applied.stdout).to.equal(0)
+    expect(JSON.parse(await liveFlow('brand-new'))).to.have.property('flowId', 'brand-new')
+    // In sync: nothing missing or changed; only the flow the configuration does not declare is reported.
+    const drift = parseJson<{environments: Array<{missing: string[]; changed: unknown[]; unmanaged: string[]}>}>(await withConfig('drift', '--json'))
+    expect(drift.environments[0]).to.deep.include({changed: [], missing: [], unmanaged: ['flow:sign-in']})
+
+    await writeFile(config, `${environment}\nflows:\n  - id: sign-up-or-in\n    file: flows/missing.json\n  - id: bad id\n    file: x.json\n`)
+    const broken = await withConfig('plan')
+    expect(broken.code).to.equal(3)
+    expect(broken.stderr).to.contain(path.join(dir, 'flows', 'missing.json')).and.contain('no such file')
+    expect(broken.stderr).to.contain('flows[1].id')
+  })
 })

@@ -215,6 +215,7 @@ export async function inspectConfig(options: LoadOptions = {}): Promise<ConfigIn
   if (problem) return {...base, locate, problems: sortProblems([...source.problems, ...interpolation.problems, problem])}
 
   const validation = validateConfig(value, {
+    configDir: path.dirname(source.file),
     environment: options.environment,
     existingPermissionNames: options.existingPermissionNames,
     existingTenantIds: options.existingTenantIds,

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   existingPermissionNames?: Iterable<string>
   /** The environment in use: it must be defined. */
   environment?: string
+  /** Folder of the configuration file: files it names (flows, theme) are read from there. */
+  configDir?: string
 }
 
 export interface ValidationResult {
@@ -297,6 +299,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
 
   if (isRecord(input)) {
     const context: CheckContext = {
+      configDir: options.configDir,
       error: (path, message, hint) => problems.push(toProblem(path, message, hint)),
       existingPermissionNames: options.existingPermissionNames === undefined ? undefined : new Set(options.existingPermissionNames),
       existingTenantIds: options.existingTenantIds === undefined ? undefined : new Set(options.existingTenantIds),

@@ -45,7 +45,7 @@ export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
   const loaded = options.desired ? connection.loaded : requireConfig(connection)
   const sections = loaded?.config as Record<string, unknown> | undefined
   const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter(kind => sections?.[kind.plural] !== undefined) : options.kinds
-  const desired = options.desired ?? kinds.flatMap(kind => kind.desired(loaded!.config))
+  const desired = options.desired ?? kinds.flatMap(kind => kind.desired(loaded!.config, {configDir: loaded!.dir}))
   const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
   return buildPlan({
     allowProtected: options.allowProtected,

@@ -5,6 +5,7 @@ import type {ResourceItem, ResourceKind} from './types.js'
 import {
   deleteFlows, exportFlows, importFlow, listFlows,
 } from '../api/flows.js'
+import {configFileError, readConfiguredFlow} from '../flows/config-files.js'
 import {flowFromFields} from '../flows/diff.js'
 import {normaliseFlow} from '../flows/format.js'
 
@@ -51,9 +52,15 @@ export const flowsKind: ResourceKind = {
   dependsOn() {
     return []
   },
-  // The configuration does not declare flows yet (`flows: [{id, file}]` is still to come).
-  desired() {
-    return []
+  // `flows: [{id, file}]`: each file read relative to the configuration file, as its id.
+  desired(config, context) {
+    return (config.flows ?? []).map(entry => {
+      try {
+        return flowItem(readConfiguredFlow(context?.configDir, entry.file, entry.id).flow)
+      } catch (error) {
+        throw configFileError(`flows: ${(error as Error).message}`)
+      }
+    })
   },
   name: 'flow',
   // After roles: a flow may give roles to new users.

@@ -4,6 +4,7 @@ import type {ResourceItem, ResourceKind} from './types.js'
 
 import {exportTheme, importTheme, normaliseTheme} from '../api/themes.js'
 import {CliError, ExitCode} from '../errors.js'
+import {configFileError, readConfiguredTheme} from '../flows/config-files.js'
 
 /** The project's one theme: key `theme`, fields = the normalised v2 theme. */
 export const THEME_KEY = 'theme'
@@ -27,9 +28,14 @@ export const themeKind: ResourceKind = {
   dependsOn() {
     return []
   },
-  // The configuration does not declare the theme yet (`theme: {file}` is still to come).
-  desired() {
-    return []
+  // `theme: {file}`, read relative to the configuration file.
+  desired(config, context) {
+    if (!config.theme) return []
+    try {
+      return [themeItem(readConfiguredTheme(context?.configDir, config.theme.file))]
+    } catch (error) {
+      throw configFileError(`theme: ${(error as Error).message}`)
+    }
   },
   name: 'theme',
   // Last: nothing depends on the theme.

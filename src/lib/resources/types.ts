@@ -29,7 +29,7 @@ export interface ResourceKind {
    */
   phase: number
   /** Desired items from the configuration; only the fields the configuration sets are managed. */
-  desired(config: DescopeConfig): ResourceItem[]
+  desired(config: DescopeConfig, context?: {configDir?: string}): ResourceItem[]
   /** Every live item with all its comparable fields. */
   readLive(client: DescopeClient): Promise<ResourceItem[]>
   /** Default values, so a live field that is absent compares equal to the API default. */

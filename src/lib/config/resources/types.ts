@@ -12,6 +12,8 @@ export interface CheckContext {
   existingTenantIds?: ReadonlySet<string>
   /** Permission names that exist in the live project; undefined unless validating against one. */
   existingPermissionNames?: ReadonlySet<string>
+  /** Folder of the configuration file (files named in it are relative to it); undefined for a value without a file. */
+  configDir?: string
 }
 
 /**
