@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {ApplyOperation, ApplyOutcome} from '../../lib/apply/run.js'
+import type {ApplyOutcome} from '../../lib/apply/run.js'
 
 import {listFlows} from '../../lib/api/flows.js'
 import {backupDirFlag} from '../../lib/backup/flags.js'
@@ -60,7 +60,7 @@ The flows are backed up first (\`flow rollback ID\` brings one back), and each d
         if (!this.jsonEnabled()) this.log(line)
       },
       // Passed only to createBackup, which records any BackupOperation.
-      operation: 'delete' as ApplyOperation,
+      operation: 'delete',
       plan,
       redact: text => this.redact(text),
     })

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
-import type {ApplyOperation, ApplyOutcome} from '../../lib/apply/run.js'
+import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {ThemeDiff} from '../../lib/flows/theme.js'
 
 import {backupDirFlag} from '../../lib/backup/flags.js'
@@ -70,7 +70,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current th
         if (!this.jsonEnabled()) this.log(line)
       },
       // Passed only to createBackup, which records any BackupOperation ('import' is one).
-      operation: 'import' as ApplyOperation,
+      operation: 'import',
       plan,
       redact: text => this.redact(text),
     })

@@ -20,7 +20,8 @@ import {
 import {findResumable, Journal, journalDir} from './journal.js'
 import {acquireLock} from './lock.js'
 
-export type ApplyOperation = 'apply' | 'restore' | 'sync'
+/** What caused the run; named in the backup taken before it. */
+export type ApplyOperation = 'apply' | 'delete' | 'import' | 'restore' | 'sync'
 
 export interface ApplyPlanOptions {
   plan: Plan

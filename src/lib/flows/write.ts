@@ -6,8 +6,7 @@
  */
 import type {Config as OclifConfig} from '@oclif/core'
 
-import type {ApplyOperation, ApplyOutcome} from '../apply/run.js'
-import type {BackupOperation} from '../backup/format.js'
+import type {ApplyOutcome} from '../apply/run.js'
 import type {Connection} from '../connection.js'
 import type {Plan} from '../plan/types.js'
 import type {FlowDocument} from './format.js'
@@ -22,7 +21,7 @@ export interface FlowWriteOptions {
   config: OclifConfig
   flows: FlowDocument[]
   /** Recorded in the backup's metadata: `import` or `restore` (a rollback). */
-  operation: BackupOperation
+  operation: 'import' | 'restore'
   apply: boolean
   resume?: boolean
   yes: boolean
@@ -87,9 +86,7 @@ export async function writeFlows(options: FlowWriteOptions): Promise<FlowWriteRe
     log(line) {
       if (!options.json) ui.log(line)
     },
-    // applyPlan passes the operation only to createBackup, which takes any BackupOperation
-    // ('import' is one); ApplyOperation lists only the operations of the other commands.
-    operation: options.operation as ApplyOperation,
+    operation: options.operation,
     plan,
     redact: ui.redact,
   })
