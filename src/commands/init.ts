@@ -114,7 +114,10 @@ export default class Init extends BaseCommand<typeof Init> {
       source = `project ${connection.projectId} at ${connection.baseUrl}`
     }
 
-    const text = await renderLiveConfig(environmentName, environment, {permissions, roles, tenants}, {
+    const live = {
+      flows: beside.flows, permissions, roles, tenants, themeFile: beside.themeFile,
+    }
+    const text = await renderLiveConfig(environmentName, environment, live, {
       besideFiles: beside.files.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
     })
     for (const entry of [...besideFiles, {path: file, text}]) {
@@ -125,7 +128,7 @@ export default class Init extends BaseCommand<typeof Init> {
 
     return {
       counts: {
-        flows: beside.flows, permissions: permissions.length, roles: roles.length, tenants: tenants.length, theme: beside.theme ? 1 : 0,
+        flows: beside.flows.length, permissions: permissions.length, roles: roles.length, tenants: tenants.length, theme: beside.themeFile ? 1 : 0,
       },
       environment: environmentName,
       file,

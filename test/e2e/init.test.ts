@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {readFile, stat, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {parse as parseYaml} from 'yaml'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {httpFetch} from '../conformance/sdk.js'
@@ -140,7 +141,7 @@ describe('init (built CLI)', function () {
     // eslint-disable-next-line no-template-curly-in-string
     expect(text).to.contain(`projectId: ${project.id}`).and.contain('managementKey: ${DESCOPE_MANAGEMENT_KEY}').and.contain(`baseUrl: ${emulator.url}`)
     // Stable order, defaults left out.
-    const tenantIds = [...text.matchAll(/^ {2}- id: (\S+)$/gm)].map(match => match[1])
+    const tenantIds = (parseYaml(text) as {tenants: Array<{id: string}>}).tenants.map(tenant => tenant.id)
     expect(tenantIds).to.deep.equal(['acme', 'acme-eu', 'initech'])
     expect(text).to.match(/selfProvisioningDomains:\n\s+- acme.com\n\s+- acme.io\n/)
     expect(text).not.to.match(/enforceSSO: false|disabled: false|roleInheritance: ""|customAttributes: \{\}/)
@@ -152,9 +153,12 @@ describe('init (built CLI)', function () {
     const diff = await cli(['flow', 'diff', 'flows/sign-in.json'])
     expect(diff.code, diff.stdout + diff.stderr).to.equal(0)
 
+    // They are declared too, so plan manages them like everything else.
+    expect(text).to.contain('flows:\n  - id: sign-in\n    file: flows/sign-in.json\n').and.contain('theme:\n  file: theme.json\n')
     const plan = await cli(['plan', '--json'])
     expect(plan.code, plan.stdout + plan.stderr).to.equal(0)
     expect(JSON.parse(plan.stdout).changes).to.deep.equal([])
+    expect(JSON.parse(plan.stdout).resources).to.include.members(['tenants', 'permissions', 'roles', 'flows', 'theme'])
 
     // Same input, same file.
     const again = await cli(['init', '--from-live', '-e', 'prod', '--force', '--out', 'again.yaml'])

@@ -11,15 +11,25 @@ export interface LiveFile {
   text: string
 }
 
-export async function liveFlowFiles(kinds: ResourceKind[], client: DescopeClient): Promise<{files: LiveFile[]; flows: number; theme: boolean}> {
+export interface LiveFlowFiles {
+  files: LiveFile[]
+  /** Each flow with the file that holds it, for the `flows:` section. */
+  flows: Array<{id: string; file: string}>
+  themeFile?: string
+}
+
+export async function liveFlowFiles(kinds: ResourceKind[], client: DescopeClient): Promise<LiveFlowFiles> {
   const flowsKind = kinds.find(kind => kind.plural === 'flows')
   const themeKind = kinds.find(kind => kind.plural === 'theme')
   const [flows, themes] = await Promise.all([flowsKind?.readLive(client) ?? [], themeKind?.readLive(client) ?? []])
   const files: LiveFile[] = []
+  const declared: LiveFlowFiles['flows'] = []
   if (flows.length > 0) {
     const [{flowOfItem}, {flowFileName, serialiseFlow}] = await Promise.all([import('../resources/flows.js'), import('../flows/format.js')])
     for (const item of [...flows].sort((a, b) => a.key.localeCompare(b.key))) {
-      files.push({path: `flows/${flowFileName(item.key)}`, text: serialiseFlow(flowOfItem(item))})
+      const file = `flows/${flowFileName(item.key)}`
+      files.push({path: file, text: serialiseFlow(flowOfItem(item))})
+      declared.push({file, id: item.key})
     }
   }
 
@@ -28,5 +38,5 @@ export async function liveFlowFiles(kinds: ResourceKind[], client: DescopeClient
     files.push({path: 'theme.json', text: serialiseTheme(themeOfItem(themes[0]))})
   }
 
-  return {files, flows: flows.length, theme: themes.length > 0}
+  return {files, flows: declared, themeFile: themes.length > 0 ? 'theme.json' : undefined}
 }

@@ -63,6 +63,10 @@ export interface LiveState {
   tenants: ResourceItem[]
   permissions: ResourceItem[]
   roles: ResourceItem[]
+  /** Flows written beside the configuration: declared with the file that holds each. */
+  flows?: Array<{id: string; file: string}>
+  /** The theme file written beside the configuration. */
+  themeFile?: string
 }
 
 const isEmpty = (value: unknown): boolean =>
@@ -140,6 +144,8 @@ export function liveConfig(environmentName: string, environment: InitEnvironment
     config.roles = withName.map(({name, role}) => ({name, ...pickFields(role.fields, roleOrder)}))
   }
 
+  if (live.flows?.length) config.flows = live.flows.map(({file, id}) => ({id, file}))
+  if (live.themeFile) config.theme = {file: live.themeFile}
   return config
 }
 
@@ -161,7 +167,7 @@ export async function renderLiveConfig(
     '# `descope-mgmt plan` right after shows no changes; edit this file, then plan and apply.',
     ...('managementKey' in environment ? ['# The management key is read from the environment variable DESCOPE_MANAGEMENT_KEY, never from this file.'] : []),
     ...(options.besideFiles?.length
-      ? ['# Flows and theme are beside this file (flows/*.json, theme.json): change them with `descope-mgmt flow import` and `theme import`.']
+      ? ['# The flows and the theme are in files beside this one (flows/*.json, theme.json), declared below: edit them, then plan and apply.']
       : []),
     '',
   ]
