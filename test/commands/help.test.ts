@@ -20,7 +20,7 @@ describe('help of every command (root package and bundled plugins)', () => {
 
   it('finds the commands of the root package and of each bundled plugin', () => {
     const plugins = new Set(ours().map(command => command.pluginName))
-    expect([...plugins].sort()).to.include.members(['@descope-mgmt/plugin-cache', '@descope-mgmt/plugin-emulator', 'descope-mgmt'])
+    expect([...plugins].sort()).to.include.members(['@descope-mgmt/plugin-bench', '@descope-mgmt/plugin-cache', '@descope-mgmt/plugin-emulator', 'descope-mgmt'])
     expect(ours().map(command => command.id)).to.include.members(['init', 'plan', 'apply', 'tenant:list', 'emulator:start'])
   })
 

@@ -1,0 +1,96 @@
+import {Command, Flags} from '@oclif/core'
+import path from 'node:path'
+
+const NAMES = ['cli-start', 'tenant-list-100', 'tenant-list-1000', 'apply-20', 'flow-export-10', 'plan-10000']
+
+export interface BenchReport {
+  date: string
+  machine: {cpus: number; memoryGiB: number; node: string; platform: string}
+  latencyMs: number
+  quick: boolean
+  scenarios: Array<import('../lib/scenarios.js').Result>
+  passed: boolean
+}
+
+export default class Bench extends Command {
+  static override description = [
+    'Runs performance scenarios against a fresh emulator started in this process (50 ms of latency per request), each',
+    'by running this installed CLI as child processes, as a user would. For each scenario it reports the median, min and',
+    'max wall time of N runs, the requests the emulator received, the 429s, the peak RSS of the child, the target and',
+    'the ratio to it. Scenarios: cli-start (--version against node -e 0), tenant-list-100 (< 2 s), tenant-list-1000',
+    '(cold and warm cache), apply-20 (< 10 s with a rate limit of 100/5 s), flow-export-10 (< 5 s) and plan-10000 (peak',
+    'RSS < 100 MB). --quick runs the small ones (cli-start, tenant-list-100, apply-20, flow-export-10) with 3 runs each.',
+    'Exits 1 when a target is missed. Needs no network and no Descope project.',
+  ].join('\n')
+  static override enableJsonFlag = true
+  static override examples = [
+    {command: '<%= config.bin %> <%= command.id %> --quick', description: 'The self-test after installing: the small scenarios, in under a minute.'},
+    {command: '<%= config.bin %> <%= command.id %> --scenario tenant-list-1000 --scenario plan-10000', description: 'Only the cache and memory scenarios.'},
+    {command: '<%= config.bin %> <%= command.id %> --json > bench.json', description: 'Every scenario, with the results as JSON for comparison between versions.'},
+  ]
+  static override flags = {
+    out: Flags.string({char: 'o', description: 'Also write the results as JSON to this file.'}),
+    quick: Flags.boolean({description: 'Only the small scenarios, 3 runs each (under 60 s).'}),
+    runs: Flags.integer({description: 'Runs per measure (default 3 with --quick, else 5).', min: 1}),
+    scenario: Flags.string({description: 'Only this scenario; repeat for several.', multiple: true, options: NAMES}),
+  }
+  static override summary = 'Measure the speed and memory of this CLI against a local emulator, with targets.'
+
+  async run(): Promise<BenchReport> {
+    const {flags} = await this.parse(Bench)
+    const os = await import('node:os')
+    const {LATENCY_MS, QUICK, runScenario, SCENARIOS} = await import('../lib/scenarios.js')
+    const names = flags.scenario
+      ? SCENARIOS.filter(name => flags.scenario!.includes(name))
+      : (flags.quick ? QUICK : [...SCENARIOS])
+    const runs = flags.runs ?? (flags.quick ? 3 : 5)
+    const cli = path.join(this.config.root, 'bin', 'run.js')
+    const progress = (message: string) => {
+      if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+    }
+
+    const results = []
+    for (const name of names) results.push(...await runScenario(name, {cli, progress, runs}))
+    const report: BenchReport = {
+      date: new Date().toISOString(),
+      latencyMs: LATENCY_MS,
+      machine: {
+        cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / (1024 ** 3) * 10) / 10, node: process.version, platform: `${os.platform()} ${os.release()}`,
+      },
+      passed: results.every(result => result.pass !== false),
+      quick: Boolean(flags.quick),
+      scenarios: results,
+    }
+    if (flags.out) {
+      const {mkdir, writeFile} = await import('node:fs/promises')
+      await mkdir(path.dirname(path.resolve(flags.out)), {recursive: true})
+      await writeFile(flags.out, `${JSON.stringify(report, null, 2)}\n`)
+    }
+
+    if (!this.jsonEnabled()) this.log(render(report))
+    if (!report.passed) process.exitCode = 1
+    return report
+  }
+}
+
+function render(report: BenchReport): string {
+  const rows = [
+    ['SCENARIO', 'MEASURE', 'MEDIAN', 'MIN–MAX', 'REQ', '429', 'PEAK RSS', 'TARGET', 'RATIO', 'RESULT'],
+    ...report.scenarios.map(result => [
+      result.scenario,
+      result.measure,
+      `${Math.round(result.medianMs)} ms`,
+      `${Math.round(result.minMs)}–${Math.round(result.maxMs)} ms`,
+      String(result.requests),
+      String(result.rateLimited),
+      result.peakRssMB === null ? '-' : `${result.peakRssMB} MB`,
+      result.target ? (result.target.metric === 'medianMs' ? `< ${result.target.max} ms` : `RSS < ${result.target.max} MB`) : '-',
+      result.ratio === null ? '-' : result.ratio.toFixed(2),
+      result.pass === null ? 'reported' : (result.pass ? 'pass' : 'MISSED'),
+    ]),
+  ]
+  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)))
+  const table = rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd())
+  const head = `${report.scenarios.length} measures, emulator latency ${report.latencyMs} ms, ${report.machine.cpus} CPUs, Node ${report.machine.node}`
+  return [head, '', ...table, '', report.passed ? 'All targets met.' : 'Some targets were missed.'].join('\n')
+}

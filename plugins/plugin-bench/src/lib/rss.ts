@@ -1,0 +1,16 @@
+/**
+ * Preloaded into the measured child (`node --import <this file> bin/run.js …`): on exit, writes the
+ * process's peak resident set size (bytes) to the file named by DESCOPE_MGMT_BENCH_RSS_FILE.
+ */
+import {writeFileSync} from 'node:fs'
+
+const file = process.env.DESCOPE_MGMT_BENCH_RSS_FILE
+if (file) {
+  process.on('exit', () => {
+    try {
+      writeFileSync(file, String(process.resourceUsage().maxRSS * 1024))
+    } catch {
+      // The figure is optional; never change the child's outcome.
+    }
+  })
+}
