@@ -28,6 +28,7 @@ export const themeKind: ResourceKind = {
   dependsOn() {
     return []
   },
+  singleton: true,
   // `theme: {file}`, read relative to the configuration file.
   desired(config, context) {
     if (!config.theme) return []

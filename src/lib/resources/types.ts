@@ -45,6 +45,8 @@ export interface ResourceKind {
   delete(client: DescopeClient, live: ResourceItem): Promise<void>
   /** Fields that cannot change after creation: a change there is a delete and a create. */
   immutable?: string[]
+  /** A singleton every project has (the theme): replaced, never deleted, so never pruned. */
+  singleton?: boolean
 }
 
 export function qualifiedId(item: Pick<ResourceItem, 'key' | 'kind'>): string {

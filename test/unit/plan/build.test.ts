@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {ResourceItem} from '../../../src/lib/resources/types.js'
+import type {ResourceItem, ResourceKind} from '../../../src/lib/resources/types.js'
 
 import {buildPlan, canonicalJson, fingerprintLive} from '../../../src/lib/plan/build.js'
 import {permissionsKind} from '../../../src/lib/resources/permissions.js'
@@ -127,5 +127,16 @@ describe('buildPlan', () => {
     expect(fingerprintLive(a, ['tenant'])).to.not.equal(fingerprintLive([live('a'), live('b', {disabled: true})], ['tenant']))
     expect(fingerprintLive(a, ['role'])).to.equal(fingerprintLive([], ['role']))
     expect(canonicalJson({b: 1, a: {d: 1, c: 2}})).to.equal('{"a":{"c":2,"d":1},"b":1}')
+  })
+
+  it('never deletes a singleton kind (the theme), even with prune', () => {
+    const theme: ResourceKind = {
+      ...tenantsKind, name: 'theme', phase: 4, plural: 'theme', singleton: true,
+    }
+    const result = buildPlan({
+      desired: [], kinds: [theme], live: [{fields: {styles: {}}, key: 'theme', kind: 'theme'}], projectId: 'P1', prune: true, tool: 'test',
+    })
+    expect(result.changes).to.deep.equal([])
+    expect(result.skipped).to.deep.equal([])
   })
 })
