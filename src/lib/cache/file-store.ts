@@ -340,6 +340,8 @@ export class FileStore extends EventEmitter {
   private async save(): Promise<void> {
     const release = await this.lock()
     try {
+      // What this save writes: changes made while it runs (other writes of this process) stay pending.
+      const saving = new Map(this.pending)
       const merged = this.replay((await this.readDisk()) ?? new Map())
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
@@ -354,11 +356,17 @@ export class FileStore extends EventEmitter {
         throw error
       }
 
-      this.data = merged
-      this.pending.clear()
+      for (const [key, record] of saving) if (this.pending.get(key) === record) this.pending.delete(key)
       this.touched.clear()
       this.cleared = false
-      this.dirty = false
+      this.dirty = this.pending.size > 0
+      // Changes made during the save are applied on top of what was written.
+      for (const [key, record] of this.pending) {
+        if (record === null) merged.delete(key)
+        else merged.set(key, record)
+      }
+
+      this.data = merged
       this.signature = await this.fileSignature()
     } finally {
       await release()

@@ -30,6 +30,24 @@ describe('file store', () => {
       file, isPinned: isMetaKey, maxBytes: 1_000_000, maxEntries: 100, ...options,
     })
 
+    it('keeps the changes made while a save is running, and writes them with the next save', async () => {
+      const store = await open()
+      await store.set('entry:first', 'first')
+      const saving = store.flush()
+      // Writes of this process (generation bumps) that land while the file is being written.
+      for (let index = 0; index < 40; index++) {
+        await new Promise(resolve => {
+          setImmediate(resolve)
+        })
+        await store.set(`entry:${index}`, String(index))
+      }
+
+      await saving
+      await store.flush()
+      const other = await open()
+      for (let index = 0; index < 40; index++) expect(await other.get(`entry:${index}`), `entry:${index}`).to.equal(String(index))
+    })
+
     it('writes the file with mode 0600 in a folder with mode 0700, atomically (no temporary file left)', async () => {
       const store = await open()
       await store.set('entry:a', 'value')
