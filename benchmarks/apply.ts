@@ -9,18 +9,16 @@
  * rate (goal ≥ 0.95; see `rateFraction` for the formula). Prints a table with the target next to
  * each figure and writes benchmarks/results/apply.json.
  */
-import {spawn} from 'node:child_process'
 import {
   mkdir, mkdtemp, rm, writeFile,
 } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {startEmulator} from '../plugins/plugin-emulator/src/index.js'
+import {repoRoot, runCli} from './lib/run-cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const cli = path.join(root, 'bin', 'run.js')
+const root = repoRoot
 const quick = process.argv.includes('--quick')
 const SIZES = quick ? [20, 200] : [20, 200, 1000]
 const LATENCY_MS = 50
@@ -30,35 +28,7 @@ const GOAL = 0.95
 const PROJECT = {id: 'P2ApplyBenchmark0000000000000001', managementKey: 'K2ApplyBenchmarkKey000000000001'}
 const MUTATION = /^\/v1\/mgmt\/tenant\/(create|update|delete)$/
 
-interface Run {
-  ms: number
-  code: null | number
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const childEnv: Record<string, string | undefined> = {
-      ...process.env, ...env, CI: 'true', NO_COLOR: '1',
-    }
-    for (const name of ['DESCOPE_PROJECT_ID', 'DESCOPE_MANAGEMENT_KEY', 'DESCOPE_BASE_URL', 'DESCOPE_MGMT_ENVIRONMENT']) delete childEnv[name]
-    const child = spawn(process.execPath, [cli, ...args], {cwd: env.HOME, env: childEnv, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', code => resolve({
-      code, ms: Number(process.hrtime.bigint() - started) / 1e6, stderr, stdout,
-    }))
-  })
-}
+const run = runCli
 
 function configYaml(url: string, count: number): string {
   const lines = [

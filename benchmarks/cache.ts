@@ -15,49 +15,18 @@ import {
 } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {startEmulator} from '../plugins/plugin-emulator/src/index.js'
+import {repoRoot, type Run, runCli} from './lib/run-cli.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const cli = path.join(root, 'bin', 'run.js')
+const root = repoRoot
 const TENANTS = 1000
 const LATENCY_MS = 50
 const RUNS = 10
 const TIMED_RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const PROJECT = {id: 'P2CacheBenchmark0000000000000001', managementKey: 'K2CacheBenchmarkKey000000000001'}
 
-interface Run {
-  ms: number
-  code: null | number
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: env.HOME,
-      env: {
-        ...process.env, ...env, CI: 'true', NO_COLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', code => resolve({
-      code, ms: Number(process.hrtime.bigint() - started) / 1e6, stderr, stdout,
-    }))
-  })
-}
+const run = runCli
 
 /**
  * The read `tenant list` makes, alone in a fresh process, timed inside it from the first import
