@@ -178,8 +178,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     super.log(this.redact(message), ...args)
   }
 
+  /** Pretty JSON, uncoloured: oclif's colouriser tokenises the text and costs ~100x its size in memory. */
   override logJson(json: unknown): void {
-    super.logJson(JSON.parse(this.redact(JSON.stringify(json))))
+    process.stdout.write(`${this.redact(JSON.stringify(json, null, 2))}\n`)
   }
 
   /** Replaces every known secret in text with its redacted form. */
