@@ -1,7 +1,7 @@
 /**
  * A keyv store adapter that keeps the whole cache in one JSON file under oclif's cache folder.
  *
- * Why not keyv-file 5.3.5 (installed): it writes with `fs.writeFile` (mode 0644 under the usual
+ * Why not keyv-file 5.3.5: it writes with `fs.writeFile` (mode 0644 under the usual
  * umask, not atomic, so a crash leaves a torn file), prints raw errors with console.error when
  * the file is corrupt, has no size bounds, and rewrites the file from its own memory: two CLI
  * processes running at once lose each other's writes, including a generation bump, which would
