@@ -264,3 +264,38 @@ export function interpolateSource(source: ConfigSource, options: InterpolateOpti
 
   return result
 }
+
+/**
+ * Interpolates a plain configuration value in place (the light parse of a large file, which has
+ * no positions). Returns undefined when anything would need a message (an unset variable, a bad
+ * expression, a key written in the file) or when a value's type would depend on quoting, which
+ * plain values no longer show: the caller then interpolates the positioned document instead.
+ */
+export function interpolatePlain(value: unknown, options: Omit<InterpolateOptions, 'locate'>): undefined | {value: unknown} {
+  let clean = true
+  const visit = (node: unknown, path: PathSegment[]): unknown => {
+    if (!clean) return node
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) node[index] = visit(item, [...path, index])
+    } else if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>
+      for (const [key, item] of Object.entries(record)) record[key] = visit(item, [...path, key])
+    } else if (typeof node === 'string') {
+      if (path.length === 3 && path[2] === 'managementKey' && environmentOf(path) !== undefined && !node.includes('${')) clean = false
+      if (!clean || !node.includes('${')) return node
+      const interpolated = interpolateString(node, options.env)
+      const whole = /^\$\{[^}]*\}$/.test(node)
+      if (interpolated.errors.length > 0 || interpolated.references.some(reference => reference.missing) || (whole && retype(interpolated.value) !== interpolated.value)) {
+        clean = false
+        return node
+      }
+
+      return interpolated.value
+    }
+
+    return node
+  }
+
+  const result = visit(value, [])
+  return clean ? {value: result} : undefined
+}

@@ -10,11 +10,12 @@ import {visit} from 'yaml'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from '../errors.js'
-import {interpolateSource} from './interpolate.js'
+import {interpolatePlain, interpolateSource} from './interpolate.js'
 import {documentLocator, type Locator, noPosition} from './locate.js'
+import {parsePlain} from './plain.js'
 import {type DescopeConfig} from './schema.js'
 import {
-  type ConfigFormat, type ConfigSource, MAX_ALIAS_COUNT, readConfigSource,
+  type ConfigFormat, type ConfigSource, MAX_ALIAS_COUNT, parseDeferred, readConfigSource,
 } from './source.js'
 import {countConfig, sortProblems, validateConfig} from './validate.js'
 
@@ -72,6 +73,8 @@ export interface ConfigInspection {
   /** Entries per section: {environments: 2, tenants: 4}. */
   counts: Record<string, number>
   locate: Locator
+  /** Read without positions (a large file without problems); `locate` parses on first use. */
+  light?: boolean
 }
 
 /** A found configuration: its path and the parsed source (problems included, not thrown). */
@@ -82,7 +85,7 @@ export interface FoundConfig {
 
 function sourceLoader(cwd: string): Loader {
   return async filepath => {
-    const source = await readConfigSource(filepath, {cwd})
+    const source = await readConfigSource(filepath, {cwd, deferLarge: true})
     // cosmiconfig takes the `descope` property of package.json itself: hand it the source there.
     if (source.format === 'package.json') return source.packagePropertyMissing ? {} : {[MODULE_NAME]: source}
     return source
@@ -182,6 +185,49 @@ function toValue(source: ConfigSource, locate: Locator): {value?: unknown; probl
   }
 }
 
+/** Positions for a source parsed lightly: the positioned parse runs on the first question. */
+function deferredLocator(source: ConfigSource): Locator {
+  let locate: Locator | undefined
+  return (path, target) => {
+    if (!locate) {
+      parseDeferred(source)
+      locate = source.doc ? documentLocator(source.doc, source.root, source.lineCounter) : noPosition
+    }
+
+    return locate(path, target)
+  }
+}
+
+/**
+ * A large file read without positions: plain values, variables and validation. Undefined when
+ * anything needs a message (messages need lines) or the text needs the positioned parser.
+ */
+function inspectLight(source: ConfigSource, options: LoadOptions): ConfigInspection | undefined {
+  const parsed = source.text === undefined ? undefined : parsePlain(source.text)
+  const interpolated = parsed && interpolatePlain(parsed.value, {env: options.env ?? process.env, environment: options.environment})
+  if (!interpolated) return undefined
+  const validation = validateConfig(interpolated.value, {
+    configDir: path.dirname(source.file),
+    environment: options.environment,
+    existingPermissionNames: options.existingPermissionNames,
+    existingTenantIds: options.existingTenantIds,
+    file: source.displayFile,
+  })
+  if (!validation.config || validation.problems.length > 0 || validation.warnings.length > 0) return undefined
+  return {
+    config: validation.config,
+    counts: countConfig(interpolated.value),
+    dir: path.dirname(source.file),
+    displayFile: source.displayFile,
+    file: source.file,
+    format: source.format,
+    light: true,
+    locate: deferredLocator(source),
+    problems: [],
+    warnings: [],
+  }
+}
+
 /**
  * Reads, interpolates and validates a configuration, collecting every problem instead of
  * throwing. Throws only a CliError when no configuration file can be found or read.
@@ -192,9 +238,15 @@ export async function inspectConfig(options: LoadOptions = {}): Promise<ConfigIn
   if (options.file === undefined) {
     const found = await findConfig(cwd)
     if (!found) throw notFound(cwd)
-    source = found.source ?? (await readConfigSource(found.file, {cwd}))
+    source = found.source ?? (await readConfigSource(found.file, {cwd, deferLarge: true}))
   } else {
-    source = await readConfigSource(options.file, {cwd})
+    source = await readConfigSource(options.file, {cwd, deferLarge: true})
+  }
+
+  if (source.deferred) {
+    const light = inspectLight(source, options)
+    if (light) return light
+    parseDeferred(source)
   }
 
   const base = {

@@ -39,13 +39,23 @@ export interface ConfigSource {
   warnings: ConfigProblem[]
   /** A package.json without a `descope` property (discovery skips it). */
   packagePropertyMissing?: boolean
+  /** The text is read but not parsed yet (`deferLarge`); `parseDeferred` parses it. */
+  deferred?: boolean
 }
 
 export interface ReadOptions {
   /** Folder that relative display paths are relative to. Default: process.cwd(). */
   cwd?: string
   maxBytes?: number
+  /**
+   * Keep the text of a large YAML or JSON file unparsed (`deferred`): the caller tries the light
+   * parse first and calls `parseDeferred` when it needs positions.
+   */
+  deferLarge?: boolean
 }
+
+/** From this size on, a positioned parse costs far more than the light one (about 100 bytes of memory per byte of text). */
+export const LARGE_CONFIG_BYTES = 256 * 1024
 
 export function displayPath(file: string, cwd = process.cwd()): string {
   const relative = path.relative(cwd, file)
@@ -253,6 +263,23 @@ export async function readConfigSource(file: string, options: ReadOptions = {}):
     return source
   }
 
+  if (options.deferLarge && source.format !== 'package.json' && text.length >= LARGE_CONFIG_BYTES) {
+    source.text = text
+    source.deferred = true
+    return source
+  }
+
+  return parseSource(source, text)
+}
+
+/** Parses the text of a source read with `deferLarge`, exactly as `readConfigSource` would have. */
+export function parseDeferred(source: ConfigSource): ConfigSource {
+  if (!source.deferred || source.text === undefined) return source
+  source.deferred = false
+  return parseSource(source, source.text)
+}
+
+function parseSource(source: ConfigSource, text: string): ConfigSource {
   parseText(text, source)
   if (source.format === 'package.json' && source.problems.length === 0) {
     const property = packageProperty(source)
