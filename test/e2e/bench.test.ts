@@ -18,11 +18,12 @@ describe('bench (built CLI)', function () {
       expect(report.scenarios).to.have.length(1)
       const [row] = report.scenarios
       expect(row).to.include({runs: 1, scenario: 'tenant-list-100'})
-      expect(row).to.have.all.keys('maxMs', 'measure', 'medianMs', 'minMs', 'pass', 'peakRssMB', 'rateLimited', 'ratio', 'requests', 'runs', 'scenario', 'target')
+      expect(row).to.have.all.keys('detail', 'maxMs', 'measure', 'medianMs', 'minMs', 'pass', 'peakRssMB', 'rateLimited', 'ratio', 'requests', 'runs', 'scenario', 'target')
       for (const key of ['medianMs', 'minMs', 'maxMs', 'requests', 'rateLimited', 'peakRssMB', 'ratio']) expect(row[key], key).to.be.a('number')
       expect(row.requests).to.be.greaterThan(0)
       expect(row.target).to.deep.equal({max: 2000, metric: 'medianMs'})
       expect(row.pass).to.be.a('boolean')
+      expect(row.detail).to.equal(null)
     } finally {
       await home.cleanup()
     }
