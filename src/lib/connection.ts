@@ -6,6 +6,7 @@ import type {DescopeClient} from './api/types.js'
 import type {LoadedConfig} from './config/load.js'
 import type {DescopeServices} from './services.js'
 
+import {hasConfigCandidate} from './config/search.js'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from './errors.js'
@@ -72,11 +73,13 @@ export interface ConnectOptions {
 
 /** Loads the configuration when there is one; a missing file is fine unless it was asked for. */
 async function loadOptionalConfig(flags: ConnectionFlags): Promise<LoadedConfig | undefined> {
-  // Loaded on use: cosmiconfig, yaml and zod stay out of `--help` and `--version`.
-  const {findConfigFile, loadConfig} = await import('./config/load.js')
-  if (flags.config) return loadConfig({environment: flags.environment, file: flags.config})
-  const found = await findConfigFile(process.cwd())
-  if (found) return loadConfig({environment: flags.environment, file: found})
+  if (flags.config || await hasConfigCandidate(process.cwd())) {
+    // Loaded on use: cosmiconfig, yaml and zod stay out of `--help`, `--version` and runs outside a project.
+    const {findConfigFile, loadConfig} = await import('./config/load.js')
+    const file = flags.config ?? await findConfigFile(process.cwd())
+    if (file) return loadConfig({environment: flags.environment, file})
+  }
+
   if (flags.environment) {
     throw new CliError(`Environment "${flags.environment}" was asked for, but no configuration file was found.`, {
       code: 'config_not_found',

@@ -14,6 +14,7 @@ import {interpolatePlain, interpolateSource} from './interpolate.js'
 import {documentLocator, type Locator, noPosition} from './locate.js'
 import {parsePlain} from './plain.js'
 import {type DescopeConfig} from './schema.js'
+import {searchFolders, searchPlaces} from './search.js'
 import {
   type ConfigFormat, type ConfigSource, MAX_ALIAS_COUNT, parseDeferred, readConfigSource,
 } from './source.js'
@@ -21,18 +22,7 @@ import {countConfig, sortProblems, validateConfig} from './validate.js'
 
 export const MODULE_NAME = 'descope'
 
-/** Where the configuration is looked for, in each folder from the working folder up. */
-export const searchPlaces = [
-  'descope.yaml',
-  'descope.yml',
-  '.descoperc',
-  '.descoperc.yaml',
-  '.descoperc.yml',
-  '.descoperc.json',
-  'descope.config.js',
-  'descope.config.mjs',
-  'package.json',
-] as const
+export {searchFolders, searchPlaces} from './search.js'
 
 export interface LoadOptions {
   /** Configuration file (`--config`); when absent, it is searched for from `cwd` up. */
@@ -104,18 +94,6 @@ function explorer(cwd: string) {
     searchPlaces: [...searchPlaces],
     searchStrategy: 'none',
   })
-}
-
-/** The folders searched from `cwd`: it and every parent up to the filesystem root. */
-export function searchFolders(cwd: string): string[] {
-  const folders: string[] = []
-  let current = path.resolve(cwd)
-  for (;;) {
-    folders.push(current)
-    const parent = path.dirname(current)
-    if (parent === current) return folders
-    current = parent
-  }
 }
 
 /**
