@@ -7,12 +7,12 @@ import {
 import {BaseCommand} from '../../lib/base-command.js'
 import {formatCsv} from '../../lib/ui/output.js'
 
-export interface AuditExportResult {
-  count: number
-  format: string
-  out?: string
-  records?: AuditRecord[]
-}
+const formats = ['json', 'csv'] as const
+
+type AuditExportFormat = (typeof formats)[number]
+
+/** The records exported, or with --out the file written. */
+export type AuditExportResult = {count: number; format: AuditExportFormat; out: string} | {count: number; format: AuditExportFormat; records: AuditRecord[]}
 
 export default class AuditExport extends BaseCommand<typeof AuditExport> {
   static override description = [
@@ -29,9 +29,9 @@ export default class AuditExport extends BaseCommand<typeof AuditExport> {
   ]
   static override flags = {
     ...auditFilterFlags,
-    format: Flags.string({
-      char: 'f', default: 'json', description: 'Export format.', options: ['json', 'csv'],
-    }),
+    format: Flags.option({
+      char: 'f', default: 'json', description: 'Export format.', options: formats,
+    })(),
     out: Flags.string({char: 'o', description: 'Write to this file instead of standard output.'}),
   }
   static override summary = 'Export the audit log as JSON or CSV.'

@@ -23,7 +23,7 @@ export interface RestoreOutput {
   plan: Plan
   applied: boolean
   /** What the executor reported, with --apply. */
-  outcome?: unknown
+  outcome?: ApplyOutcome
 }
 
 /** renderPlan speaks of "the configuration"; in a restore the desired state is the backup. */

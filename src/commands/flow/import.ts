@@ -2,12 +2,21 @@ import {Args, Flags} from '@oclif/core'
 
 import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {FlowDiff} from '../../lib/flows/diff.js'
+import type {FlowFormat, ResolvedFlowId} from '../../lib/flows/format.js'
 
 import {backupDirFlag} from '../../lib/backup/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {readFlowFiles} from '../../lib/flows/files.js'
 import {writeFlows} from '../../lib/flows/write.js'
+
+interface ImportedFlow {
+  file: string
+  flowId: string
+  idFrom: ResolvedFlowId['source']
+  format: FlowFormat
+  diff: FlowDiff
+}
 
 export default class FlowImport extends BaseCommand<typeof FlowImport> {
   static override args = {
@@ -33,7 +42,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current ve
   static override strict = false
   static override summary = 'Import flows from files, with a diff and a backup first.'
 
-  async run(): Promise<{flows: Array<{file: string; flowId: string; idFrom: string; format: string; diff: FlowDiff}>; applied: boolean; backupId?: string; outcome?: ApplyOutcome}> {
+  async run(): Promise<{flows: ImportedFlow[]; applied: boolean; backupId?: string; outcome?: ApplyOutcome}> {
     const {argv} = await this.parse(FlowImport)
     const files = argv as string[]
     if (files.length === 0) throw new InputError('Give the flow files to import.')

@@ -1,5 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import type {CacheAdmin} from '../../lib/host.js'
+
 import {CacheCommand, configFlag, environmentFlag} from '../../lib/command.js'
 
 interface ClearResult {
@@ -8,7 +10,7 @@ interface ClearResult {
   projectId?: string
   baseUrl?: string
   environment?: string
-  store: string
+  store: CacheAdmin['settings']['store']
 }
 
 export default class CacheClear extends CacheCommand {
