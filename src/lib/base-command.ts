@@ -5,13 +5,13 @@ import {
 import type {DescopeClient} from './api/types.js'
 
 import {AuditLog} from './audit/log.js'
-import {closest} from './config/suggest.js'
 import {connect, type Connection} from './connection.js'
 import {
   CliError, ExitCode, formatProblem, InputError,
 } from './errors.js'
 import {redactText} from './redact.js'
 import {getServices} from './services.js'
+import {suggestFlags} from './suggestions.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -198,11 +198,10 @@ export function toCliError(error: Error & {oclif?: {exit?: number}}, flagNames: 
 
   // oclif's own parse errors (unknown flag, missing argument, bad option) are invalid input.
   if (error instanceof Errors.CLIError) {
-    // A mistyped flag: suggest the closest one the command has.
-    const mistyped = /^Nonexistent flags?: --?([\w-]+)/.exec(error.message)?.[1]
-    const suggestion = mistyped ? closest(mistyped, flagNames) : undefined
+    // Mistyped flags: suggest the closest ones the command has.
+    const suggestions = suggestFlags(error.message, flagNames)
     return new InputError(error.message.replace(/\n?See more help with --help$/, ''), {
-      hint: `${suggestion ? `Did you mean --${suggestion}? ` : ''}See the command help with --help.`,
+      hint: `${suggestions.length > 0 ? `Did you mean ${suggestions.join(' or ')}? ` : ''}See the command help with --help.`,
     })
   }
 

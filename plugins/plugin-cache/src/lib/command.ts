@@ -1,6 +1,7 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
 import {type HostError, type HostServices, hostServices} from './host.js'
+import {suggestFlags} from './suggest.js'
 
 /** descope-mgmt's exit code for invalid input (oclif uses 2 for parse errors). */
 const INVALID_INPUT = 3
@@ -27,10 +28,16 @@ export abstract class CacheCommand extends Command {
   override async catch(error: HostError & {oclif?: {exit?: number}}): Promise<unknown> {
     if (error instanceof Errors.ExitError) throw error
     let exitCode = error.exitCode ?? error.oclif?.exit ?? 1
-    // oclif's own parse errors (unknown flag, bad value) are invalid input.
-    if (error instanceof Errors.CLIError && 'parse' in error) exitCode = INVALID_INPUT
+    let {hint} = error
+    // oclif's own parse errors (unknown flag, bad value) are invalid input; a mistyped flag gets the closest one.
+    if (error instanceof Errors.CLIError && 'parse' in error) {
+      exitCode = INVALID_INPUT
+      const suggestions = suggestFlags(error.message, Object.keys({...this.ctor.flags, json: true}))
+      hint = `${suggestions.length > 0 ? `Did you mean ${suggestions.join(' or ')}? ` : ''}See the command help with --help.`
+    }
+
     const message = this.redact(error.message.replace(/\n?See more help with --help$/, ''))
-    const hint = error.hint ? this.redact(error.hint) : undefined
+    if (hint) hint = this.redact(hint)
     if (this.jsonEnabled()) {
       this.logJson({
         error: {
