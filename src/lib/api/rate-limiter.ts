@@ -9,7 +9,16 @@ export interface RateLimits {
   /** Requests allowed in any window of `windowMs`. */
   requests: number
   windowMs: number
+  /**
+   * Extra wait before a slot is reused (default: 1% of the window, at most 250 ms). A request
+   * reaches the server a few milliseconds sooner or later than the one whose slot it reuses; without
+   * this margin the server now and then counts one too many in its window and answers 429.
+   */
+  guardMs?: number
 }
+
+const GUARD_FRACTION = 0.01
+const MAX_GUARD_MS = 250
 
 export interface Clock {
   now(): number
@@ -44,6 +53,7 @@ export interface RateLimiterStats {
 export class SlidingWindowRateLimiter {
   readonly requests: number
   readonly windowMs: number
+  readonly guardMs: number
   private readonly clock: Clock
   private granted = 0
   /** Grant times, ascending, only those still inside the window after `prune`. */
@@ -62,6 +72,7 @@ export class SlidingWindowRateLimiter {
 
     this.requests = limits.requests
     this.windowMs = limits.windowMs
+    this.guardMs = limits.guardMs ?? Math.min(MAX_GUARD_MS, Math.round(limits.windowMs * GUARD_FRACTION))
     this.clock = clock
   }
 
@@ -99,7 +110,7 @@ export class SlidingWindowRateLimiter {
     const now = this.clock.now()
     this.prune(now)
     const R = this.requests
-    const W = this.windowMs
+    const W = this.windowMs + this.guardMs
     const total = this.queue.length + n
     // Simulate at most R new grants: after that the schedule repeats every window
     // (grant k goes at grant k-R plus one window, since grant k-R is already >= now).
@@ -137,11 +148,11 @@ export class SlidingWindowRateLimiter {
   private nextSlotAt(now: number): number {
     this.prune(now)
     if (this.log.length < this.requests) return now
-    return this.log[this.log.length - this.requests] + this.windowMs
+    return this.log[this.log.length - this.requests] + this.windowMs + this.guardMs
   }
 
   private prune(now: number): void {
-    const cutoff = now - this.windowMs
+    const cutoff = now - this.windowMs - this.guardMs
     let drop = 0
     while (drop < this.log.length && this.log[drop] <= cutoff) drop++
     if (drop > 0) this.log = this.log.slice(drop)

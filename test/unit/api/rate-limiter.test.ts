@@ -55,7 +55,7 @@ describe('api rate limiter', () => {
 
   it('lets `requests` through at once, then waits for the oldest to leave the window', async () => {
     const clock = autoClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 3, windowMs: 1000}, clock)
     const times: number[] = []
     await Promise.all(Array.from({length: 7}, () =>
       limiter.acquire().then(() => {
@@ -66,7 +66,7 @@ describe('api rate limiter', () => {
 
   it('slides: a slot frees when its own request leaves the window, not at a fixed boundary', async () => {
     const clock = autoClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 3, windowMs: 1000}, clock)
     await limiter.acquire() // t=0
     clock.advance(500)
     await limiter.acquire() // t=500
@@ -83,7 +83,7 @@ describe('api rate limiter', () => {
 
   it('serves waiters first in, first out, and a newcomer never overtakes a waiter', async () => {
     const clock = manualClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 1, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 1, windowMs: 1000}, clock)
     const order: string[] = []
     await limiter.acquire()
     const b = limiter.acquire().then(() => order.push(`b@${clock.now()}`))
@@ -107,7 +107,7 @@ describe('api rate limiter', () => {
 
   it('reports the expected wait through onRateLimitWait only when it must wait', async () => {
     const clock = autoClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 2, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 2, windowMs: 1000}, clock)
     const waits: number[] = []
     const events = {onRateLimitWait: (ms: number) => waits.push(ms)}
     await limiter.acquire(events)
@@ -121,7 +121,7 @@ describe('api rate limiter', () => {
 
   it('waitTimeMs and estimateMs follow the window and the log', async () => {
     const clock = autoClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 3, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 3, windowMs: 1000}, clock)
     expect(limiter.waitTimeMs()).to.equal(0)
     expect(limiter.estimateMs(0)).to.equal(0)
     expect(limiter.estimateMs(3)).to.equal(0)
@@ -145,7 +145,7 @@ describe('api rate limiter', () => {
 
   it('estimates match what actually happens', async () => {
     const clock = autoClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 4, windowMs: 700}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 4, windowMs: 700}, clock)
     await limiter.acquire()
     clock.advance(123)
     await limiter.acquire()
@@ -158,7 +158,7 @@ describe('api rate limiter', () => {
 
   it('counts waiters already queued in estimates', async () => {
     const clock = manualClock()
-    const limiter = new SlidingWindowRateLimiter({requests: 1, windowMs: 1000}, clock)
+    const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 1, windowMs: 1000}, clock)
     await limiter.acquire()
     const waiting = [limiter.acquire(), limiter.acquire()]
     await tick()
@@ -169,6 +169,21 @@ describe('api rate limiter', () => {
     expect(limiter.stats().waiting).to.equal(2)
   })
 
+  it('waits a guard past the window before reusing a slot: 1% of the window by default, at most 250 ms', async () => {
+    const clock = autoClock()
+    const limiter = new SlidingWindowRateLimiter({requests: 2, windowMs: 5000}, clock)
+    expect(limiter.guardMs).to.equal(50)
+    expect(new SlidingWindowRateLimiter({requests: 200, windowMs: 60_000}).guardMs).to.equal(250)
+    await limiter.acquire()
+    await limiter.acquire()
+    // The window alone would free the first slot at 5000: the guard holds it until 5050.
+    expect(limiter.waitTimeMs()).to.equal(5050)
+    expect(limiter.estimateMs(3)).to.equal(10_100)
+    await limiter.acquire()
+    expect(clock.now()).to.equal(5050)
+    expect(clock.sleeps).to.deep.equal([5050])
+  })
+
   it('rejects nonsense limits', () => {
     expect(() => new SlidingWindowRateLimiter({requests: 0, windowMs: 1000})).to.throw(RangeError)
     expect(() => new SlidingWindowRateLimiter({requests: 1.5, windowMs: 1000})).to.throw(RangeError)
@@ -177,10 +192,10 @@ describe('api rate limiter', () => {
 
   it('shares one limiter per project and keeps projects independent', async () => {
     const clock = autoClock()
-    const a1 = getRateLimiter(projectKey('https://api.descope.test/', 'P1'), {requests: 1, windowMs: 1000}, clock)
-    const a2 = getRateLimiter(projectKey('https://api.descope.test', 'P1'), {requests: 50, windowMs: 1}, clock)
-    const b = getRateLimiter(projectKey('https://api.descope.test', 'P2'), {requests: 1, windowMs: 1000}, clock)
-    const other = getRateLimiter(projectKey('http://127.0.0.1:4000', 'P1'), {requests: 1, windowMs: 1000}, clock)
+    const a1 = getRateLimiter(projectKey('https://api.descope.test/', 'P1'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const a2 = getRateLimiter(projectKey('https://api.descope.test', 'P1'), {guardMs: 0, requests: 50, windowMs: 1}, clock)
+    const b = getRateLimiter(projectKey('https://api.descope.test', 'P2'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const other = getRateLimiter(projectKey('http://127.0.0.1:4000', 'P1'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
     expect(a1).to.equal(a2)
     expect(a2.requests).to.equal(1)
     expect(b).to.not.equal(a1)
