@@ -7,7 +7,7 @@
  */
 import {randomUUID} from 'node:crypto'
 import {
-  chmod, type FileHandle, mkdir, open, readdir, readFile,
+  chmod, type FileHandle, mkdir, open, readdir, readFile, unlink,
 } from 'node:fs/promises'
 import {hostname} from 'node:os'
 import path from 'node:path'
@@ -148,6 +148,8 @@ export class Journal {
       return journal
     } catch (error) {
       await handle.close().catch(() => {})
+      // Without its header line (full disk) the file is no journal: leave nothing half-written.
+      await unlink(file).catch(() => {})
       throw error
     }
   }

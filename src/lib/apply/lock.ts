@@ -247,10 +247,14 @@ async function tryCreate(file: string, info: LockInfo): Promise<boolean> {
   try {
     await handle.writeFile(`${JSON.stringify(info)}\n`)
     await handle.sync()
-  } finally {
-    await handle.close()
+  } catch (error) {
+    // Full disk: a lock file without its content would hold off the next apply; remove it.
+    await handle.close().catch(() => {})
+    await unlink(file).catch(() => {})
+    throw error
   }
 
+  await handle.close()
   return true
 }
 

@@ -384,7 +384,15 @@ export class FileStore extends EventEmitter {
     for (;;) {
       try {
         const handle = await open(lockFile, 'wx', 0o600)
-        await handle.writeFile(String(process.pid))
+        try {
+          await handle.writeFile(String(process.pid))
+        } catch (error) {
+          // Full disk: remove the lock file rather than leave a half-written one behind.
+          await handle.close().catch(() => {})
+          await rm(lockFile, {force: true})
+          throw error
+        }
+
         await handle.close()
         return async () => {
           await rm(lockFile, {force: true})
