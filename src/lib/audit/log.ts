@@ -123,12 +123,23 @@ export class AuditLog {
 
 async function appendDurably(file: string, line: string): Promise<void> {
   await mkdir(path.dirname(file), {mode: 0o700, recursive: true})
-  const handle = await open(file, 'a', 0o600)
+  const handle = await open(file, 'a+', 0o600)
   try {
     // The mode of `open` only applies on creation; an existing file made by hand is tightened too.
     await handle.chmod(0o600)
-    await handle.write(line)
-    await handle.sync()
+    const {size} = await handle.stat()
+    // A record cut short earlier (a crash) must not swallow this one: start on a line of its own.
+    const last = Buffer.alloc(1)
+    if (size > 0) await handle.read(last, 0, 1, size - 1)
+    const text = size > 0 && last[0] !== 0x0A ? `\n${line}` : line
+    try {
+      await handle.write(text)
+      await handle.sync()
+    } catch (error) {
+      // A failed append (full disk) is taken back, so the file holds whole records only.
+      await handle.truncate(size).catch(() => {})
+      throw error
+    }
   } finally {
     await handle.close()
   }
