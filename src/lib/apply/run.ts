@@ -73,12 +73,27 @@ function abortOnInterrupt(): {signal: AbortSignal; dispose(): void} {
   }
 }
 
+/** File-system failures a user can act on (full disk, quota, permissions, read-only mount). */
+const FILE_WRITE_ERRORS = new Set(['EACCES', 'EDQUOT', 'ENOSPC', 'EPERM', 'EROFS'])
+
+/** A file needed before the first write (lock, backup, journal) could not be written: nothing was changed. */
+function beforeFirstWrite(what: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (!code || !FILE_WRITE_ERRORS.has(code)) return error
+  return new CliError(`Could not write the ${what}: ${(error as Error).message}. Nothing was changed in the project.`, {
+    cause: error,
+    code: 'file_write_failed',
+    hint: 'Free disk space or fix the permissions of that folder (backups can go elsewhere with --backup-dir), then run again.',
+  })
+}
+
 function report(result: ExecutionResult, options: ApplyPlanOptions): void {
   const {log} = options
   const done = result.done.length
   const total = done + result.failed.length + result.skipped.length + result.notStarted.length
   if (result.status === 'complete') {
     log(`✓ Applied ${done} change${done === 1 ? '' : 's'}${result.alreadyDone.length > 0 ? ` (${result.alreadyDone.length} already done before the resume)` : ''}.`)
+    for (const warning of result.warnings) log(`warning: ${warning}`)
     return
   }
 
@@ -90,12 +105,15 @@ function report(result: ExecutionResult, options: ApplyPlanOptions): void {
   if (stop) log(stop)
   const next = suggestNextCommand(result, {command: options.command, environment: options.connection.environmentName})
   if (next) log(`Next: ${next}`)
+  for (const warning of result.warnings) log(`warning: ${warning}`)
 }
 
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome> {
   const {config, connection, flags, plan} = options
   const {dataDir} = config
-  const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId})
+  const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId}).catch(error => {
+    throw beforeFirstWrite('lock of the project', error)
+  })
   try {
     const journals = journalDir(dataDir, connection.projectId)
     const resumable = flags.resume ? await findResumable(journals) : undefined
@@ -108,14 +126,17 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     await options.confirm(confirmationQuestion(plan, connection), flags.yes)
 
     const touched = new Set(plan.changes.map(change => change.kind))
+    const backupRoot = resolveBackupRoot({dataDir, flag: flags.backupDir})
     const backup = await createBackup({
       client: connection.client,
-      dir: resolveBackupRoot({dataDir, flag: flags.backupDir}),
+      dir: backupRoot,
       environment: connection.environmentName,
       kinds: options.kinds.filter(kind => touched.has(kind.name)),
       operation: options.operation,
       projectId: connection.projectId,
       toolVersion: config.version,
+    }).catch(error => {
+      throw beforeFirstWrite(`backup in ${backupRoot}`, error)
     })
     options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
 
@@ -126,6 +147,8 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       projectId: connection.projectId,
       redact: options.redact,
       resumedFrom: resumable?.runId,
+    }).catch(error => {
+      throw beforeFirstWrite(`journal in ${journals}`, error)
     })
     const audit = AuditLog.forDataDir(dataDir, {
       environment: connection.environmentName,
