@@ -188,7 +188,7 @@ describe('flow commands against the emulator (built CLI)', function () {
     await writeFile(malformed, '{"flowId": "sign-up-or-in", ')
     const bad = await cli('flow', 'import', malformed, '--apply', '--yes')
     expect(bad.code).to.not.equal(0)
-    expect(bad.stderr).to.contain('malformed.json is not valid JSON')
+    expect(bad.stderr).to.contain('malformed.json:1:29: not valid JSON: the file ends before the JSON is complete')
 
     const unknown = path.join(home.dir, 'unknown.json')
     await writeFile(unknown, JSON.stringify({hello: 'world'}))
@@ -219,9 +219,19 @@ describe('flow commands against the emulator (built CLI)', function () {
     rejected.metadata.name = 42
     const file = path.join(home.dir, 'rejected.json')
     await writeFile(file, JSON.stringify(rejected))
+    // A member of the wrong type is refused before anything is sent, naming the field.
+    const refused = await cli('flow', 'import', file, '--apply', '--yes')
+    expect(refused.code).to.equal(3)
+    expect(refused.stderr).to.contain('rejected.json:1:').and.contain('metadata.name: must be text, not the number 42')
+
+    // A valid file the API refuses: the import fails after the backup, which is kept.
+    rejected.metadata.name = 'Renamed'
+    await writeFile(file, JSON.stringify(rejected))
+    await emulator.admin.setFaults([{count: 1, route: 'POST /v2/mgmt/flow/import', status: 400}])
     const result = await cli('flow', 'import', file, '--apply', '--yes')
+    await emulator.admin.clearFaults()
     expect(result.code).to.equal(5)
-    expect(result.stdout).to.match(/✗ update flow:sign-up-or-in: .*metadata\.name/)
+    expect(result.stdout).to.match(/✗ update flow:sign-up-or-in: .*Injected fault/)
     const backup = /Backup (\S+) taken before the first write/.exec(result.stdout)?.[1]
     expect(backup, result.stdout).to.be.a('string')
     expect(await liveFlow('sign-up-or-in')).to.equal(before)

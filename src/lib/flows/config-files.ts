@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
 /**
@@ -8,32 +7,50 @@ import path from 'node:path'
  */
 import type {ThemeDocument} from '../api/themes.js'
 
+import {JsonFileError, type ReadJsonOptions, readJsonTextSync} from '../config/json-text.js'
 import {CliError, ExitCode} from '../errors.js'
-import {type FlowDocument, parseFlowText} from './format.js'
-import {parseThemeText} from './theme.js'
+import {type FlowDocument, flowFileReading, parseFlowText} from './format.js'
+import {parseThemeText, themeFileReading} from './theme.js'
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8')
-  } catch (error) {
-    throw new Error((error as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: no such file` : `${file}: ${(error as Error).message}`)
+/** A problem with a file the configuration names, in a one-line message naming the file (and its line); `missing` when there is no such file. */
+export class ConfiguredFileError extends Error {
+  constructor(message: string, readonly missing = false) {
+    super(message)
+    this.name = 'ConfiguredFileError'
   }
 }
 
-/** The flow of a configured file, as flow `id` (the configuration's id wins over the file's). Throws a plain Error naming the path. */
+function readText(file: string, options: ReadJsonOptions): string {
+  try {
+    return readJsonTextSync(file, options)
+  } catch (error) {
+    if (error instanceof JsonFileError) throw new ConfiguredFileError(error.oneLine())
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    throw new ConfiguredFileError(missing ? `${options.display}: no such file` : `${options.display}: ${(error as Error).message}`, missing)
+  }
+}
+
+/** Runs a parser, turning its JsonFileError into a ConfiguredFileError. */
+function oneLine<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (error) {
+    throw error instanceof JsonFileError ? new ConfiguredFileError(error.oneLine()) : error
+  }
+}
+
+/** The flow of a configured file, as flow `id` (the configuration's id wins over the file's). Throws a ConfiguredFileError naming the path. */
 export function readConfiguredFlow(configDir: string | undefined, file: string, id: string): {flow: FlowDocument; contentId?: string} {
   const absolute = path.resolve(configDir ?? process.cwd(), file)
-  try {
-    const parsed = parseFlowText(absolute, readText(absolute))
-    return {contentId: parsed.contentId, flow: {...parsed.flow, flowId: id}}
-  } catch (error) {
-    throw new Error((error as Error).message)
-  }
+  const text = readText(absolute, {...flowFileReading, display: absolute})
+  const parsed = oneLine(() => parseFlowText(absolute, text))
+  return {contentId: parsed.contentId, flow: {...parsed.flow, flowId: id}}
 }
 
 export function readConfiguredTheme(configDir: string | undefined, file: string): ThemeDocument {
   const absolute = path.resolve(configDir ?? process.cwd(), file)
-  return parseThemeText(absolute, readText(absolute))
+  const text = readText(absolute, {...themeFileReading, display: absolute})
+  return oneLine(() => parseThemeText(absolute, text))
 }
 
 /** A file problem found when the plan reads the configuration (the loader reports them first). */

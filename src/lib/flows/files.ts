@@ -1,10 +1,9 @@
 /** Reading flow files for `flow import`, `flow diff` and the configuration. */
-import {readFile} from 'node:fs/promises'
-
 import type {FlowDocument, ParsedFlowFile, ResolvedFlowId} from './format.js'
 
+import {JsonFileError, readJsonText} from '../config/json-text.js'
 import {InputError} from '../errors.js'
-import {parseFlowText, resolveFlowId} from './format.js'
+import {flowFileReading, parseFlowText, resolveFlowId} from './format.js'
 
 export interface LoadedFlowFile extends ParsedFlowFile {
   /** The flow with `flowId` set to the id it is imported as. */
@@ -15,8 +14,9 @@ export interface LoadedFlowFile extends ParsedFlowFile {
 export async function readFlowFile(file: string, flowIdFlag?: string): Promise<LoadedFlowFile> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readJsonText(file, flowFileReading)
   } catch (error) {
+    if (error instanceof JsonFileError) throw error
     throw new InputError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, {code: 'flow_file_unreadable'})
   }
 

@@ -6,11 +6,25 @@
  */
 import path from 'node:path'
 
+import {
+  JsonFileError, locateJsonPath, parseJsonText, problemAt,
+} from '../config/json-text.js'
+import {formatPath} from '../config/path.js'
 import {InputError} from '../errors.js'
+import {checkFlowShape, FLOW_ID_PATTERN} from './validate.js'
+
+export {FLOW_ID_PATTERN} from './validate.js'
 
 export type JsonObject = Record<string, unknown>
 
-export const FLOW_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+/** Flow files larger than this are refused before they are read (the API takes requests up to 32 MB). */
+export const MAX_FLOW_FILE_BYTES = 20 * 1024 * 1024
+
+const flowHint = 'Export a flow with `descope-mgmt flow export ID` to see the expected format.'
+const flowErrors = {code: 'flow_file_invalid', hint: flowHint}
+
+/** How flow files are read: the size limit and the error code of a file that is not a flow. */
+export const flowFileReading = {...flowErrors, maxBytes: MAX_FLOW_FILE_BYTES, sizeHint: 'a flow file is rarely more than a few megabytes: check the path'}
 
 export interface FlowScreen {
   screenId: string
@@ -169,41 +183,42 @@ export interface ParsedFlowFile {
   format: FlowFormat
   /** The id the file itself names (`flowId`, v1 `flow.id`), if any. */
   contentId?: string
+  /** Where the content id is, when it is not a valid flow id (for the message, if it is used). */
+  contentIdAt?: {line: number; column: number; path: string}
   /** The flow, with `flowId` set to the content id (or '' when none). */
   flow: FlowDocument
 }
 
-/** Parses flow file text; malformed JSON and unknown formats are input errors naming the file. */
+/**
+ * Parses flow file text. Malformed JSON, an unknown format and members of the wrong type are
+ * JsonFileErrors (exit code 3) naming the file, the line and the field.
+ */
 export function parseFlowText(file: string, text: string): ParsedFlowFile {
-  let content: unknown
-  try {
-    content = JSON.parse(text)
-  } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}.`, {code: 'flow_file_invalid', hint: 'Export a flow with `descope-mgmt flow export ID` to see the expected format.'})
-  }
-
+  const content = parseJsonText(file, text, flowErrors)
   const format = detectFormat(content)
+  if (!format) {
+    const expected = 'expected a v2 flow (flowId, metadata, contents, screens) or a v1 export ({flow: {id, dsl, …}, screens})'
+    throw new JsonFileError([problemAt(file, text, [], `the file is not a Descope flow in a known format: ${expected}`)], {
+      code: 'flow_format_unknown',
+      hint: flowHint,
+    })
+  }
+
   const object = content as JsonObject
-  if (format === 'v1') {
-    const flow = object.flow as JsonObject
-    const contentId = asString(flow.id) || undefined
-    return {
-      contentId, file, flow: flowFromV1(flow, asArray(object.screens)), format,
-    }
+  const problems = checkFlowShape(object, format)
+  if (problems.length > 0) throw new JsonFileError(problems.map(problem => problemAt(file, text, problem.path, problem.message)), flowErrors)
+  const wrapped = format === 'v2' && isObject(object.flow)
+  const raw = (format === 'v1' || wrapped ? object.flow : object) as JsonObject
+  const idPath = format === 'v1' ? ['flow', 'id'] : (wrapped ? ['flow', 'flowId'] : ['flowId'])
+  const contentId = asString(format === 'v1' ? raw.id : raw.flowId) || undefined
+  const contentIdAt = contentId && !FLOW_ID_PATTERN.test(contentId) ? {...locateJsonPath(text, idPath), path: formatPath(idPath)} : undefined
+  return {
+    contentId,
+    ...(contentIdAt ? {contentIdAt} : {}),
+    file,
+    flow: format === 'v1' ? flowFromV1(raw, asArray(object.screens)) : flowFromV2(raw),
+    format,
   }
-
-  if (format === 'v2') {
-    const raw = isObject(object.flow) ? object.flow : object
-    const contentId = asString(raw.flowId) || undefined
-    return {
-      contentId, file, flow: flowFromV2(raw), format,
-    }
-  }
-
-  throw new InputError(`${file} is not a Descope flow in a known format: expected a v2 flow (flowId, metadata, contents, screens) or a v1 export ({flow: {id, dsl, …}, screens}).`, {
-    code: 'flow_format_unknown',
-    hint: 'Export a flow with `descope-mgmt flow export ID` to see the expected format.',
-  })
 }
 
 export interface ResolvedFlowId {
@@ -217,17 +232,23 @@ export interface ResolvedFlowId {
  * the file name without `.json`. The name comes last because a renamed file must never import
  * into another flow than the one it was exported from.
  */
-export function resolveFlowId(parsed: Pick<ParsedFlowFile, 'contentId' | 'file'>, flag?: string): ResolvedFlowId {
-  const check = (id: string, where: string): string => {
-    if (!FLOW_ID_PATTERN.test(id)) {
-      throw new InputError(`Flow id "${id}" (${where}) is not valid: use letters, digits, "_" and "-".`, {code: 'flow_id_invalid'})
-    }
-
-    return id
+export function resolveFlowId(parsed: Pick<ParsedFlowFile, 'contentId' | 'contentIdAt' | 'file'>, flag?: string): ResolvedFlowId {
+  if (flag) {
+    if (!FLOW_ID_PATTERN.test(flag)) throw new InputError(`Flow id "${flag}" (--flow-id) is not valid: use letters, digits, "_" and "-".`, {code: 'flow_id_invalid'})
+    return {id: flag, source: 'flag'}
   }
 
-  if (flag) return {id: check(flag, '--flow-id'), source: 'flag'}
-  if (parsed.contentId) return {id: check(parsed.contentId, `in ${parsed.file}`), source: 'content'}
+  if (parsed.contentId) {
+    if (!FLOW_ID_PATTERN.test(parsed.contentId)) {
+      const at = parsed.contentIdAt ?? {column: undefined, line: undefined, path: undefined}
+      throw new JsonFileError([{
+        column: at.column, file: parsed.file, line: at.line, message: `flow id "${parsed.contentId}" is not valid: use letters, digits, "_" and "-"`, path: at.path,
+      }], {code: 'flow_id_invalid', hint: 'Fix the id in the file, or import it as another id with --flow-id ID.'})
+    }
+
+    return {id: parsed.contentId, source: 'content'}
+  }
+
   const base = path.basename(parsed.file).replace(/(\.v[12])?\.json$/i, '')
   if (!base || !FLOW_ID_PATTERN.test(base)) {
     throw new InputError(`${parsed.file} names no flow id (no "flowId", nor "flow.id" in v1), and its file name is not a usable flow id.`, {

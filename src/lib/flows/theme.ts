@@ -7,7 +7,9 @@ import type {ThemeDocument} from '../api/themes.js'
 import type {JsonObject} from './format.js'
 
 import {normaliseTheme} from '../api/themes.js'
-import {InputError} from '../errors.js'
+import {
+  describeJson, JsonFileError, parseJsonText, problemAt,
+} from '../config/json-text.js'
 import {diffValues, type FieldChange} from '../plan/diff.js'
 import {isObject} from './format.js'
 
@@ -34,21 +36,24 @@ export function diffThemes(before: ThemeDocument, after: ThemeDocument): ThemeDi
   return {equal: Object.keys(styles).length === 0 && other.length === 0, other, styles}
 }
 
+const themeHint = 'Export the theme with `descope-mgmt theme export` to see the expected format.'
+
+/** How theme files are read: the size limit and the error code of a file that is not a theme. */
+export const themeFileReading = {
+  code: 'theme_file_invalid', hint: themeHint, maxBytes: 20 * 1024 * 1024, sizeHint: 'a theme file is rarely more than a megabyte: check the path',
+}
+
 /** A theme file: v2 `{styles, …}`, or a v2 export answer `{theme: {styles, …}}`. */
 export function parseThemeText(file: string, text: string): ThemeDocument {
-  let content: unknown
-  try {
-    content = JSON.parse(text)
-  } catch (error) {
-    throw new InputError(`${file} is not valid JSON: ${(error as Error).message}.`, {code: 'theme_file_invalid'})
-  }
-
-  const theme = isObject(content) && isObject(content.theme) ? content.theme : content
+  const content = parseJsonText(file, text, {code: 'theme_file_invalid', hint: themeHint})
+  const wrapped = isObject(content) && isObject(content.theme)
+  const theme = wrapped ? content.theme : content
   if (!isObject(theme) || !isObject(theme.styles)) {
-    throw new InputError(`${file} is not a Descope theme: expected an object with "styles" (light and dark style maps).`, {
-      code: 'theme_format_unknown',
-      hint: 'Export the theme with `descope-mgmt theme export` to see the expected format.',
-    })
+    const stylesOfWrongType = isObject(theme) && theme.styles !== undefined
+    const problem = stylesOfWrongType
+      ? problemAt(file, text, [...(wrapped ? ['theme'] : []), 'styles'], `must be an object (light and dark style maps), not ${describeJson(theme.styles)}`)
+      : problemAt(file, text, [], 'the file is not a Descope theme: expected an object with "styles" (light and dark style maps)')
+    throw new JsonFileError([problem], {code: 'theme_format_unknown', hint: themeHint})
   }
 
   return normaliseTheme(theme as JsonObject)

@@ -71,8 +71,8 @@ describe('flows and themes', () => {
     })
 
     it('refuses malformed JSON and unknown formats, naming the file', () => {
-      expect(() => parseFlowText('a.json', '{"flowId":')).to.throw(/a\.json is not valid JSON/)
-      expect(() => parseFlowText('b.json', '{"x": 1}')).to.throw(/b\.json is not a Descope flow in a known format/)
+      expect(() => parseFlowText('a.json', '{"flowId":')).to.throw(/^a\.json:1:11: not valid JSON: the file ends before the JSON is complete/)
+      expect(() => parseFlowText('b.json', '{"x": 1}')).to.throw(/^b\.json:1:1: the file is not a Descope flow in a known format/)
       expect(parseFlowText('c.json', JSON.stringify(v1))).to.include({contentId: 'sign-up-or-in', format: 'v1'})
     })
 

@@ -1,6 +1,6 @@
 import {z} from 'zod'
 
-import {readConfiguredFlow} from '../../flows/config-files.js'
+import {ConfiguredFileError, readConfiguredFlow} from '../../flows/config-files.js'
 import {FLOW_ID_PATTERN} from '../../flows/format.js'
 import {isRecord} from '../path.js'
 import {defineResource} from './types.js'
@@ -43,7 +43,10 @@ export const flowsResource = defineResource({
           context.warn(['flows', index, 'file'], `${entry.file} holds flow "${contentId}"; it is managed as "${entry.id}"`)
         }
       } catch (error) {
-        context.error(['flows', index, 'file'], (error as Error).message.replace(/\.$/, ''), 'the path is relative to the configuration file; write the file with `descope-mgmt flow export ID --out FILE`')
+        const hint = error instanceof ConfiguredFileError && !error.missing
+          ? 'fix the file, or write it again with `descope-mgmt flow export ID --out FILE`'
+          : 'the path is relative to the configuration file; write the file with `descope-mgmt flow export ID --out FILE`'
+        context.error(['flows', index, 'file'], (error as Error).message.replace(/\.$/, ''), hint)
       }
     }
   },

@@ -1,6 +1,6 @@
 import {z} from 'zod'
 
-import {readConfiguredTheme} from '../../flows/config-files.js'
+import {ConfiguredFileError, readConfiguredTheme} from '../../flows/config-files.js'
 import {isRecord} from '../path.js'
 import {defineResource} from './types.js'
 
@@ -22,7 +22,10 @@ export const themeResource = defineResource({
     try {
       readConfiguredTheme(context.configDir, theme.file.trim())
     } catch (error) {
-      context.error(['theme', 'file'], (error as Error).message.replace(/\.$/, ''), 'the path is relative to the configuration file; write the file with `descope-mgmt theme export --out FILE`')
+      const hint = error instanceof ConfiguredFileError && !error.missing
+        ? 'fix the file, or write it again with `descope-mgmt theme export --out FILE`'
+        : 'the path is relative to the configuration file; write the file with `descope-mgmt theme export --out FILE`'
+      context.error(['theme', 'file'], (error as Error).message.replace(/\.$/, ''), hint)
     }
   },
   count: raw => (isRecord(raw.theme) ? 1 : 0),
