@@ -58,6 +58,14 @@ export interface BackupProblem {
   problem: string
 }
 
+/** A problem with the content of one file of a kind with several files: verify names that file. */
+export class BackupFileContentError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(message)
+    this.name = 'BackupFileContentError'
+  }
+}
+
 /** A backup that cannot be trusted: refused with exit code 3, naming every damaged file. */
 export class BackupDamagedError extends CliError {
   readonly backupPath: string

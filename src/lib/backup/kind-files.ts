@@ -22,7 +22,10 @@ export interface BackupFile {
 export interface KindFiles {
   /** The files holding these items. Must return at least one file, even for no items, so an empty kind is recorded. */
   toFiles(items: ResourceItem[], plural: string): BackupFile[]
-  /** The items back from the files metadata.json lists for this kind. Throws with a readable message when the content is not what it should be. */
+  /**
+   * The items back from the files metadata.json lists for this kind. Throws with a readable message
+   * when the content is not what it should be (a BackupFileContentError when it is one file of several).
+   */
   fromFiles(files: BackupFile[], plural: string): ResourceItem[]
 }
 

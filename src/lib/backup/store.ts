@@ -17,12 +17,15 @@ import {promisify} from 'node:util'
 import type {DescopeClient} from '../api/types.js'
 import type {ResourceItem, ResourceKind} from '../resources/types.js'
 
+import {jsonSyntaxError} from '../config/json-text.js'
+import {decodeText} from '../config/text.js'
 import {InputError} from '../errors.js'
 import {fsyncDir, mkdirPrivate, writeFileDurable} from './durable.js'
 import {
   assertSafeProjectId,
   BACKUP_FORMAT_VERSION,
   BackupDamagedError,
+  BackupFileContentError,
   type BackupFileEntry,
   backupId,
   type BackupMetadata,
@@ -256,24 +259,37 @@ function metadataShapeProblem(value: unknown): string | undefined {
   return undefined
 }
 
-/** metadata.json of a backup folder, or the problem with it. */
-async function readMetadata(folder: string): Promise<{metadata: BackupMetadata} | {problem: string}> {
-  let text: string
+/** Parsed JSON of a stored file, or what is wrong with it (binary, not UTF-8, not JSON: with the line). */
+function parseStoredJson(data: Buffer): {content: unknown} | {problem: string} {
+  const decoded = decodeText(data)
+  if ('problem' in decoded) return {problem: `not valid JSON: ${decoded.problem.message}`}
   try {
-    text = await readFile(path.join(folder, METADATA_FILE), 'utf8')
+    return {content: JSON.parse(decoded.text)}
+  } catch {
+    const found = jsonSyntaxError(decoded.text)
+    return {problem: found ? `not valid JSON at line ${found.line}, column ${found.column}: ${found.message}` : 'not valid JSON'}
+  }
+}
+
+/** metadata.json of the backup folder of a project, or the problem with it. */
+async function readMetadata(folder: string, projectId: string): Promise<{metadata: BackupMetadata} | {problem: string}> {
+  let data: Buffer
+  try {
+    data = await readFile(path.join(folder, METADATA_FILE))
   } catch (error) {
     return {problem: errorCode(error) === 'ENOENT' ? 'missing' : `unreadable (${(error as Error).message})`}
   }
 
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (error) {
-    return {problem: `not valid JSON (${(error as Error).message}); the file may have been cut short`}
+  const parsed = parseStoredJson(data)
+  if ('problem' in parsed) return parsed
+  const problem = metadataShapeProblem(parsed.content)
+  if (problem) return {problem}
+  const metadata = parsed.content as BackupMetadata
+  if (metadata.projectId !== projectId) {
+    return {problem: `records project ${metadata.projectId}, but the backup is in the folder of project ${projectId}: it was moved or copied there, and is refused`}
   }
 
-  const problem = metadataShapeProblem(parsed)
-  return problem ? {problem} : {metadata: parsed as BackupMetadata}
+  return {metadata}
 }
 
 function byNewest(a: {createdAt: string; id: string}, b: {createdAt: string; id: string}): number {
@@ -290,7 +306,7 @@ export async function listBackups(dir: string, projectId?: string): Promise<List
     const projectDir = path.join(dir, project)
     for (const id of (await listDirs(projectDir)).filter(name => isBackupFolderName(name))) {
       const folder = path.join(projectDir, id)
-      const read = await readMetadata(folder)
+      const read = await readMetadata(folder, project)
       if ('metadata' in read) {
         const {metadata} = read
         listed.push({
@@ -373,7 +389,7 @@ export async function verifyBackup(ref: BackupRef): Promise<VerifyResult> {
   const result: VerifyResult = {
     ...ref, checked: 1, items: {}, ok: false, problems: [],
   }
-  const read = await readMetadata(ref.path)
+  const read = await readMetadata(ref.path, ref.projectId)
   if ('problem' in read) {
     result.problems.push({file: METADATA_FILE, problem: read.problem})
     return result
@@ -405,16 +421,14 @@ export async function verifyBackup(ref: BackupRef): Promise<VerifyResult> {
 
     const actual = sha256(data)
     if (actual !== entry.sha256) fail(`checksum mismatch: metadata.json records sha256 ${entry.sha256.slice(0, 12)}…, the file has ${actual.slice(0, 12)}… (changed or damaged since the backup)`)
-    let content: unknown
-    try {
-      content = JSON.parse(data.toString('utf8'))
-    } catch (error) {
-      fail(`not valid JSON (${(error as Error).message}); the file may have been cut short`)
+    const parsed = parseStoredJson(data)
+    if ('problem' in parsed) {
+      fail(parsed.problem)
       continue
     }
 
     const list = parsedFiles.get(entry.kind) ?? []
-    list.push({content, path: file})
+    list.push({content: parsed.content, path: file})
     parsedFiles.set(entry.kind, list)
   }
 
@@ -436,7 +450,8 @@ export async function verifyBackup(ref: BackupRef): Promise<VerifyResult> {
 
       result.items[plural] = items
     } catch (error) {
-      result.problems.push({file: files[0].path, problem: `not a list of ${plural}: ${(error as Error).message}`})
+      const file = error instanceof BackupFileContentError ? error.file : files[0].path
+      result.problems.push({file, problem: `not a list of ${plural}: ${(error as Error).message}`})
     }
   }
 
@@ -454,7 +469,7 @@ export async function loadBackup(dir: string, idOrPrefix: string): Promise<Loade
 
 /** metadata.json of a backup, for `show`; a missing or unreadable one is refused naming it. */
 export async function readBackupMetadata(ref: BackupRef): Promise<BackupMetadata> {
-  const read = await readMetadata(ref.path)
+  const read = await readMetadata(ref.path, ref.projectId)
   if ('problem' in read) throw new BackupDamagedError(ref.id, ref.path, [{file: METADATA_FILE, problem: read.problem}])
   return read.metadata
 }

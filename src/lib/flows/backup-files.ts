@@ -4,6 +4,7 @@
  */
 import type {KindFiles} from '../backup/kind-files.js'
 
+import {BackupFileContentError} from '../backup/format.js'
 import {flowItem, flowOfItem} from '../resources/flows.js'
 import {
   flowFileName, flowFromV2, isObject, normaliseFlow,
@@ -17,7 +18,7 @@ export const flowKindFiles: KindFiles = {
     return flows
     .map(file => {
       if (!isObject(file.content) || typeof file.content.flowId !== 'string' || !isObject(file.content.contents)) {
-        throw new Error(`${file.path} is not an exported flow (no "flowId" or "contents")`)
+        throw new BackupFileContentError(file.path, 'not an exported flow (no "flowId" or "contents")')
       }
 
       return flowItem(flowFromV2(file.content))
