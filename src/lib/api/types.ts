@@ -123,7 +123,7 @@ export interface DescopeClientOptions {
   projectId: string
   managementKey: string
   /** Client-side rate limit, applied before each request is sent. */
-  rateLimit?: {requests: number; windowMs: number}
+  rateLimit?: {requests: number; windowMs: number; guardMs?: number}
   timeoutMs?: number
   retry?: {
     /** Attempts after the first; 0 disables retries. */
