@@ -1,5 +1,7 @@
-import Table from 'cli-table3'
-import {stringify as toYaml} from 'yaml'
+import {createRequire} from 'node:module'
+
+/** `yaml` only when YAML is asked for; loaded synchronously so that formatting stays synchronous. */
+const toYaml = (data: unknown): string => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).stringify(data)
 
 export const outputFormats = ['table', 'json', 'yaml', 'csv'] as const
 export type OutputFormat = (typeof outputFormats)[number]
@@ -37,8 +39,15 @@ const ELLIPSIS = '…'
 /** A column is never shrunk below its header, nor below this (unless its content is narrower). */
 const MIN_COLUMN = 6
 
+/** Characters of a line (code points, so that one accented letter or symbol counts once). */
+function lineWidth(line: string): number {
+  return /^[\u0020-\u007E]*$/.test(line) ? line.length : [...line].length
+}
+
 function textWidth(text: string): number {
-  return Math.max(0, ...text.split('\n').map(line => [...line].length))
+  let widest = 0
+  for (const line of text.split('\n')) widest = Math.max(widest, lineWidth(line))
+  return widest
 }
 
 /** Cuts every line of `text` to `width` characters, the last one an ellipsis. */
@@ -92,19 +101,26 @@ export function formatTable<Row>(rows: Row[], columns: Array<Column<Row>>, optio
     body = body.map(cells => cells.map((cell, index) => truncateText(cell, widths[index])))
   }
 
-  const table = new Table({
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
-    },
-    head,
-    style: {
-      border: [], compact: true, head: [], 'padding-left': 0, 'padding-right': 0,
-    },
+  // Padded by hand rather than with cli-table3, which took about 0.3 s for 1,000 rows.
+  const widths = head.map((header, index) => {
+    let widest = textWidth(header)
+    for (const cells of body) widest = Math.max(widest, textWidth(cells[index]))
+    return widest
   })
-  for (const cells of body) table.push(cells)
-  return table.toString().split('\n').map(line => line.trimEnd()).join('\n')
+  const lines: string[] = []
+  for (const cells of [head, ...body]) {
+    const cellLines = cells.map(cell => cell.split('\n'))
+    const height = Math.max(...cellLines.map(parts => parts.length))
+    for (let line = 0; line < height; line++) {
+      const text = cellLines.map((parts, index) => {
+        const part = parts[line] ?? ''
+        return part + ' '.repeat(Math.max(0, widths[index] - lineWidth(part)))
+      })
+      lines.push(text.join(' '.repeat(GAP)).trimEnd())
+    }
+  }
+
+  return lines.join('\n')
 }
 
 function csvCell(value: unknown): string {
