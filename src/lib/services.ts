@@ -6,6 +6,8 @@ import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
 import type {CacheFlags, Connection, ConnectionFlags} from './connection.js'
 
+import {formatTable} from './ui/output.js'
+
 /** Client options, plus the read cache its reads go through (see src/lib/cache). */
 export interface ClientOptions extends DescopeClientOptions {
   cache?: ReadCache
@@ -46,6 +48,8 @@ export interface DescopeServices {
   connect(options: ServiceConnectOptions): Promise<Connection>
   /** Statistics and clearing of the persistent read cache (`configFile`: `--config`). */
   cacheAdmin(options: {config: OclifConfig; configFile?: string}): Promise<CacheAdmin>
+  /** A table like the host's own: borderless, one line per row, fitted to the terminal's width. */
+  formatTable(header: string[], rows: string[][]): string
 }
 
 function clientKey(options: ClientOptions): string {
@@ -72,6 +76,9 @@ export function createServices(): DescopeServices {
     async connect(options) {
       const {connect} = await import('./connection.js')
       return connect({...options, onSecret: options.onSecret ?? (() => {}), services})
+    },
+    formatTable(header, rows) {
+      return formatTable(rows, header.map((title, index) => ({get: (row: string[]) => row[index], header: title})))
     },
     getClient(options, events) {
       const key = clientKey(options)

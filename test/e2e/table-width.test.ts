@@ -46,4 +46,21 @@ describe('tenant list fits COLUMNS, and a pipe gets every character (built CLI)'
     expect(result.code, result.stderr).to.equal(0)
     expect(result.stdout).to.contain(longName).and.contain(domains.join(', ')).and.not.contain('…')
   })
+
+  it('the bundled plugins\' tables fit COLUMNS too, through the host\'s services (cache stats)', async () => {
+    // One cached read, so that the per-project table has a row (its API column is long).
+    expect((await runCli(['tenant', 'list'], {cwd: home.dir, env})).code).to.equal(0)
+    const wide = await runCli(['cache', 'stats'], {cwd: home.dir, env: {...env, COLUMNS: undefined}})
+    expect(wide.code, wide.stderr).to.equal(0)
+    const row = wide.stdout.split('\n').find(line => line.startsWith(PROJECT.id))
+    expect(row, wide.stdout).to.contain(emulator.url)
+    expect([...row!].length).to.be.greaterThan(70)
+
+    const narrow = await runCli(['cache', 'stats'], {cwd: home.dir, env: {...env, COLUMNS: '70'}})
+    expect(narrow.code, narrow.stderr).to.equal(0)
+    const table = narrow.stdout.slice(narrow.stdout.indexOf('PROJECT')).trimEnd().split('\n')
+    expect(table).to.have.length(2)
+    for (const line of table) expect([...line].length, line).to.be.at.most(70)
+    expect(table[1]).to.contain('…')
+  })
 })

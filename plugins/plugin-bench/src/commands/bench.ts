@@ -72,16 +72,36 @@ export default class Bench extends Command {
       await writeFile(flags.out, `${JSON.stringify(report, null, 2)}\n`)
     }
 
-    if (!this.jsonEnabled()) this.log(render(report))
+    if (!this.jsonEnabled()) this.log(render(report, await hostTable(this.config)))
     if (!report.passed) process.exitCode = 1
     return report
   }
 }
 
-function render(report: BenchReport): string {
-  const rows = [
+type TableFormatter = (header: string[], rows: string[][]) => string
+
+/** The host's table formatter (fitted to the terminal), through its `descope:services` hook. */
+async function hostTable(config: Command['config']): Promise<TableFormatter | undefined> {
+  // The hook is declared by the host; this plugin, built on its own, does not see that declaration.
+  const runHook = config.runHook.bind(config) as unknown as (event: string, options: object) => Promise<{successes: Array<{result?: {formatTable?: TableFormatter}}>}>
+  try {
+    return (await runHook('descope:services', {})).successes[0]?.result?.formatTable
+  } catch {
+    return undefined
+  }
+}
+
+/** Columns padded to their widest cell, for a host without a table formatter. */
+function padTable(header: string[], rows: string[][]): string {
+  const all = [header, ...rows]
+  const widths = header.map((_, column) => Math.max(...all.map(row => row[column].length)))
+  return all.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+}
+
+function render(report: BenchReport, formatTable: TableFormatter = padTable): string {
+  const table = formatTable(
     ['SCENARIO', 'MEASURE', 'MEDIAN', 'MIN–MAX', 'REQ', '429', 'PEAK RSS', 'TARGET', 'RATIO', 'RESULT'],
-    ...report.scenarios.map(result => [
+    report.scenarios.map(result => [
       result.scenario,
       result.measure,
       `${Math.round(result.medianMs)} ms`,
@@ -93,10 +113,8 @@ function render(report: BenchReport): string {
       result.ratio === null ? '-' : result.ratio.toFixed(2),
       result.pass === null ? 'reported' : (result.pass ? 'pass' : 'MISSED'),
     ]),
-  ]
-  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)))
-  const table = rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd())
+  )
   const head = `${report.scenarios.length} measures, emulator latency ${report.latencyMs} ms, ${report.machine.cpus} CPUs, Node ${report.machine.node}`
   const details = report.scenarios.filter(result => result.detail).map(result => `${result.scenario}: ${result.detail}`)
-  return [head, '', ...table, '', ...details, ...(details.length > 0 ? [''] : []), report.passed ? 'All targets met.' : 'Some targets were missed.'].join('\n')
+  return [head, '', table, '', ...details, ...(details.length > 0 ? [''] : []), report.passed ? 'All targets met.' : 'Some targets were missed.'].join('\n')
 }

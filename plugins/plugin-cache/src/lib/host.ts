@@ -69,6 +69,8 @@ export interface HostServices {
     onSecret?(secret: string): void
   }): Promise<HostConnection>
   cacheAdmin(options: {config: Config; configFile?: string}): Promise<CacheAdmin>
+  /** A table like the host's own: borderless, one line per row, fitted to the terminal's width. */
+  formatTable(header: string[], rows: string[][]): string
 }
 
 /** An error of the host (CliError) carries an exit code and a hint. */

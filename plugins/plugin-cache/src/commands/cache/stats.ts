@@ -1,7 +1,7 @@
 import {
   CacheCommand, configFlag, formatAge, formatBytes, formatRatio,
 } from '../../lib/command.js'
-import {type CacheStats} from '../../lib/host.js'
+import {type CacheStats, type HostServices} from '../../lib/host.js'
 
 export default class CacheStatsCommand extends CacheCommand {
   static override description = [
@@ -22,7 +22,8 @@ export default class CacheStatsCommand extends CacheCommand {
 
   async run(): Promise<CacheStats> {
     const {flags} = await this.parse(CacheStatsCommand)
-    const admin = await (await this.services()).cacheAdmin({config: this.config, configFile: flags.config})
+    const services = await this.services()
+    const admin = await services.cacheAdmin({config: this.config, configFile: flags.config})
     let stats: CacheStats
     try {
       stats = await admin.stats()
@@ -30,12 +31,12 @@ export default class CacheStatsCommand extends CacheCommand {
       await admin.close()
     }
 
-    if (!this.jsonEnabled()) this.log(render(stats))
+    if (!this.jsonEnabled()) this.log(render(stats, services.formatTable))
     return stats
   }
 }
 
-function render(stats: CacheStats): string {
+function render(stats: CacheStats, formatTable: HostServices['formatTable']): string {
   const lines = [
     `Store:        ${stats.store.location}${stats.store.usable ? '' : ' (not readable)'}`,
     `TTL:          ${stats.ttlSeconds} s`,
@@ -47,9 +48,9 @@ function render(stats: CacheStats): string {
     `Oldest entry: ${formatAge(stats.oldestEntry)}`,
   ]
   if (stats.projects.length === 0) return [...lines, '', 'Nothing cached yet.'].join('\n')
-  const rows = [
+  const table = formatTable(
     ['PROJECT', 'API', 'ENTRIES', 'SIZE', 'HITS', 'MISSES', 'HIT RATIO', 'OLDEST'],
-    ...stats.projects.map(project => [
+    stats.projects.map(project => [
       project.projectId,
       project.baseUrl,
       String(project.entries),
@@ -59,8 +60,6 @@ function render(stats: CacheStats): string {
       formatRatio(project.hitRatio),
       formatAge(project.oldestEntry),
     ]),
-  ]
-  const widths = rows[0].map((_, column) => Math.max(...rows.map(row => row[column].length)))
-  const table = rows.map(row => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd())
-  return [...lines, '', ...table].join('\n')
+  )
+  return [...lines, '', table].join('\n')
 }
