@@ -18,7 +18,7 @@ interface PackResult {
 
 /**
  * What a new user does: `npm pack`, `npm install -g` of the tarball into a clean prefix, then the
- * installed binary: help, version, the emulator, and a third-party plugin installed from a tarball.
+ * installed binary: help, version, the emulator, bench, and a third-party plugin installed from a tarball.
  * One pack and one install; the steps share them.
  */
 describe('npm pack and a global install of the tarball', function () {
@@ -106,6 +106,15 @@ describe('npm pack and a global install of the tarball', function () {
     const autocomplete = await installed(['autocomplete', 'bash'])
     expect(autocomplete.code, autocomplete.stderr).to.equal(0)
     expect(autocomplete.stdout).to.contain('Setup Instructions').and.contain('descope-mgmt autocomplete script bash')
+  })
+
+  it('runs bench from the installed package alone (a scenario of --quick, one run)', async () => {
+    const result = await timed('bench', () => installed(['bench', '--quick', '--scenario', 'tenant-list-100', '--runs', '1', '--json'], {}, 120_000))
+    expect([0, 1], result.stderr).to.include(result.code)
+    const report = JSON.parse(result.stdout) as {quick: boolean; scenarios: Array<{requests: number; scenario: string}>}
+    expect(report.quick).to.equal(true)
+    expect(report.scenarios.map(row => row.scenario)).to.deep.equal(['tenant-list-100'])
+    expect(report.scenarios[0].requests, 'the installed CLI listed the tenants of the bench emulator').to.be.greaterThan(0)
   })
 
   it('runs the emulator, installs a plugin from a tarball, and the plugin counts the tenants through the host\'s services', async () => {
