@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {planAndApply, type PlanAndApplyResult} from '../lib/apply/flow.js'
 import {backupDirFlag} from '../lib/backup/flags.js'
 import {BaseCommand} from '../lib/base-command.js'
+import {readPlanFile} from '../lib/plan/file.js'
 import {applyFlags, planFlags} from '../lib/plan/flags.js'
 import {selectKinds} from '../lib/resources/index.js'
 import {useColor} from '../lib/ui/plan-render.js'
@@ -32,6 +33,8 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
   async run(): Promise<PlanAndApplyResult> {
     const {flags} = this
     const kinds = selectKinds(flags.only)
+    // A bad plan file is refused before anything connects.
+    const saved = this.args.plan ? {file: this.args.plan, plan: await readPlanFile(this.args.plan)} : undefined
     const connection = await this.connect()
     const result = await planAndApply({
       command: 'apply',
@@ -50,7 +53,7 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
       },
       kinds,
       operation: 'apply',
-      planFile: this.args.plan,
+      saved,
       ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
     })
     if (result.outcome && result.outcome.exitCode !== 0) this.exitWith(result.outcome.exitCode, result)

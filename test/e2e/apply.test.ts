@@ -1,9 +1,9 @@
 /* eslint-disable no-template-curly-in-string -- the configuration reads the key from ${VAR} */
 import {expect} from 'chai'
 import {
-  mkdir, readFile, rm, writeFile,
+  mkdir, mkdtemp, readFile, rm, writeFile,
 } from 'node:fs/promises'
-import {hostname} from 'node:os'
+import {hostname, tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
@@ -253,6 +253,19 @@ describe('apply against the emulator (built CLI)', function () {
     const writes = await writesSince(before)
     expect(writes.map(entry => `${entry.path} ${entry.body?.id}`).sort()).to.deep.equal(['/v1/mgmt/tenant/update t005', '/v1/mgmt/tenant/update t006'])
     expect((await cli('drift', '-e', 'e2e')).code).to.equal(0)
+  })
+
+  it('reads a saved plan before connecting: a broken one is named even where no configuration or key exists', async () => {
+    const broken = path.join(home.dir, 'broken-plan.json')
+    await writeFile(broken, '{"format": "descope-mgmt-plan",')
+    const outside = await mkdtemp(path.join(tmpdir(), 'descope-mgmt-no-config-'))
+    try {
+      const result = await runCli(['apply', broken, '--yes'], {cwd: outside, env: home.env})
+      expect(result.code, result.stderr).to.equal(3)
+      expect(result.stderr).to.contain('broken-plan.json').and.not.contain('configuration')
+    } finally {
+      await rm(outside, {force: true, recursive: true})
+    }
   })
 
   it('tenant sync: a dry run exits 2 and changes nothing; --apply --yes fixes the tenants', async () => {

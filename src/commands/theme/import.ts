@@ -1,13 +1,13 @@
 import {Args, Flags} from '@oclif/core'
-import {readFile} from 'node:fs/promises'
 
 import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {ThemeDiff} from '../../lib/flows/theme.js'
 
 import {backupDirFlag} from '../../lib/backup/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
+import {readJsonText} from '../../lib/config/json-text.js'
 import {InputError} from '../../lib/errors.js'
-import {diffThemes, parseThemeText} from '../../lib/flows/theme.js'
+import {diffThemes, parseThemeText, themeFileReading} from '../../lib/flows/theme.js'
 import {buildPlan} from '../../lib/plan/build.js'
 import {themeItem, themeKind, themeOfItem} from '../../lib/resources/theme.js'
 import {renderThemeDiff} from '../../lib/ui/flow-diff-render.js'
@@ -33,7 +33,8 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current th
 
   async run(): Promise<{diff: ThemeDiff; applied: boolean; backupId?: string; outcome?: ApplyOutcome}> {
     const {file} = this.args
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const text = await readJsonText(file, themeFileReading).catch((error: NodeJS.ErrnoException) => {
+      if (error instanceof InputError) throw error
       throw new InputError(`Cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`)
     })
     const theme = parseThemeText(file, text)

@@ -7,7 +7,6 @@ import type {ResourceKind} from '../resources/types.js'
 import {InputError} from '../errors.js'
 import {fingerprintLive} from '../plan/build.js'
 import {computePlan, readLive} from '../plan/compute.js'
-import {readPlanFile} from '../plan/file.js'
 import {selectKinds} from '../resources/index.js'
 import {renderPlan} from '../ui/plan-render.js'
 import {
@@ -18,8 +17,8 @@ export interface PlanAndApplyOptions {
   connection: Connection
   config: OclifConfig
   kinds: ResourceKind[]
-  /** A plan saved by `plan --out`, applied exactly as it is. */
-  planFile?: string
+  /** A plan saved by `plan --out` (read before connecting), applied exactly as it is. */
+  saved?: {file: string; plan: Plan}
   flags: {
     prune: boolean
     allowProtected: boolean
@@ -42,14 +41,13 @@ export interface PlanAndApplyResult {
   outcome?: ApplyOutcome
 }
 
-async function savedPlan(options: PlanAndApplyOptions, file: string): Promise<Plan> {
+async function checkedSavedPlan(options: PlanAndApplyOptions, {file, plan}: {file: string; plan: Plan}): Promise<Plan> {
   if (options.flags.prune || options.flags.allowProtected) {
     throw new InputError('--prune and --allow-protected shape a new plan; a saved plan is applied exactly as it was made.', {
       hint: 'Make the plan with those flags (`descope-mgmt plan --prune --out FILE`), then apply the file.',
     })
   }
 
-  const plan = await readPlanFile(file)
   const kinds = selectKinds(plan.resources)
   const live = await readLive(options.connection.client, kinds)
   checkSavedPlan(plan, file, {fingerprint: fingerprintLive(live, kinds.map(kind => kind.name)), projectId: options.connection.projectId})
@@ -59,8 +57,8 @@ async function savedPlan(options: PlanAndApplyOptions, file: string): Promise<Pl
 /** The plan (fresh or saved), shown, then applied when it has changes. */
 export async function planAndApply(options: PlanAndApplyOptions): Promise<PlanAndApplyResult> {
   const {connection, flags, ui} = options
-  const plan = options.planFile
-    ? await savedPlan(options, options.planFile)
+  const plan = options.saved
+    ? await checkedSavedPlan(options, options.saved)
     : await computePlan({
       allowProtected: flags.allowProtected,
       configuredKindsOnly: options.configuredKindsOnly,
