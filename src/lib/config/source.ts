@@ -11,6 +11,7 @@ import {
 } from 'yaml'
 
 import {CliError, type ConfigProblem, ExitCode} from '../errors.js'
+import {decodeText, formatSize} from './text.js'
 
 /** Configuration files larger than this are refused before parsing. */
 export const MAX_CONFIG_BYTES = 10 * 1024 * 1024
@@ -71,18 +72,6 @@ export function formatOf(file: string): ConfigFormat {
   return 'yaml'
 }
 
-function formatSize(bytes: number): string {
-  const megabytes = bytes / 1024 / 1024
-  return Number.isInteger(megabytes) ? `${megabytes} MB` : `${bytes} bytes`
-}
-
-/** 1-based line of a byte offset in a buffer. */
-function lineOfByte(buffer: Buffer, offset: number): number {
-  let line = 1
-  for (let index = 0; index < offset; index++) if (buffer[index] === 0x0A) line++
-  return line
-}
-
 const yamlHints: Record<string, string> = {
   BAD_INDENT: 'check the indentation: nested fields need more spaces than their parent',
   DUPLICATE_KEY: 'each key may appear only once in a mapping',
@@ -114,32 +103,17 @@ function yamlProblem(source: ConfigSource, error: YAMLError): ConfigProblem {
 
 /** Turns the raw bytes into text, or reports why they are not a UTF-8 text file. */
 function decode(buffer: Buffer, source: ConfigSource): string | undefined {
-  const problem = (message: string, hint?: string, line?: number): undefined => {
-    source.problems.push({
-      file: source.displayFile, hint, line, message,
-    })
-    return undefined
-  }
-
-  if ((buffer[0] === 0xFF && buffer[1] === 0xFE) || (buffer[0] === 0xFE && buffer[1] === 0xFF)) {
-    return problem('the file is encoded as UTF-16', 'save it as UTF-8', 1)
-  }
-
-  const nul = buffer.indexOf(0)
-  if (nul !== -1) {
-    return problem('the file contains NUL bytes: it looks like a binary file, not a configuration file', 'check the --config path', lineOfByte(buffer, nul))
-  }
-
-  let text: string
-  try {
-    text = new TextDecoder('utf8', {fatal: true}).decode(buffer)
-  } catch {
-    const lossy = new TextDecoder('utf8').decode(buffer)
-    const line = lossy.slice(0, lossy.indexOf('\uFFFD')).split('\n').length
-    return problem('the file is not valid UTF-8', 'save it as UTF-8', line)
-  }
-
-  return text.startsWith('\uFEFF') ? text.slice(1) : text
+  const decoded = decodeText(buffer)
+  if ('text' in decoded) return decoded.text
+  const {problem} = decoded
+  const binary = problem.reason === 'binary'
+  source.problems.push({
+    file: source.displayFile,
+    hint: binary ? 'check the --config path' : problem.hint,
+    line: problem.line,
+    message: binary ? 'the file contains NUL bytes: it looks like a binary file, not a configuration file' : problem.message,
+  })
+  return undefined
 }
 
 async function importModule(file: string, source: ConfigSource): Promise<unknown> {
