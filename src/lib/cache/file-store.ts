@@ -184,6 +184,18 @@ export class FileStore extends EventEmitter {
     this.schedule()
   }
 
+  /** Deletes the file and forgets everything, writing nothing (works on a full disk). */
+  async discard(): Promise<void> {
+    clearTimeout(this.timer)
+    this.data.clear()
+    this.pending.clear()
+    this.touched.clear()
+    this.cleared = false
+    this.dirty = false
+    await rm(this.opts.file, {force: true})
+    this.signature = ''
+  }
+
   /**
    * Every live key with its raw value.
    * @yields [key, raw value]

@@ -94,6 +94,8 @@ export class ReadCache {
   }
   private backend?: Promise<CacheBackend | undefined>
   private broken = false
+  /** A write was invalidated in the store since the last successful flush. */
+  private unflushedInvalidation = false
   private warned = false
   private readonly inFlight = new Map<string, Promise<string>>()
   /** In-process epochs per scope and family, for coalescing across writes with or without a store. */
@@ -124,8 +126,13 @@ export class ReadCache {
       await this.guard(async () => {
         await this.flushStats(backend)
         await backend.flush()
+        this.unflushedInvalidation = false
       })
     }
+
+    // Cached answers older than a write whose invalidation was not stored would be served to
+    // later runs as fresh: throw them all away instead.
+    if (this.broken && this.unflushedInvalidation) await backend.discard().catch(() => {})
 
     await backend.close().catch(() => {})
   }
@@ -176,6 +183,7 @@ export class ReadCache {
     const backend = await this.store()
     if (!backend) return
     const token = newToken(this.now())
+    this.unflushedInvalidation = true
     await this.guard(async () => {
       for (const family of families) await backend.set(generationKey(scope, family), token)
     })

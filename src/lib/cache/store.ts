@@ -37,6 +37,11 @@ export interface CacheBackend {
   clear(): Promise<void>
   /** Writes pending changes (file store). */
   flush(): Promise<void>
+  /**
+   * Throws away every entry without writing one (the file store deletes its file, which a full
+   * disk does not prevent): for when invalidations could not be stored.
+   */
+  discard(): Promise<void>
   close(): Promise<void>
 }
 
@@ -64,6 +69,7 @@ class KeyvBackend implements CacheBackend {
     private readonly raw: () => AsyncGenerator<Array<string | undefined>> | undefined,
     private readonly sizes: () => Promise<Map<string, {bytes: number; lastAccess?: number}>>,
     private readonly afterClose: () => Promise<void>,
+    private readonly discardAll: () => Promise<void>,
   ) {}
 
   async clear(): Promise<void> {
@@ -72,6 +78,10 @@ class KeyvBackend implements CacheBackend {
 
   async close(): Promise<void> {
     await this.afterClose()
+  }
+
+  async discard(): Promise<void> {
+    await this.discardAll()
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -137,6 +147,7 @@ export async function openStore(settings: CacheSettings, options: OpenStoreOptio
       async () => {
         await adapter.disconnect().catch(async () => adapter.disconnect(true))
       },
+      async () => withTimeout(keyv.clear(), STORE_TIMEOUT_MS * 5, 'clearing the cache'),
     )
   }
 
@@ -159,5 +170,6 @@ export async function openStore(settings: CacheSettings, options: OpenStoreOptio
     () => store.iterator(),
     async () => new Map((await store.describe()).map(item => [item.key, {bytes: item.bytes, lastAccess: item.lastAccess}])),
     async () => store.flush(),
+    async () => store.discard(),
   )
 }

@@ -58,6 +58,18 @@ describe('file store', () => {
       expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.include({format: 'descope-mgmt-read-cache', version: 1})
     })
 
+    it('discard deletes the file and forgets pending changes, writing nothing', async () => {
+      const store = await open()
+      await store.set('entry:a', 'saved')
+      await store.flush()
+      await store.set('entry:b', 'pending')
+      await store.discard()
+      expect(await readdir(path.dirname(file))).to.deep.equal([])
+      expect(await store.get('entry:b')).to.equal(undefined)
+      await store.flush()
+      expect(await (await open()).get('entry:a')).to.equal(undefined)
+    })
+
     it('persists across instances and expires entries by their TTL', async () => {
       const clock = manualClock()
       const first = await open({now: clock.now})

@@ -17,7 +17,10 @@ export function manualClock(start = Date.parse('2026-01-01T00:00:00Z')): {now: (
 /** An in-memory store shared by several ReadCache instances ("processes"); can be made to fail. */
 export class MemoryBackend implements CacheBackend {
   readonly data = new Map<string, {value: unknown; expires?: number}>()
+  discarded = 0
   failing = false
+  /** Reads work, writes fail (a full disk). */
+  failingWrites = false
   readonly kind = 'file' as const
   readonly location = 'memory'
   opened = 0
@@ -26,19 +29,24 @@ export class MemoryBackend implements CacheBackend {
   constructor(private readonly now: () => number = Date.now) {}
 
   async clear(): Promise<void> {
-    this.check()
+    this.check(true)
     this.data.clear()
   }
 
   async close(): Promise<void> {}
 
   async delete(keys: string[]): Promise<void> {
-    this.check()
+    this.check(true)
     for (const key of keys) this.data.delete(key)
   }
 
+  async discard(): Promise<void> {
+    this.discarded++
+    this.data.clear()
+  }
+
   async flush(): Promise<void> {
-    this.check()
+    this.check(true)
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -54,13 +62,14 @@ export class MemoryBackend implements CacheBackend {
   }
 
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
-    this.check()
+    this.check(true)
     this.data.set(key, {expires: ttlMs ? this.now() + ttlMs : undefined, value: structuredClone(value)})
   }
 
-  private check(): void {
+  private check(write = false): void {
     this.operations++
     if (this.failing) throw new Error('the store is down')
+    if (write && this.failingWrites) throw new Error('ENOSPC: no space left on device')
   }
 }
 

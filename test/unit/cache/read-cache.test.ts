@@ -289,6 +289,39 @@ describe('read cache', () => {
       expect(backend.operations - operations).to.equal(1)
     })
 
+    it('a write whose invalidation cannot be stored (full disk) discards the store, so no later run reads stale answers', async () => {
+      const backend = new MemoryBackend()
+      const api = new FakeApi()
+      const first = cacheOver(backend).cache
+      await first.request(target, ALL, api.send('GET', ALL.path))
+      await first.close()
+
+      backend.failingWrites = true
+      const {cache: writer, warnings} = cacheOver(backend)
+      api.tenants = [{id: 't1', name: 'Renamed'}]
+      await writer.request(target, {json: {id: 't1', name: 'Renamed'}, method: 'POST', path: '/v1/mgmt/tenant/update'}, api.send('POST', 'update'))
+      await writer.close()
+      expect(warnings).to.have.length(1)
+      expect(backend.discarded).to.equal(1)
+
+      backend.failingWrites = false
+      const later = cacheOver(backend).cache
+      expect(await later.request(target, ALL, api.send('GET', ALL.path))).to.deep.equal({tenants: [{id: 't1', name: 'Renamed'}]})
+      expect(api.count('GET /v1/mgmt/tenant/all')).to.equal(2)
+    })
+
+    it('a failing store with no write in the run is left as it is', async () => {
+      const backend = new MemoryBackend()
+      const api = new FakeApi()
+      await cacheOver(backend).cache.request(target, ALL, api.send('GET', ALL.path))
+      backend.failingWrites = true
+      const {cache} = cacheOver(backend)
+      await cache.request(target, {method: 'GET', path: '/v1/mgmt/role/all'}, api.send('GET', '/v1/mgmt/role/all'))
+      await cache.close()
+      expect(backend.discarded).to.equal(0)
+      expect(backend.data.size).to.be.greaterThan(0)
+    })
+
     it('--no-cache stays silent about a broken store', async () => {
       const backend = new MemoryBackend()
       backend.failing = true
