@@ -86,7 +86,8 @@ describe('audit list and audit export', () => {
   })
 
   it('exports CSV to a private file', async () => {
-    const out = path.join(home, 'audit.csv')
+    // A folder that does not exist yet is created.
+    const out = path.join(home, 'exports', 'audit.csv')
     const {stderr, stdout} = await run(['audit', 'export', '--format', 'csv', '--out', out, '--since', '2024-05-01T12:05:00Z'])
     expect(stdout).to.equal('')
     expect(stderr).to.contain(`Exported 3 audit records to ${out}.`)

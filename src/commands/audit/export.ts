@@ -2,9 +2,10 @@ import {Flags} from '@oclif/core'
 
 import {auditFilterFlags, filtersFromFlags} from '../../lib/audit/flags.js'
 import {
-  auditCsvColumns, auditFile, type AuditRecord, readAudit, writePrivateFile,
+  auditCsvColumns, auditFile, type AuditRecord, readAudit,
 } from '../../lib/audit/log.js'
 import {BaseCommand} from '../../lib/base-command.js'
+import {writePrivateFile} from '../../lib/private-file.js'
 import {formatCsv} from '../../lib/ui/output.js'
 
 const formats = ['json', 'csv'] as const

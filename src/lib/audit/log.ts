@@ -282,12 +282,3 @@ export const auditCsvColumns: Array<Column<AuditRecord>> = [
   {get: record => record.runId, header: 'runId'},
 ]
 
-/** Writes an export; a new file is created private (0600) like the log itself, an existing one keeps its mode. */
-export async function writePrivateFile(file: string, text: string): Promise<void> {
-  const handle = await open(file, 'w', 0o600)
-  try {
-    await handle.writeFile(text)
-  } finally {
-    await handle.close()
-  }
-}

@@ -1,4 +1,3 @@
-import writeFileAtomic from 'write-file-atomic'
 
 import type {PathSegment} from '../config/path.js'
 import type {Change, Plan} from './types.js'
@@ -7,11 +6,12 @@ import {
   JsonFileError, parseJsonText, problemAt, readJsonText,
 } from '../config/json-text.js'
 import {InputError} from '../errors.js'
+import {writePrivateFile} from '../private-file.js'
 import {resourceKinds} from '../resources/index.js'
 
 /** Writes a plan for a later `apply PLAN`; atomic and private, since it holds project data. */
 export async function writePlanFile(file: string, plan: Plan): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`, {mode: 0o600})
+  await writePrivateFile(file, `${JSON.stringify(plan, null, 2)}\n`)
 }
 
 /** Saved plans larger than this are refused before they are read. */
