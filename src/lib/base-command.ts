@@ -7,7 +7,7 @@ import type {DescopeClient} from './api/types.js'
 import {AuditLog} from './audit/log.js'
 import {connect, type Connection} from './connection.js'
 import {
-  CliError, ExitCode, formatProblem, InputError,
+  CliError, DescopeApiError, ExitCode, formatProblem, InputError,
 } from './errors.js'
 import {redactText} from './redact.js'
 import {getServices} from './services.js'
@@ -52,6 +52,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'How long cached reads stay fresh: seconds or 90s, 5m, 1h (default: cache.ttl, DESCOPE_MGMT_CACHE_TTL or 5m).',
       helpGroup: GLOBAL,
     }),
+    verbose: Flags.boolean({
+      description: 'When a Descope API call fails, also print its request id, retries and time taken.',
+      helpGroup: GLOBAL,
+    }),
   }
   /**
    * Whether reads may be answered from the cache (`use`) or must reach the API (`fresh`, still
@@ -76,7 +80,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({error: JSON.parse(this.redact(JSON.stringify(cliError.toJSON())))})
     } else {
-      process.stderr.write(`Error: ${message}\n${hint ? `Hint: ${hint}\n` : ''}`)
+      // --verbose is read from argv: the error may come from parsing the flags themselves.
+      const request = cliError instanceof DescopeApiError && this.argv.includes('--verbose') ? `${this.redact(requestLine(cliError))}\n` : ''
+      process.stderr.write(`Error: ${message}\n${request}${hint ? `Hint: ${hint}\n` : ''}`)
       if (process.env.DEBUG?.includes('descope-mgmt') && error.stack) process.stderr.write(`${this.redact(error.stack)}\n`)
     }
 
@@ -187,6 +193,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected redact(text: string): string {
     return redactText(text, this.secrets)
   }
+}
+
+/** The request behind an API error, for --verbose: what was sent, the answer, its request id, the retries and the time. */
+export function requestLine(error: DescopeApiError): string {
+  const {details} = error
+  const parts = [
+    `${details.method} ${details.path}`,
+    details.status === undefined ? details.networkCode ?? 'no answer' : `HTTP ${details.status}${details.errorCode ? ` ${details.errorCode}` : ''}`,
+    `request id ${details.requestId ?? 'none'}`,
+    `${details.retryCount ?? 0} ${details.retryCount === 1 ? 'retry' : 'retries'}`,
+    ...(details.durationMs === undefined ? [] : [`${details.durationMs} ms`]),
+  ]
+  return `Request: ${parts.join(', ')}`
 }
 
 /** Maps anything thrown to a CliError with the documented exit code. */

@@ -115,6 +115,8 @@ export interface DescopeApiErrorDetails {
   /** How many times the request was retried before this error. */
   retryCount?: number
   requestId?: string
+  /** Milliseconds from the first attempt to the failure, retries and their waits included. */
+  durationMs?: number
   /** Node/got error code of a network failure (ECONNREFUSED, ETIMEDOUT…); absent for HTTP errors. */
   networkCode?: string
 }

@@ -91,6 +91,15 @@ environments:
     )
   })
 
+  it('and --verbose adds the request behind an API error: status, Descope code, request id, retries, time', async () => {
+    const env = {STAGING_MANAGEMENT_KEY: 'K2NotTheRightKey0000000000000001'}
+    const verbose = await inFolder(remote(), ['tenant', 'list', '-e', 'staging', '--no-cache', '--verbose'], env)
+    expect(verbose.code).to.equal(4)
+    expect(verbose.stderr).to.match(/\nRequest: GET \/v1\/mgmt\/tenant\/all, HTTP 401 E\d+, request id none, 0 retries, \d+ ms\n/)
+    const plain = await inFolder(remote(), ['tenant', 'list', '-e', 'staging', '--no-cache'], env)
+    expect(plain.stderr).to.not.contain('Request:')
+  })
+
   it('5. unknown tenant: tenant get nope (exit 3) suggests tenant list', async () => {
     expectError(
       await inFolder(remote(), ['tenant', 'get', 'nope', '-e', 'staging'], {STAGING_MANAGEMENT_KEY: project.managementKey}),

@@ -165,6 +165,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
 
   const fail = (state: CallState, error: unknown): DescopeApiError => {
     const retryCount = Math.max(0, state.attempts - 1)
+    const durationMs = state.firstSentAt === undefined ? undefined : Date.now() - state.firstSentAt
     if (error instanceof DescopeApiError) return error
     const gotError = error as Partial<RequestError>
     if (error instanceof HTTPError || gotError.response) {
@@ -172,6 +173,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
       return toDescopeApiError({
         baseUrl,
         body: response.rawBody ?? (typeof response.body === 'string' ? response.body : undefined),
+        durationMs,
         headers: response.headers,
         method: state.method,
         path: state.path,
@@ -187,6 +189,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     const code = typeof gotError.code === 'string' && gotError.code !== 'ERR_GOT_REQUEST_ERROR' ? gotError.code : 'network error'
     return toDescopeApiError({
       baseUrl,
+      durationMs,
       method: state.method,
       networkCode: code,
       path: state.path,

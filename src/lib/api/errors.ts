@@ -14,6 +14,8 @@ export interface FailureInfo {
   /** Node/got error code of a network failure (ECONNREFUSED, ETIMEDOUT…). */
   networkCode?: string
   retryCount?: number
+  /** Milliseconds from the first attempt to the failure. */
+  durationMs?: number
   /** The 429 asked for a longer wait than this client accepts (milliseconds it accepts). */
   retryAfterTooLongMs?: number
   /** Per-attempt timeout, for the timeout message. */
@@ -125,6 +127,7 @@ export function toDescopeApiError(info: FailureInfo): DescopeApiError {
     ...body,
     ...(requestId ? {requestId: redact(requestId, secrets)} : {}),
     ...(info.networkCode ? {networkCode: info.networkCode} : {}),
+    ...(info.durationMs === undefined ? {} : {durationMs: info.durationMs}),
   }
   for (const key of Object.keys(details) as Array<keyof DescopeApiErrorDetails>) {
     if (details[key] === undefined) delete details[key]

@@ -164,6 +164,7 @@ export const errorOutputSchema = z
     retryAfter: z.number().optional(),
     retryCount: z.number().int().optional(),
     requestId: z.string().optional(),
+    durationMs: z.number().int().optional().describe('Milliseconds from the first attempt of a failed API call to its failure.'),
     networkCode: z.string().optional().describe('ECONNREFUSED, ETIMEDOUT… of a network failure.'),
   }),
 })
