@@ -204,7 +204,8 @@ describe('response cache (built CLI against the emulator)', function () {
       })
       expect(result.status, result.stderr).to.equal(0)
       const urls = (await readFile(file, 'utf8')).split('\n')
-      expect(urls.some(url => url.includes('/dist/commands/') || url.includes('/plugin-cache/dist/'))).to.equal(true)
+      // Help comes from the manifests: the recorder only has to have seen oclif at work.
+      expect(urls.some(url => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
       expect(urls.filter(url => /\/node_modules\/(keyv|@keyv\/redis|@redis)\//.test(url))).to.deep.equal([])
     }
   })
