@@ -6,13 +6,15 @@ import type {Config as OclifConfig} from '@oclif/core'
 
 import type {Connection} from '../connection.js'
 import type {Plan} from '../plan/types.js'
-import type {ResourceKind} from '../resources/types.js'
+import type {ResourceItem, ResourceKind} from '../resources/types.js'
 
 import {AuditLog} from '../audit/log.js'
 import {resolveBackupRoot} from '../backup/location.js'
 import {pruneAfterApply} from '../backup/retention.js'
 import {createBackup} from '../backup/store.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors.js'
+import {jsonEqual} from '../plan/diff.js'
+import {qualifiedId} from '../resources/types.js'
 import {summaryLine} from '../ui/plan-render.js'
 import {
   DEFAULT_CONCURRENCY, describeStop, executePlan, type ExecutionResult, exitCodeFor, resultToJson, suggestNextCommand,
@@ -127,8 +129,12 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
 
     const touched = new Set(plan.changes.map(change => change.kind))
     const backupRoot = resolveBackupRoot({dataDir, flag: flags.backupDir})
+    const liveNow: ResourceItem[] = []
     const backup = await createBackup({
       client: connection.client,
+      onRead(_kind, items) {
+        liveNow.push(...items)
+      },
       dir: backupRoot,
       environment: connection.environmentName,
       kinds: options.kinds.filter(kind => touched.has(kind.name)),
@@ -139,6 +145,8 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       throw beforeFirstWrite(`backup in ${backupRoot}`, error)
     })
     options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
+    // The plan was computed before the lock: another run may have changed the project meanwhile.
+    checkPlanStillApplies(plan, liveNow, resumable?.done)
 
     const journal = await Journal.create(journals, {
       changes: plan.changes.map(change => change.id),
@@ -203,6 +211,28 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
 }
 
 /** Refuses a saved plan for another project, or one whose live state moved since it was made. */
+/**
+ * Refuses a plan that no longer fits the live state read under the lock: a create whose resource
+ * now exists, an update or delete whose resource is gone or changed. Changes finished by the run
+ * being resumed are not judged.
+ */
+export function checkPlanStillApplies(plan: Plan, live: ResourceItem[], done: ReadonlySet<string> = new Set()): void {
+  const byId = new Map(live.map(item => [qualifiedId(item), item]))
+  const moved = plan.changes.filter(change => {
+    if (done.has(change.id)) return false
+    const current = byId.get(change.id)
+    return change.action === 'create' ? current !== undefined : current === undefined || !jsonEqual(current.fields, change.live ?? {})
+  })
+  if (moved.length === 0) return
+  const shown = `${moved.slice(0, 5).map(change => `${change.action} ${change.id}`).join(', ')}${moved.length > 5 ? ', …' : ''}`
+  const count = `${moved.length} change${moved.length === 1 ? '' : 's'}`
+  throw new CliError(`The project changed after this plan was made (${count} no longer fit: ${shown}). Nothing was changed.`, {
+    code: 'plan_stale',
+    exitCode: ExitCode.InvalidInput,
+    hint: 'Another run may have finished while this one waited: run the command again for a fresh plan.',
+  })
+}
+
 export function checkSavedPlan(saved: Plan, file: string, current: {projectId: string; fingerprint: string}): void {
   if (saved.projectId !== current.projectId) {
     throw new CliError(`${file} was made for project ${saved.projectId}, not ${current.projectId}.`, {

@@ -59,6 +59,8 @@ export interface CreateBackupOptions {
   /** Folder whose git commit is recorded (default: the working folder); `false` records none. */
   gitCwd?: false | string
   onProgress?(event: BackupProgress): void
+  /** Told what was read of each kind (apply checks its plan against it). */
+  onRead?(kind: ResourceKind, items: ResourceItem[]): void
   /** Called after each file is flushed into the temporary folder (tests inject failures here). */
   afterFile?(file: string): Promise<void> | void
 }
@@ -152,6 +154,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
     for (const kind of options.kinds) {
       options.onProgress?.({kind: kind.plural, type: 'reading'})
       const items = await kind.readLive(options.client)
+      options.onRead?.(kind, items)
       for (const file of filesOf(kind.plural).toFiles(items, kind.plural)) {
         if (!isSafeRelativePath(file.path) || file.path === METADATA_FILE || files[file.path]) {
           throw new Error(`Backup layout of ${kind.plural} gave an invalid or duplicate file path "${file.path}".`)
