@@ -9,8 +9,7 @@ import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {
   builtCli, type CliResult, makeTempHome, runCli,
 } from '../helpers/cli.js'
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>
+import {type Emulator, tenantCreates} from '../helpers/emulator-log.js'
 
 interface DeclaredTenant {
   id: string
@@ -33,8 +32,6 @@ interface ApplyJson {
     }
   }
 }
-
-const CREATE = '/v1/mgmt/tenant/create'
 
 function parseJson<T>(result: CliResult): T {
   try {
@@ -106,20 +103,8 @@ async function expectLiveMatches(cli: (...args: string[]) => Promise<CliResult>,
   }
 }
 
-/** Successful creates per tenant id, from the emulator's request log. */
-async function successfulCreates(emulator: Emulator): Promise<Map<string, number>> {
-  const counts = new Map<string, number>()
-  for (const entry of await emulator.admin.requests({method: 'POST', path: CREATE})) {
-    if (entry.status !== 200) continue
-    const id = String(entry.body?.id)
-    counts.set(id, (counts.get(id) ?? 0) + 1)
-  }
-
-  return counts
-}
-
 async function expectEachCreatedOnce(emulator: Emulator, tenants: DeclaredTenant[]): Promise<void> {
-  const counts = await successfulCreates(emulator)
+  const counts = await tenantCreates(emulator)
   const duplicates = [...counts].filter(([, count]) => count > 1)
   expect(duplicates, 'tenants created more than once').to.deep.equal([])
   expect([...counts.keys()].sort()).to.deep.equal(tenants.map(tenant => tenant.id).sort())
@@ -154,7 +139,7 @@ function spawnCli(args: string[], env: Record<string, string>): {child: ChildPro
 /** Waits until the emulator has served at least `count` tenant creates (bounded). */
 async function waitForCreates(emulator: Emulator, count: number): Promise<number> {
   for (let attempt = 0; attempt < 1500; attempt++) {
-    const served = [...(await successfulCreates(emulator)).values()].reduce((sum, value) => sum + value, 0)
+    const served = [...(await tenantCreates(emulator)).values()].reduce((sum, value) => sum + value, 0)
     if (served >= count) return served
     await sleep(20)
   }
@@ -248,7 +233,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
       expect(stdout).to.contain('Next: descope-mgmt apply -e e --resume')
 
       // What the report says was done is exactly what the emulator created.
-      const created = [...(await successfulCreates(context.emulator)).keys()]
+      const created = [...(await tenantCreates(context.emulator)).keys()]
       expect(created).to.have.length(done)
       expect(created).to.not.include('t002')
       const notStartedLine = /Not started: (.*)/.exec(stdout)![1].split(', ')
@@ -267,7 +252,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
       expect(stdout).to.contain('2 changes failed, 1 change skipped because a change it needs failed.')
       expect(stdout).to.contain('Next: descope-mgmt apply -e e --resume')
 
-      const created = [...(await successfulCreates(context.emulator)).keys()].sort()
+      const created = [...(await tenantCreates(context.emulator)).keys()].sort()
       expect(created).to.deep.equal(tenants.map(tenant => tenant.id).filter(id => !blocked.has(id)).sort())
       await expectEachCreatedOnce(context.emulator, tenants.filter(tenant => !blocked.has(tenant.id)))
 
@@ -309,7 +294,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
       expect(killed.code).to.equal(-1)
       // A request already written to the socket may still be read and served: let the emulator settle.
       await sleep(300)
-      const servedBeforeKill = [...(await successfulCreates(context.emulator)).values()].length
+      const servedBeforeKill = [...(await tenantCreates(context.emulator)).values()].length
       expect(servedBeforeKill).to.be.lessThan(tenants.length)
       // The journal of the killed run has no end line.
       const [journal] = await journals()

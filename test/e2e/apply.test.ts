@@ -8,16 +8,9 @@ import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {type CliResult, makeTempHome, runCli} from '../helpers/cli.js'
+import {type LiveTenant} from '../helpers/emulator-log.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
-
-interface LiveTenant {
-  id: string
-  name: string
-  selfProvisioningDomains?: string[]
-  customAttributes?: Record<string, unknown>
-  parent?: string
-}
 
 interface AuditRecord {
   operation: string

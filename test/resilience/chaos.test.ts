@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import type {LogEntry} from '../../plugins/plugin-emulator/src/index.js'
 
 import {DEFAULT_RETRY} from '../../src/lib/api/client.js'
+import {type LiveTenant} from '../helpers/emulator-log.js'
 import {
   type DeclaredPermission, type DeclaredRole, MUTATION, seedFrom, successfulWrites, tenants, waitFor, type Workspace, workspaceWithSeededEmulator, writeTarget,
 } from './helpers.js'
@@ -12,14 +13,6 @@ interface AuditRecord {
   resource: string
   result: string
   runId?: string
-}
-
-interface LiveTenant {
-  id: string
-  name: string
-  selfProvisioningDomains?: string[]
-  customAttributes?: Record<string, unknown>
-  parent?: string
 }
 
 const PERMISSIONS: DeclaredPermission[] = Array.from({length: 30}, (_, index) => ({description: `Permission ${index}`, name: `perm.${String(index).padStart(2, '0')}`}))

@@ -15,12 +15,14 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import type {Emulator} from '../helpers/emulator-log.js'
+
 import {type LogEntry, startEmulator, type StartEmulatorOptions} from '../../plugins/plugin-emulator/src/index.js'
 import {
   builtCli, type CliResult, type CliRunOptions, makeTempHome, runCli,
 } from '../helpers/cli.js'
 
-export type Emulator = Awaited<ReturnType<typeof startEmulator>>
+export type {Emulator} from '../helpers/emulator-log.js'
 
 /** The one management key of the suite: long and random-looking, so any leaked fragment is found. */
 export const MANAGEMENT_KEY = 'K2rq7Vz4XbN9wTf3LpJ8sHd2QmC6kYg5RaE1uWo0tZx3BnM8vGe'
@@ -243,7 +245,7 @@ export async function inFreshHome(base: Pick<Workspace, 'emulator' | 'projectId'
   return ws
 }
 
-export const TENANT_CREATE = '/v1/mgmt/tenant/create'
+export {TENANT_CREATE, tenantCreates} from '../helpers/emulator-log.js'
 export const MUTATION = /^\/v1\/mgmt\/(tenant|role|permission)\/(create|update|delete)$/
 
 /** The identity of the resource a write touched: `tenant:t0001`, `role:Viewer`, `permission:read`. */
@@ -259,18 +261,6 @@ export async function successfulWrites(emulator: Emulator): Promise<Map<string, 
     if (entry.status !== 200 || !MUTATION.test(entry.path)) continue
     const key = `${entry.path} ${writeTarget(entry)}`
     counts.set(key, (counts.get(key) ?? 0) + 1)
-  }
-
-  return counts
-}
-
-/** Successful tenant creates, by tenant id. */
-export async function tenantCreates(emulator: Emulator): Promise<Map<string, number>> {
-  const counts = new Map<string, number>()
-  for (const entry of await emulator.admin.requests({method: 'POST', path: TENANT_CREATE})) {
-    if (entry.status !== 200) continue
-    const id = String(entry.body?.id)
-    counts.set(id, (counts.get(id) ?? 0) + 1)
   }
 
   return counts
