@@ -8,6 +8,7 @@ import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {
   type CliResult, makeTempHome, repoRoot, runCli,
 } from '../helpers/cli.js'
+import {signIn} from '../helpers/flows.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 type Json = Record<string, unknown>
@@ -24,30 +25,6 @@ function parseJson<T>(result: CliResult): T {
 
 const SOURCE = {id: 'P2FlowSourceProject0000000000001', managementKey: 'K2FlowSourceManagementKey00000001'}
 const EMPTY = {id: 'P2FlowEmptyProject00000000000001', managementKey: 'K2FlowEmptyManagementKey000000001'}
-
-/** A small real-shaped flow besides the fixture. */
-function signIn(): Json {
-  return {
-    contents: {
-      startTask: 'start',
-      tasks: {
-        1: {
-          id: '1', name: 'Login screen', next: {rules: [{interactionId: 'submit', taskId: '2'}]}, screenId: 'login', type: 'screen', view: {x: 200, y: 0},
-        },
-        2: {
-          action: 'otp-sign-in-email', id: '2', name: 'Sign in / OTP', type: 'automated', view: {x: 400, y: 0},
-        },
-        start: {
-          id: 'start', name: 'start', next: {rules: [{interactionId: '', taskId: '1'}]}, view: {x: 0, y: 0},
-        },
-      },
-    },
-    flowId: 'sign-in',
-    metadata: {description: 'Email OTP sign-in', name: 'Sign In'},
-    references: {},
-    screens: [{contents: {html: '<descope-wc></descope-wc>'}, interactions: [{id: 'submit', label: 'Continue', type: 'button'}], screenId: 'login'}],
-  }
-}
 
 describe('flow commands against the emulator (built CLI)', function () {
   this.timeout(120_000)

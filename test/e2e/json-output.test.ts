@@ -6,34 +6,13 @@ import {z} from 'zod'
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {commandOutputs, errorOutputSchema, type OutputCommandId} from '../../src/lib/output-schemas/index.js'
 import {type CliResult, makeTempHome, runCli} from '../helpers/cli.js'
+import {signIn} from '../helpers/flows.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
 type Output<Id extends OutputCommandId> = z.output<(typeof commandOutputs)[Id]['schema']>
 
 const A = {id: 'P2JsonOutputProjectA00000000001', managementKey: 'K2JsonOutputManagementKeyA000000001'}
 const B = {id: 'P2JsonOutputProjectB00000000001', managementKey: 'K2JsonOutputManagementKeyB000000001'}
-
-/** A small flow in the v2 (exported) shape. */
-const signIn = {
-  contents: {
-    startTask: 'start',
-    tasks: {
-      1: {
-        id: '1', name: 'Login screen', next: {rules: [{interactionId: 'submit', taskId: '2'}]}, screenId: 'login', type: 'screen', view: {x: 200, y: 0},
-      },
-      2: {
-        action: 'otp-sign-in-email', id: '2', name: 'Sign in / OTP', type: 'automated', view: {x: 400, y: 0},
-      },
-      start: {
-        id: 'start', name: 'start', next: {rules: [{interactionId: '', taskId: '1'}]}, view: {x: 0, y: 0},
-      },
-    },
-  },
-  flowId: 'sign-in',
-  metadata: {description: 'Email OTP sign-in', name: 'Sign In'},
-  references: {},
-  screens: [{contents: {html: '<descope-wc></descope-wc>'}, interactions: [{id: 'submit', label: 'Continue', type: 'button'}], screenId: 'login'}],
-}
 
 function configText(url: string): string {
   return [
@@ -75,7 +54,7 @@ describe('--json output of every command matches its schema (built CLI, emulator
   const noDefaultEnvironment = {DESCOPE_MGMT_ENVIRONMENT: undefined}
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [{...A, flows: [signIn]}, B]})
+    emulator = await startEmulator({port: 0, projects: [{...A, flows: [signIn()]}, B]})
     home = await makeTempHome()
     env = {
       ...home.env, DESCOPE_MGMT_ENVIRONMENT: 'a', KEY_A: A.managementKey, KEY_B: B.managementKey,
@@ -144,7 +123,7 @@ describe('--json output of every command matches its schema (built CLI, emulator
     const exported = await run('flow:export', ['sign-in', '--out', 'flows'])
     const [{file}] = exported.files
     expect((await run('flow:diff', [file])).equal).to.equal(true)
-    const flow = JSON.parse(await readFile(path.join(home.dir, file), 'utf8')) as typeof signIn
+    const flow = JSON.parse(await readFile(path.join(home.dir, file), 'utf8')) as {metadata: {name: string}}
     flow.metadata.name = 'Sign In (new)'
     await writeFile(path.join(home.dir, file), JSON.stringify(flow, null, 2))
     expect((await run('flow:diff', [file], 2)).metadata).to.have.length(1)
