@@ -1,76 +1,29 @@
 import {expect} from 'chai'
-import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {once} from 'node:events'
-import {createServer, Socket} from 'node:net'
 
 import {cacheStats, clearCache} from '../../../src/lib/cache/admin.js'
 import {projectScope} from '../../../src/lib/cache/keys.js'
 import {ReadCache} from '../../../src/lib/cache/read-cache.js'
 import {resolveCacheSettings} from '../../../src/lib/cache/settings.js'
 import {openStore} from '../../../src/lib/cache/store.js'
+import {freePort, redisForTests, type RedisServer} from '../../helpers/redis.js'
 import {FakeApi} from './helpers.js'
 
 /**
- * The redis store against a real redis-server: DESCOPE_MGMT_TEST_REDIS_URL when set, else one
- * started here on a free loopback port. A missing redis-server binary fails the test (.ci/run
- * installs the Debian package): a skipped store test would hide a broken shared cache.
+ * The redis store against a real redis-server (see test/helpers/redis.ts): pending with a line on
+ * how to run it where none is installed, a failure in CI (DESCOPE_MGMT_TEST_REQUIRE_REDIS).
  */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const {port} = server.address() as {port: number}
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-async function waitForPort(port: number, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs
-  for (;;) {
-    const socket = new Socket()
-    try {
-      socket.connect(port, '127.0.0.1')
-      await once(socket, 'connect')
-      socket.destroy()
-      return
-    } catch (error) {
-      socket.destroy()
-      if (Date.now() > deadline) throw error
-      await new Promise(resolve => {
-        setTimeout(resolve, 50)
-      })
-    }
-  }
-}
-
 describe('redis store (@keyv/redis)', function () {
   this.timeout(30_000)
   let url: string
-  let server: ChildProcess | undefined
+  let server: RedisServer | undefined
 
-  before(async () => {
-    if (process.env.DESCOPE_MGMT_TEST_REDIS_URL) {
-      url = process.env.DESCOPE_MGMT_TEST_REDIS_URL
-      return
-    }
-
-    const found = spawnSync('redis-server', ['--version'], {encoding: 'utf8'})
-    if (found.error) {
-      throw new Error('redis-server is not installed: install the Debian package redis-server (.ci/run does), or set DESCOPE_MGMT_TEST_REDIS_URL.')
-    }
-
-    const port = await freePort()
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {stdio: 'ignore'})
-    await waitForPort(port, 10_000)
-    url = `redis://127.0.0.1:${port}`
+  before(async function () {
+    server = await redisForTests(this, 'the redis store suite')
+    url = server.url
   })
 
   after(async () => {
-    if (server && server.exitCode === null) {
-      server.kill('SIGTERM')
-      await once(server, 'exit')
-    }
+    await server?.stop()
   })
 
   const target = {baseUrl: 'https://api.descope.com', managementKey: 'K2RedisTestKeyNeverStored0000', projectId: `P2redis${Date.now()}`}
