@@ -43,6 +43,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'Descope API base URL; overrides the environment and DESCOPE_BASE_URL.',
       helpGroup: GLOBAL,
     }),
+    'allow-host': Flags.string({
+      description: 'Also send the management key to this host (a custom domain), besides Descope\'s API and loopback; repeatable (env var DESCOPE_MGMT_ALLOWED_HOSTS).',
+      helpGroup: GLOBAL,
+      multiple: true,
+    }),
     'no-cache': Flags.boolean({
       description: 'Neither read nor store cached API answers (env var DESCOPE_MGMT_NO_CACHE=1); writes still invalidate the cache.',
       env: 'DESCOPE_MGMT_NO_CACHE',
@@ -121,6 +126,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       connection = connect({
         config: this.config,
         flags: {
+          allowHost: this.flags['allow-host'],
           baseUrl: this.flags['base-url'],
           config: this.flags.config,
           environment,

@@ -33,6 +33,8 @@ export interface ConnectionFlags {
   environment?: string
   projectId?: string
   baseUrl?: string
+  /** Hosts besides Descope's and loopback that the key may be sent to (--allow-host). */
+  allowHost?: string[]
 }
 
 export interface Connection {
@@ -162,7 +164,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     environment,
     environmentName,
     file: loaded?.file,
-    flags: {baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
+    flags: {allowHost: options.flags.allowHost, baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
   })
 
   // Before the emulator starts: a bad --cache-ttl must not leave it running.

@@ -46,6 +46,7 @@ describe('tenant commands (@oclif/test + nock)', function () {
     Object.assign(process.env, {
       DESCOPE_BASE_URL: BASE,
       DESCOPE_MANAGEMENT_KEY: KEY,
+      DESCOPE_MGMT_ALLOWED_HOSTS: 'api.descope.test',
       DESCOPE_MGMT_NO_CACHE: '1',
       DESCOPE_PROJECT_ID: PROJECT,
       XDG_CACHE_HOME: path.join(home, 'cache'),

@@ -4,6 +4,7 @@
  */
 import {AuthError, InputError} from '../errors.js'
 import {type EnvironmentConfig} from './environment.js'
+import {allowedHosts, describeRefusal, refuseApiUrl} from './hosts.js'
 
 export const DEFAULT_BASE_URL = 'https://api.descope.com'
 export const DEFAULT_EMULATOR_DATA = '.descope-emulator'
@@ -35,7 +36,7 @@ export interface EmulatorConnection {
 export type ResolvedConnection = EmulatorConnection | RemoteConnection
 
 export interface ResolveOptions {
-  flags: {projectId?: string; baseUrl?: string}
+  flags: {projectId?: string; baseUrl?: string; allowHost?: string[]}
   environmentName?: string
   environment?: EnvironmentConfig
   /** The configuration file, named in messages. */
@@ -109,7 +110,7 @@ function checkManagementKey(value: string, source: ValueSource): void {
   }
 }
 
-function checkBaseUrl(value: string, source: ValueSource): string {
+function checkBaseUrl(value: string, source: ValueSource, allowed: readonly string[]): string {
   let url: URL
   try {
     url = new URL(value)
@@ -121,6 +122,15 @@ function checkBaseUrl(value: string, source: ValueSource): string {
     throw new InputError(`The base URL "${value}" from ${describeSource(source)} is not an http:// or https:// URL.`, {
       code: 'invalid_base_url',
       hint: `The Descope API is at ${DEFAULT_BASE_URL}.`,
+    })
+  }
+
+  const refusal = refuseApiUrl(url, allowed)
+  if (refusal) {
+    const {hint, message} = describeRefusal(refusal)
+    throw new InputError(`The base URL "${url.origin}" from ${describeSource(source)} ${message}. Nothing was sent.`, {
+      code: refusal.reason === 'cleartext' ? 'insecure_base_url' : 'base_url_host_not_allowed',
+      hint,
     })
   }
 
@@ -201,7 +211,7 @@ export function resolveConnection(options: ResolveOptions): ResolvedConnection {
   ])
   const regional = regionalBaseUrl(projectId.value)
   return {
-    baseUrl: baseUrl ? checkBaseUrl(baseUrl.value, baseUrl.source) : regional,
+    baseUrl: baseUrl ? checkBaseUrl(baseUrl.value, baseUrl.source, allowedHosts(flags.allowHost, env)) : regional,
     emulator: false,
     managementKey: managementKey.value,
     projectId: projectId.value,

@@ -3,7 +3,8 @@ import {z} from 'zod'
 
 import type {CheckContext} from './resources/types.js'
 
-import {isRecord} from './path.js'
+import {describeRefusal, refuseApiUrl} from './hosts.js'
+import {isRecord, type PathSegment} from './path.js'
 import {tenantIdPattern, tenantIdSchema} from './resources/tenants.js'
 import {didYouMean} from './suggest.js'
 
@@ -119,6 +120,22 @@ export const environmentsSchema = z
   minProperties: 1,
 })
 
+/**
+ * A cleartext URL to another host than loopback is an error (the key would travel in clear); a
+ * host that is neither Descope's nor loopback is a warning here, since it may be allowed from
+ * outside the file, and is refused when the environment is used unless it is.
+ */
+function checkBaseUrlHost(value: unknown, path: PathSegment[], context: CheckContext): void {
+  if (typeof value !== 'string' || !URL.canParse(value)) return
+  const url = new URL(value)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return
+  const refusal = refuseApiUrl(url)
+  if (!refusal) return
+  const {hint, message} = describeRefusal(refusal)
+  if (refusal.reason === 'cleartext') context.error(path, message, hint)
+  else context.warn(path, `${message}: it is refused unless allowed`, hint)
+}
+
 /** Checks of each environment that the schema alone cannot express. */
 export function checkEnvironments(raw: Record<string, unknown>, declaredTenants: ReadonlySet<string>, context: CheckContext): void {
   if (!isRecord(raw.environments)) return
@@ -129,8 +146,9 @@ export function checkEnvironments(raw: Record<string, unknown>, declaredTenants:
       for (const field of ['baseUrl'] as const) {
         if (environment[field] !== undefined) context.warn([...path, field], `${field} is ignored when emulator is true`)
       }
-    } else if (environment.data !== undefined) {
-      context.warn([...path, 'data'], 'data is used only by the embedded emulator', 'add `emulator: true`, or remove `data`')
+    } else {
+      if (environment.data !== undefined) context.warn([...path, 'data'], 'data is used only by the embedded emulator', 'add `emulator: true`, or remove `data`')
+      checkBaseUrlHost(environment.baseUrl, [...path, 'baseUrl'], context)
     }
 
     if (Array.isArray(environment.protect)) {

@@ -108,6 +108,13 @@ const cases: BadCase[] = [
     file: 'bad-base-url.yaml', line: 4, path: 'environments.staging.baseUrl', message: 'must be an http:// or https:// URL',
   },
   {
+    file: 'cleartext-base-url.yaml',
+    line: 5,
+    path: 'environments.staging.baseUrl',
+    message: 'sends the management key in clear text to descope-proxy.internal.example',
+    hint: 'http:// only to a loopback address',
+  },
+  {
     file: 'bad-management-key.yaml', line: 4, path: 'environments.staging.managementKey', message: 'management keys start with "K"',
   },
   {

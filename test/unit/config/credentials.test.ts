@@ -114,7 +114,8 @@ describe('resolveConnection', () => {
     for (const testCase of cases) {
       it(testCase.name, () => {
         const resolved = resolve({
-          env: testCase.env ?? {},
+          // The hosts of these cases are allowed from outside the file, as a custom domain would be.
+          env: {DESCOPE_MGMT_ALLOWED_HOSTS: 'config.example,env.example', ...testCase.env},
           environment: testCase.environment,
           environmentName: testCase.environment ? 'staging' : undefined,
           file: 'descope.yaml',
@@ -209,6 +210,37 @@ describe('resolveConnection', () => {
       expect(error.exitCode).to.equal(3)
       expect(error.message).to.contain('env var DESCOPE_BASE_URL')
       expect(thrown(() => resolve({env: {DESCOPE_MANAGEMENT_KEY: KEY_ENV}, flags: {baseUrl: 'not a url', projectId: PROJECT_FLAG}})).message).to.contain('flag --base-url')
+    })
+
+    it('refuses http:// to a host other than loopback, wherever the URL came from (exit code 3)', () => {
+      const env = {DESCOPE_MANAGEMENT_KEY: KEY_ENV, DESCOPE_PROJECT_ID: PROJECT_ENV}
+      const fromEnv = thrown(() => resolve({env: {...env, DESCOPE_BASE_URL: 'http://api.descope.com'}}))
+      expect(fromEnv.exitCode).to.equal(3)
+      expect(fromEnv.code).to.equal('insecure_base_url')
+      expect(fromEnv.message).to.contain('env var DESCOPE_BASE_URL').and.contain('clear text').and.not.contain(KEY_ENV)
+      const fromFile = thrown(() => resolve({
+        env, environment: {baseUrl: 'http://10.0.0.5:8080'}, environmentName: 'staging', file: 'descope.yaml',
+      }))
+      expect(fromFile.message).to.contain('environments.staging.baseUrl in descope.yaml')
+      // Allowing the host does not allow clear text.
+      expect(thrown(() => resolve({env: {...env, DESCOPE_MGMT_ALLOWED_HOSTS: 'proxy.acme.com'}, flags: {baseUrl: 'http://proxy.acme.com'}})).code).to.equal('insecure_base_url')
+      expect(resolve({env, flags: {baseUrl: 'http://127.0.0.1:4280'}})).to.include({baseUrl: 'http://127.0.0.1:4280'})
+    })
+
+    it('refuses a host that is neither Descope nor loopback unless it is allowed from outside the file', () => {
+      const env = {DESCOPE_MANAGEMENT_KEY: KEY_ENV, DESCOPE_PROJECT_ID: PROJECT_ENV}
+      const refused = thrown(() => resolve({
+        env, environment: {baseUrl: 'https://auth.acme.com'}, environmentName: 'prod', file: 'descope.yaml',
+      }))
+      expect(refused.exitCode).to.equal(3)
+      expect(refused.code).to.equal('base_url_host_not_allowed')
+      expect(refused.message).to.contain('auth.acme.com').and.contain("neither Descope's API")
+      expect(refused.hint).to.contain('DESCOPE_MGMT_ALLOWED_HOSTS=auth.acme.com').and.contain('--allow-host auth.acme.com')
+      expect(resolve({env: {...env, DESCOPE_MGMT_ALLOWED_HOSTS: 'auth.acme.com'}, environment: {baseUrl: 'https://auth.acme.com'}, environmentName: 'prod'})).to.include({baseUrl: 'https://auth.acme.com'})
+      expect(resolve({
+        env, environment: {baseUrl: 'https://auth.acme.com'}, environmentName: 'prod', flags: {allowHost: ['auth.acme.com']},
+      })).to.include({baseUrl: 'https://auth.acme.com'})
+      expect(resolve({env, flags: {baseUrl: 'https://api.euc1.descope.com'}})).to.include({baseUrl: 'https://api.euc1.descope.com'})
     })
   })
 
