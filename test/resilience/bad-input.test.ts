@@ -49,6 +49,7 @@ const configExpectations: Record<string, {line: number; field?: string; environm
   'alias-bomb.yaml': {line: 4},
   'bad-backup-retention.yaml': {field: 'backupRetentionDays', line: 2},
   'bad-base-url.yaml': {field: 'environments.staging.baseUrl', line: 4},
+  'cleartext-base-url.yaml': {field: 'environments.staging.baseUrl', line: 5},
   'bad-concurrency.yaml': {field: 'environments.staging.concurrency', line: 4},
   'bad-custom-attribute-key.yaml': {field: 'tenants[0].customAttributes.aVeryLongAttributeNameIndeed', line: 10},
   'bad-custom-attribute-value.yaml': {field: 'tenants[0].customAttributes.plan', line: 9},

@@ -29,6 +29,22 @@ export const RETRY_STATUSES: readonly number[] = [429, 503, 520, 521, 522, 523, 
 /** Network failures retried. ENOTFOUND is not: a wrong host name does not heal by waiting. */
 export const RETRY_ERROR_CODES: readonly string[] = ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']
 
+/** How long the license handshake may take before requests go on without its header. */
+export const LICENSE_TIMEOUT_MS = 5000
+
+/**
+ * The rate-limit tier of each project (`GET /v1/mgmt/license`), asked once per process and
+ * project, as the official SDKs do at construction (reference §4.4); every management request
+ * then carries `x-descope-license: <tier>` so it lands in the project's rate-limit bucket. A failed
+ * handshake is remembered as "no tier": it never stops a command and is not repeated.
+ */
+const licenseTiers = new Map<string, Promise<string | undefined>>()
+
+/** For tests: forget the tiers learnt so far. */
+export function resetLicenseTiers(): void {
+  licenseTiers.clear()
+}
+
 /** State of one `request()` call across its attempts; travels in got's `context`. */
 interface CallState {
   method: HttpMethod
@@ -127,19 +143,40 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     return delayMs
   }
 
+  const headers = {
+    accept: 'application/json',
+    authorization: `Bearer ${projectId}:${managementKey}`,
+    'user-agent': `${SDK_NAME}/${version}`,
+    'x-descope-project-id': projectId,
+    'x-descope-sdk-name': SDK_NAME,
+    'x-descope-sdk-node-version': process.versions.node,
+    'x-descope-sdk-version': version,
+  }
+
+  const licenseTier = async (): Promise<string | undefined> => {
+    if (options.licenseHandshake === false) return undefined
+    let tier = licenseTiers.get(key)
+    if (!tier) {
+      tier = (async () => {
+        await limiter.acquire(events)
+        const body = await got(`${baseUrl}/v1/mgmt/license`, {
+          headers, responseType: 'json', retry: {limit: 0}, timeout: {request: Math.min(LICENSE_TIMEOUT_MS, timeoutMs)},
+        }).json<{rateLimitTier?: unknown}>()
+        return typeof body?.rateLimitTier === 'string' && body.rateLimitTier ? body.rateLimitTier : undefined
+      })().catch(() => {})
+      licenseTiers.set(key, tier)
+    }
+
+    return tier
+  }
+
   const http: Got = got.extend({
-    headers: {
-      accept: 'application/json',
-      authorization: `Bearer ${projectId}:${managementKey}`,
-      'user-agent': `${SDK_NAME}/${version}`,
-      'x-descope-project-id': projectId,
-      'x-descope-sdk-name': SDK_NAME,
-      'x-descope-sdk-node-version': process.versions.node,
-      'x-descope-sdk-version': version,
-    },
+    headers,
     hooks: {
       beforeRequest: [
         async requestOptions => {
+          const tier = await licenseTier()
+          if (tier) requestOptions.headers['x-descope-license'] = tier
           // Runs before every attempt, retries included: each one takes a slot of the window.
           await limiter.acquire(events)
           const state = callState(requestOptions)

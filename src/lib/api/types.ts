@@ -145,6 +145,11 @@ export interface DescopeClientOptions {
   }
   /** Sent as `x-descope-sdk-version`. */
   version?: string
+  /**
+   * Ask the project's rate-limit tier once (`GET /v1/mgmt/license`) and send it as
+   * `x-descope-license` on every request, as the official SDKs do. Default true.
+   */
+  licenseHandshake?: boolean
 }
 
 /** Observes requests for progress, ETA and statistics. Never receives headers. */

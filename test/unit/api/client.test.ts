@@ -364,4 +364,50 @@ describe('api client', () => {
       await client.request('GET', '/v1/mgmt/tenant/all')
     })
   })
+
+  describe('license handshake', () => {
+    const withLicense = (options: Parameters<typeof testClient>[0] = {}) => testClient({licenseHandshake: true, ...options})
+
+    it('asks the tier once per process and project, then sends it on every request', async () => {
+      const license = nock(BASE, {reqheaders: {authorization: `Bearer ${PROJECT}:${KEY}`}}).get('/v1/mgmt/license').once().reply(200, {rateLimitTier: 'tier3'})
+      const calls = nock(BASE, {reqheaders: {'x-descope-license': 'tier3'}}).get('/v1/mgmt/tenant/all').times(3).reply(200, {tenants: []})
+      const first = withLicense()
+      await Promise.all([first.request('GET', '/v1/mgmt/tenant/all'), first.request('GET', '/v1/mgmt/tenant/all')])
+      // A second client of the same project in the same process does not ask again.
+      await withLicense().request('GET', '/v1/mgmt/tenant/all')
+      expect(license.isDone()).to.equal(true)
+      expect(calls.isDone()).to.equal(true)
+    })
+
+    it('asks again for another project', async () => {
+      const other = 'P2OtherProject00000000000001'
+      const license = nock(BASE).get('/v1/mgmt/license').twice().reply(200, {rateLimitTier: 'tier1'})
+      nock(BASE).get('/v1/mgmt/tenant/all').twice().reply(200, {tenants: []})
+      await withLicense().request('GET', '/v1/mgmt/tenant/all')
+      await withLicense({projectId: other}).request('GET', '/v1/mgmt/tenant/all')
+      expect(license.isDone()).to.equal(true)
+    })
+
+    it('never stops a command: a failed or odd handshake means requests without the header, and it is not repeated', async () => {
+      for (const reply of [[500, {errorCode: 'E000000'}], [200, 'not json'], [200, {rateLimitTier: 7}]] as const) {
+        resetApiState()
+        const license = nock(BASE).get('/v1/mgmt/license').once().reply(reply[0], reply[1])
+        const calls = nock(BASE, {badheaders: ['x-descope-license']}).get('/v1/mgmt/tenant/all').twice().reply(200, {tenants: []})
+        const client = withLicense()
+        await client.request('GET', '/v1/mgmt/tenant/all')
+        await client.request('GET', '/v1/mgmt/tenant/all')
+        expect(license.isDone(), JSON.stringify(reply)).to.equal(true)
+        expect(calls.isDone(), JSON.stringify(reply)).to.equal(true)
+      }
+    })
+
+    it('does not wait longer than the client timeout for a handshake that hangs', async () => {
+      nock(BASE).get('/v1/mgmt/license').delay(2000).reply(200, {rateLimitTier: 'tier2'})
+      const calls = nock(BASE, {badheaders: ['x-descope-license']}).get('/v1/mgmt/tenant/all').reply(200, {tenants: []})
+      const started = Date.now()
+      await withLicense({timeoutMs: 200}).request('GET', '/v1/mgmt/tenant/all')
+      expect(Date.now() - started).to.be.below(1500)
+      expect(calls.isDone()).to.equal(true)
+    })
+  })
 })

@@ -5,7 +5,7 @@ import {inspect} from 'node:util'
 import type {DescopeClientOptions, RequestEvents} from '../../../src/lib/api/types.js'
 
 import {resetCircuitBreakers} from '../../../src/lib/api/breaker.js'
-import {createDescopeClient} from '../../../src/lib/api/client.js'
+import {createDescopeClient, resetLicenseTiers} from '../../../src/lib/api/client.js'
 import {resetRateLimiters} from '../../../src/lib/api/rate-limiter.js'
 
 export const BASE = 'https://api.descope.test'
@@ -20,6 +20,8 @@ export function testClient(options: Partial<DescopeClientOptions> = {}, events: 
       managementKey: KEY,
       projectId: PROJECT,
       version: '1.2.3',
+      // The handshake has its own tests; elsewhere it would add a request to every count.
+      licenseHandshake: false,
       ...options,
       retry: {baseDelayMs: 1, maxDelayMs: 5, ...options.retry},
     },
@@ -60,6 +62,7 @@ export function renderings(error: unknown): string[] {
 export function resetApiState(): void {
   resetRateLimiters()
   resetCircuitBreakers()
+  resetLicenseTiers()
   nock.cleanAll()
 }
 

@@ -154,6 +154,7 @@ export class EmulatorServer {
       time: new Date(this.core.now()).toISOString(),
       ...(handled.fault ? {fault: handled.fault} : {}),
       ...(mutation && handled.body ? {body: handled.body} : {}),
+      ...(typeof request.headers['x-descope-license'] === 'string' ? {license: request.headers['x-descope-license']} : {}),
     })
 
     if (handled.reply === 'reset') {

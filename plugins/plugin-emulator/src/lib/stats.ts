@@ -85,6 +85,8 @@ export interface LogEntry {
   fault?: string
   /** The parsed request body, for requests to mutation routes only (never headers). */
   body?: JsonObject
+  /** The `x-descope-license` tier the request carried: the SDKs' rate-limit handshake (no secret). */
+  license?: string
 }
 
 export interface LogFilter {
