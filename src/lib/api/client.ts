@@ -153,17 +153,23 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     'x-descope-sdk-version': version,
   }
 
+  const askLicenseTier = async (): Promise<string | undefined> => {
+    try {
+      await limiter.acquire(events)
+      const body = await got(`${baseUrl}/v1/mgmt/license`, {
+        headers, responseType: 'json', retry: {limit: 0}, timeout: {request: Math.min(LICENSE_TIMEOUT_MS, timeoutMs)},
+      }).json<{rateLimitTier?: unknown}>()
+      return typeof body?.rateLimitTier === 'string' && body.rateLimitTier ? body.rateLimitTier : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   const licenseTier = async (): Promise<string | undefined> => {
     if (options.licenseHandshake === false) return undefined
     let tier = licenseTiers.get(key)
     if (!tier) {
-      tier = (async () => {
-        await limiter.acquire(events)
-        const body = await got(`${baseUrl}/v1/mgmt/license`, {
-          headers, responseType: 'json', retry: {limit: 0}, timeout: {request: Math.min(LICENSE_TIMEOUT_MS, timeoutMs)},
-        }).json<{rateLimitTier?: unknown}>()
-        return typeof body?.rateLimitTier === 'string' && body.rateLimitTier ? body.rateLimitTier : undefined
-      })().catch(() => {})
+      tier = askLicenseTier()
       licenseTiers.set(key, tier)
     }
 
