@@ -2,10 +2,12 @@ import type {Config as OclifConfig} from '@oclif/core'
 
 import path from 'node:path'
 
-import type {DescopeClient} from './api/types.js'
+import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/types.js'
+import type {ReadCache} from './cache/read-cache.js'
+import type {CacheSettings} from './cache/settings.js'
 import type {LoadedConfig} from './config/load.js'
-import type {DescopeServices} from './services.js'
 
+import {contextRequestEvents} from './api/request-context.js'
 import {hasConfigCandidate} from './config/search.js'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
@@ -61,10 +63,25 @@ export interface CacheFlags {
   warn?(message: string): void
 }
 
+/** Client options, plus the read cache its reads go through (see src/lib/cache). */
+export interface ClientOptions extends DescopeClientOptions {
+  cache?: ReadCache
+}
+
+/**
+ * What connecting needs from the process's services (src/lib/services.ts implements it). Declared
+ * here, by the side that uses it, so that the services can build connections without the two
+ * modules importing each other.
+ */
+export interface ConnectionServices {
+  getClient(options: ClientOptions, events?: RequestEvents): Promise<DescopeClient>
+  readCache(settings: CacheSettings, options?: {warn?(message: string): void}): Promise<ReadCache>
+}
+
 export interface ConnectOptions {
   config: OclifConfig
   flags: ConnectionFlags
-  services: DescopeServices
+  services: ConnectionServices
   cache?: CacheFlags
   /** Told about every secret as soon as it is known, so output can be redacted. */
   onSecret(secret: string): void
@@ -198,6 +215,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
   options.onSecret(target.managementKey)
   const rateLimit = environment?.rateLimit
+  // Retries and rate-limit waits are reported to whoever runs the request (apply shows them per change).
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
     cache,
@@ -205,7 +223,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     projectId: target.projectId,
     rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
     version: options.config.version,
-  })
+  }, contextRequestEvents)
   return {
     baseUrl: target.baseUrl,
     client,

@@ -1,17 +1,16 @@
 import type {Config as OclifConfig} from '@oclif/core'
 
-import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/types.js'
+import type {DescopeClient, RequestEvents} from './api/types.js'
 import type {CacheStats} from './cache/admin.js'
 import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
-import type {CacheFlags, Connection, ConnectionFlags} from './connection.js'
+import type {
+  CacheFlags, ClientOptions, Connection, ConnectionFlags, ConnectionServices,
+} from './connection.js'
 
 import {formatTable} from './ui/output.js'
 
-/** Client options, plus the read cache its reads go through (see src/lib/cache). */
-export interface ClientOptions extends DescopeClientOptions {
-  cache?: ReadCache
-}
+export type {ClientOptions} from './connection.js'
 
 /** How a plugin connects: the same configuration, environment, credentials and cache flags as the host's commands. */
 export interface ServiceConnectOptions {
@@ -36,7 +35,7 @@ export interface CacheAdmin {
  * `descope:services` hook. Built lazily: the modules behind them (got, keyv) load on first use,
  * so `--version` and `--help` never pay for them.
  */
-export interface DescopeServices {
+export interface DescopeServices extends ConnectionServices {
   /**
    * One client per project, key and cache in this process; the same options give the same client.
    * With a cache, got is imported only when a request has to be sent.

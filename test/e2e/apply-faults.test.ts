@@ -195,6 +195,43 @@ describe('apply under faults (built CLI against the emulator)', function () {
     })
   })
 
+  describe('what a user sees of retries and rate-limit waits', () => {
+    const project = {id: 'P2FaultVisibleRetryProject001', managementKey: 'K2FaultVisibleRetryManagementK01'}
+    const tenants = declared(4, 'r')
+    let context: Awaited<ReturnType<typeof setUp>>
+
+    before(async () => {
+      // The first two tenant creates answer 503 and are retried; the client may send 2 requests
+      // every 2 seconds, so the writes wait for the rate limiter.
+      context = await setUp(project, {faults: ['503:POST /v1/mgmt/tenant/create:2']})
+      await writeFile(context.configFile, configYaml({
+        concurrency: 2, project, rateLimit: {requests: 2, windowSeconds: 2}, tenants, url: context.emulator.url,
+      }))
+    })
+
+    after(async () => {
+      await context?.emulator.stop()
+      await context?.home.cleanup()
+    })
+
+    it('shows a retried write as retrying on its line and a rate-limit wait as waiting, then the summary once (CI lines)', async () => {
+      const apply = await context.cli('apply', '-e', 'e', '--yes')
+      expect(apply.code, `${apply.stdout}\n${apply.stderr}`).to.equal(0)
+      const {stdout} = apply
+      const retried = stdout.match(/^tenants: Creating r00\d ⚙️ retrying \(attempt 2, HTTP 503\)$/gm) ?? []
+      expect(retried, stdout).to.have.length(2)
+      expect(stdout, stdout).to.match(/^tenants: Creating r00\d ⏳ waiting for rate limit \(~\d(\.\d)? s\)$/m)
+      // A retried change still ends done, on a line of its own.
+      const retriedKey = /Creating (r00\d) ⚙️/.exec(retried[0])![1]
+      expect(stdout).to.match(new RegExp(`^tenants: Creating ${retriedKey} ✓ \\(`, 'm'))
+      expect(stdout.match(/Applied 4 changes/g), stdout).to.have.length(1)
+      expect(stdout.match(/^Syncing tenants\.\.\. /gm), stdout).to.have.length(1)
+      const {totals} = await context.emulator.stats()
+      expect(totals.byStatus['503'], 'the emulator answered 503 twice').to.equal(2)
+      await expectEachCreatedOnce(context.emulator, tenants)
+    })
+  })
+
   describe('a permanent failure', () => {
     const project = {id: 'P2FaultPermanentProject00001', managementKey: 'K2FaultPermanentManagementKey001'}
     // t002 and t020 cannot be created: a live tenant (not in the configuration) already uses each

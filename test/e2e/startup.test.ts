@@ -7,7 +7,7 @@ import path from 'node:path'
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {builtCli, makeTempHome, repoRoot} from '../helpers/cli.js'
 
-const heavy = ['/node_modules/got/', '/node_modules/keyv/', '/node_modules/cosmiconfig/', '/node_modules/listr2/', '/node_modules/zod/']
+const heavy = ['/node_modules/got/', '/node_modules/keyv/', '/node_modules/cosmiconfig/', '/node_modules/log-update/', '/node_modules/zod/']
 
 async function importsOf(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<string[]> {
   const file = path.join(tmpdir(), `descope-mgmt-imports-${process.pid}-${Date.now()}.txt`)
@@ -36,7 +36,7 @@ describe('start-up cost', function () {
   this.timeout(30_000)
 
   for (const args of [['--version'], ['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
-    it(`\`${args.join(' ')}\` loads none of got, keyv, cosmiconfig, listr2 or zod`, async () => {
+    it(`\`${args.join(' ')}\` loads none of got, keyv, cosmiconfig, log-update or zod`, async () => {
       const urls = await importsOf(args)
       expect(urls.some(url => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
       for (const name of heavy) expect(urls.filter(url => url.includes(name)), name).to.deep.equal([])
@@ -57,7 +57,7 @@ describe('start-up cost', function () {
       expect(cold.some(url => url.includes('/node_modules/got/')), 'the cold run requests with got').to.equal(true)
       const warm = await importsOf(['tenant', 'list'], {cwd: outside, env})
       expect(warm.some(url => url.includes('/node_modules/keyv/')), 'the warm run reads the cache').to.equal(true)
-      for (const name of ['/node_modules/got/', '/node_modules/cosmiconfig/', '/node_modules/zod/', '/node_modules/listr2/', '/dist/lib/config/load.js']) {
+      for (const name of ['/node_modules/got/', '/node_modules/cosmiconfig/', '/node_modules/zod/', '/node_modules/log-update/', '/dist/lib/config/load.js']) {
         expect(warm.filter(url => url.includes(name)), name).to.deep.equal([])
       }
     } finally {

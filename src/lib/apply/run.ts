@@ -15,12 +15,13 @@ import {createBackup} from '../backup/store.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../errors.js'
 import {jsonEqual} from '../plan/diff.js'
 import {qualifiedId} from '../resources/types.js'
+import {applyReportLines} from '../ui/apply-report.js'
 import {summaryLine} from '../ui/plan-render.js'
-import {
-  DEFAULT_CONCURRENCY, describeStop, executePlan, type ExecutionResult, exitCodeFor, resultToJson, suggestNextCommand,
-} from './executor.js'
+import {DEFAULT_CONCURRENCY, executePlan} from './executor.js'
 import {findResumable, Journal, journalDir} from './journal.js'
 import {acquireLock} from './lock.js'
+import {auditObserver, journalObserver} from './observers.js'
+import {type ExecutionResult, exitCodeFor, resultToJson} from './result.js'
 
 /** What caused the run; named in the backup taken before it. */
 export type ApplyOperation = 'apply' | 'delete' | 'import' | 'restore' | 'sync'
@@ -89,27 +90,6 @@ function beforeFirstWrite(what: string, error: unknown): unknown {
   })
 }
 
-function report(result: ExecutionResult, options: ApplyPlanOptions): void {
-  const {log} = options
-  const done = result.done.length
-  const total = done + result.failed.length + result.skipped.length + result.notStarted.length
-  if (result.status === 'complete') {
-    log(`✓ Applied ${done} change${done === 1 ? '' : 's'}${result.alreadyDone.length > 0 ? ` (${result.alreadyDone.length} already done before the resume)` : ''}.`)
-    for (const warning of result.warnings) log(`warning: ${warning}`)
-    return
-  }
-
-  log(`\n${done} of ${total} changes done, ${result.failed.length} failed, ${result.skipped.length + result.notStarted.length} not started.`)
-  for (const failure of result.failed) log(`  ✗ ${failure.change.action} ${failure.change.id}: ${failure.message}`)
-  for (const skipped of result.skipped) log(`  - ${skipped.change.action} ${skipped.change.id}: skipped, ${skipped.reason} (${skipped.dependency})`)
-  if (result.notStarted.length > 0) log(`  Not started: ${result.notStarted.map(change => change.id).join(', ')}`)
-  const stop = describeStop(result)
-  if (stop) log(stop)
-  const next = suggestNextCommand(result, {command: options.command, environment: options.connection.environmentName})
-  if (next) log(`Next: ${next}`)
-  for (const warning of result.warnings) log(`warning: ${warning}`)
-}
-
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome> {
   const {config, connection, flags, plan} = options
   const {dataDir} = config
@@ -167,23 +147,21 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     })
     const environment = connection.environmentName ? connection.loaded?.config.environments[connection.environmentName] : undefined
     const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
-    // listr2 loads here, not when the command module loads.
-    const {createProgressReporter} = await import('../ui/progress.js')
-    const progress = createProgressReporter({
-      concurrency, environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit,
-    })
+    // The progress view (and log-update) loads here, not when the command module loads.
+    const {createProgressView} = await import('../ui/progress.js')
+    const progress = createProgressView({environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit})
     const interrupt = abortOnInterrupt()
     let result: ExecutionResult
     try {
       result = await executePlan({
-        audit,
         client: connection.client,
         concurrency,
         continueOnError: flags.continueOnError,
-        journal,
         kinds: options.kinds,
+        // The journal first: its line is on disk before the change is sent (see hooks.ts).
+        observers: [journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
         plan,
-        progress,
+        runId: journal.runId,
         signal: interrupt.signal,
       })
     } finally {
@@ -191,7 +169,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       await journal.close()
     }
 
-    report(result, options)
+    for (const line of applyReportLines(result, {command: options.command, environment: connection.environmentName})) options.log(line)
     const exitCode = exitCodeFor(result)
     if (exitCode === ExitCode.Success) {
       const retention = await pruneAfterApply({

@@ -4,16 +4,19 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import type {RetryInfo} from '../../../src/lib/api/types.js'
-import type {Change, Plan} from '../../../src/lib/plan/types.js'
-import type {ProgressReporter, ProgressStartInfo} from '../../../src/lib/ui/progress.js'
+import type {ApplyObserver, RunStartInfo} from '../../../src/lib/apply/hooks.js'
+import type {FailedChange, SkippedExecution} from '../../../src/lib/apply/result.js'
+import type {Change} from '../../../src/lib/plan/types.js'
 
 import {DescopeUnavailableError} from '../../../src/lib/api/errors.js'
-import {
-  applyRequestEvents, describeStop, executePlan, type ExecutionResult, exitCodeFor, resultToJson, suggestNextCommand,
-} from '../../../src/lib/apply/executor.js'
+import {contextRequestEvents} from '../../../src/lib/api/request-context.js'
+import {executePlan, type ExecutionResult} from '../../../src/lib/apply/executor.js'
 import {findResumable, Journal, readJournal} from '../../../src/lib/apply/journal.js'
+import {auditObserver, journalObserver} from '../../../src/lib/apply/observers.js'
+import {exitCodeFor, resultToJson} from '../../../src/lib/apply/result.js'
 import {AuditLog, readAudit} from '../../../src/lib/audit/log.js'
 import {DescopeApiError, InputError} from '../../../src/lib/errors.js'
+import {describeStop, suggestNextCommand} from '../../../src/lib/ui/apply-report.js'
 import {
   change, fakeClient, fakeKind, gate, planOf, settle,
 } from './fakes.js'
@@ -25,28 +28,28 @@ const apiError = (status: number, message = `HTTP ${status}`) =>
 
 const ids = (changes: Array<Change | {change: Change}>) => changes.map(item => ('change' in item ? item.change.id : item.id))
 
-class RecordingProgress implements ProgressReporter {
+class RecordingProgress implements ApplyObserver {
   events: string[] = []
   finished?: ExecutionResult
-  info?: ProgressStartInfo
+  info?: RunStartInfo
 
   changeDone(change: Change): void {
     this.events.push(`done ${change.id}`)
   }
 
-  changeFailed(change: Change, error: unknown): void {
-    this.events.push(`failed ${change.id}: ${(error as Error).message}`)
+  changeFailed(change: Change, failure: FailedChange): void {
+    this.events.push(`failed ${change.id}: ${failure.message}`)
   }
 
   changeRetrying(change: Change, info: RetryInfo): void {
     this.events.push(`retry ${change.id} ${info.status}`)
   }
 
-  changeSkipped(change: Change, reason: string): void {
-    this.events.push(`skipped ${change.id}: ${reason}`)
+  changeSkipped(change: Change, skipped: SkippedExecution): void {
+    this.events.push(`skipped ${change.id}: ${skipped.reason} (${skipped.dependency})`)
   }
 
-  changeStarted(change: Change): void {
+  changeStarting(change: Change): void {
     this.events.push(`started ${change.id}`)
   }
 
@@ -54,11 +57,11 @@ class RecordingProgress implements ProgressReporter {
     this.events.push(`waiting ${change.id} ${waitMs}`)
   }
 
-  finish(result: ExecutionResult): void {
+  runFinished(result: ExecutionResult): void {
     this.finished = result
   }
 
-  start(_plan: Plan, info?: ProgressStartInfo): void {
+  runStarted(info: RunStartInfo): void {
     this.info = info
     this.events.push('start')
   }
@@ -158,7 +161,7 @@ describe('executePlan', () => {
     })
     const changes = ['a', 'b', 'c', 'd', 'e'].map(key => change(`tenant:${key}`))
     const running = executePlan({
-      client: fakeClient(), concurrency: 2, kinds: [kind], plan: planOf([...changes, change('tenant:later', {phase: 5})]), progress,
+      client: fakeClient(), concurrency: 2, kinds: [kind], plan: planOf([...changes, change('tenant:later', {phase: 5})]), observers: [progress],
     })
     await settle(10)
     // a failed while b is still in flight; nothing new may start.
@@ -210,7 +213,7 @@ describe('executePlan', () => {
     ])
     const progress = new RecordingProgress()
     const result = await executePlan({
-      client: fakeClient(), continueOnError: true, kinds: [kind('permission', 0), kind('role', 1), kind('tenant', 2)], plan, progress,
+      client: fakeClient(), continueOnError: true, kinds: [kind('permission', 0), kind('role', 1), kind('tenant', 2)], observers: [progress], plan,
     })
 
     expect(ids(result.failed).sort()).to.deep.equal(['permission:p1', 'tenant:t9'])
@@ -300,51 +303,63 @@ describe('executePlan', () => {
     expect(kind.calls).to.deep.equal([])
   })
 
-  it('reports rate-limit waits to the progress: at start from the limiter, and exactly through applyRequestEvents', async () => {
+  it('reports rate-limit waits and retries to the observers: at start from the limiter, and exactly through the request events of the change', async () => {
     let wait = 1500
     const kind = fakeKind('tenant', 2, key => {
       // What the client's request hook does when the limiter makes a request wait.
-      if (key === 'b') applyRequestEvents.onRateLimitWait!(700)
-      if (key === 'c') applyRequestEvents.onRetry!({
+      if (key === 'b') contextRequestEvents.onRateLimitWait!(700)
+      if (key === 'c') contextRequestEvents.onRetry!({
         attempt: 1, delayMs: 10, method: 'POST', path: '/x', status: 429,
       })
     })
     const progress = new RecordingProgress()
     const client = fakeClient({estimateMs: () => 0, waitTimeMs: () => wait})
     const first = await executePlan({
-      client, concurrency: 1, kinds: [kind], plan: planOf([change('tenant:a')]), progress,
+      client, concurrency: 1, kinds: [kind], observers: [progress], plan: planOf([change('tenant:a')]),
     })
     expect(first.status).to.equal('complete')
     wait = 0
     await executePlan({
-      client, concurrency: 1, kinds: [kind], plan: planOf([change('tenant:b'), change('tenant:c')]), progress,
+      client, concurrency: 1, kinds: [kind], observers: [progress], plan: planOf([change('tenant:b'), change('tenant:c')]),
     })
     expect(progress.events.filter(event => /^(waiting|retry)/.test(event))).to.deep.equal(['waiting tenant:a 1500', 'waiting tenant:b 700', 'retry tenant:c 429'])
   })
 
-  it('ignores a progress renderer that throws', async () => {
+  it('ignores an observer that throws, and still tells the observers after it', async () => {
     const kind = fakeKind('tenant', 2)
-    const broken: ProgressReporter = {
-      changeDone() {
-        throw new Error('boom')
-      },
-      changeFailed() {},
-      changeSkipped() {},
-      changeStarted() {
-        throw new Error('boom')
-      },
-      changeWaiting() {},
-      async finish() {
-        throw new Error('boom')
-      },
-      start() {
-        throw new Error('boom')
-      },
+    const boom = () => {
+      throw new Error('boom')
     }
+
+    const broken: ApplyObserver = {
+      changeDone: boom, changeStarting: boom, changeWaiting: boom, runFinished: async () => boom(), runStarted: boom,
+    }
+    const after = new RecordingProgress()
     const result = await executePlan({
-      client: fakeClient(), kinds: [kind], plan: planOf([change('tenant:a')]), progress: broken,
+      client: fakeClient({estimateMs: () => 0, waitTimeMs: () => 5}), kinds: [kind], observers: [broken, after], plan: planOf([change('tenant:a')]),
     })
     expect(result.status).to.equal('complete')
+    expect(after.events).to.deep.equal(['start', 'started tenant:a', 'waiting tenant:a 5', 'done tenant:a'])
+    expect(after.finished).to.equal(result)
+  })
+
+  it('lets an observer halt the run before a change is sent, and collects warnings once', async () => {
+    const kind = fakeKind('tenant', 2)
+    const later = new RecordingProgress()
+    const guard: ApplyObserver = {
+      changeDone: () => ({action: 'warn', message: 'audit is read-only'}),
+      changeStarting: (change: Change) => (change.id === 'tenant:c' ? {action: 'halt', message: 'disk full', reason: 'journal'} : undefined),
+    }
+    const result = await executePlan({
+      client: fakeClient(), concurrency: 1, kinds: [kind], observers: [guard, later], plan: planOf(['a', 'b', 'c', 'd'].map(key => change(`tenant:${key}`))),
+    })
+    expect(kind.calls.map(call => call.key)).to.deep.equal(['a', 'b'])
+    expect(result).to.deep.include({
+      status: 'partial', stopMessage: 'disk full', stopReason: 'journal', warnings: ['audit is read-only'],
+    })
+    expect(ids(result.notStarted)).to.deep.equal(['tenant:c', 'tenant:d'])
+    // The halted change never started for the observers after the one that halted.
+    expect(later.events).to.not.include('started tenant:c')
   })
 
   describe('with a journal and an audit log', () => {
@@ -372,7 +387,7 @@ describe('executePlan', () => {
         environment: 'staging', projectId: 'P2Test', runId: journal.runId, toolVersion: '0.1.0', user: 'tester',
       })
       const first = await executePlan({
-        audit, client: fakeClient(), concurrency: 1, journal, kinds: [kind], plan,
+        client: fakeClient(), concurrency: 1, kinds: [kind], observers: [journalObserver(journal), auditObserver(audit)], plan, runId: journal.runId,
       })
 
       expect(first.runId).to.equal(journal.runId)
@@ -413,7 +428,7 @@ describe('executePlan', () => {
       const journal = await Journal.create(dir, {changes: ['tenant:a', 'tenant:b'], planFingerprint: 'x', projectId: 'P2Test'})
       await journal.close()
       const result = await executePlan({
-        client: fakeClient(), concurrency: 1, journal, kinds: [kind], plan,
+        client: fakeClient(), concurrency: 1, kinds: [kind], observers: [journalObserver(journal)], plan,
       })
       expect(kind.calls).to.deep.equal([])
       expect(result).to.deep.include({stopReason: 'journal', status: 'failed'})

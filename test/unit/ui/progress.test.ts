@@ -1,18 +1,23 @@
 import {expect} from 'chai'
+import {stripVTControlCharacters} from 'node:util'
 
+import type {FailedChange, SkippedExecution} from '../../../src/lib/apply/result.js'
 import type {Change} from '../../../src/lib/plan/types.js'
+import type {ResourceKind} from '../../../src/lib/resources/types.js'
 
-import {executePlan, type ExecutionResult} from '../../../src/lib/apply/executor.js'
-import {DescopeApiError} from '../../../src/lib/errors.js'
+import {executePlan} from '../../../src/lib/apply/executor.js'
+import {ProgressModel} from '../../../src/lib/ui/progress-model.js'
+import {renderFrame} from '../../../src/lib/ui/progress-render.js'
 import {
-  colorEnabled, createProgressReporter, isCi, ListrProgress, type OutputStream, PlainProgress, SilentProgress,
+  colorEnabled, createProgressView, isCi, type OutputStream, PlainProgress, TerminalProgress,
 } from '../../../src/lib/ui/progress.js'
 import {
   change, fakeClient, fakeKind, planOf,
 } from '../apply/fakes.js'
 
-function capture(isTTY = false): OutputStream & {text: string} {
+function capture(isTTY = false, size: {columns?: number; rows?: number} = {}): OutputStream & {text: string} {
   const stream = {
+    ...size,
     isTTY,
     text: '',
     write(chunk: string | Uint8Array) {
@@ -23,106 +28,164 @@ function capture(isTTY = false): OutputStream & {text: string} {
   return stream as unknown as OutputStream & {text: string}
 }
 
-const lines = (text: string) => text.split('\n').filter(Boolean)
+// Only the names and plurals matter to the progress view.
+const KINDS = [
+  {name: 'permission', plural: 'permissions'}, {name: 'tenant', plural: 'tenants'}, {name: 'role', plural: 'roles'},
+] as unknown as ResourceKind[]
+const failure = (item: Change, message: string) => ({change: item, error: new Error(message), message}) as unknown as FailedChange
+const skipped = (item: Change, dependency: string) => ({change: item, dependency, reason: 'dependency failed'}) as SkippedExecution
+const strip = (text: string) => stripVTControlCharacters(text)
 
-const emptyResult: ExecutionResult = {
-  alreadyDone: [], continueOnError: false, done: [], durationMs: 0, failed: [], finishedAt: '', notStarted: [], skipped: [], startedAt: '', status: 'complete', warnings: [],
+/** A run in the middle of its tenants: one permission done, tenants done, in flight, retried, waiting, failed and queued. */
+function midRun() {
+  let clock = 1_000_000
+  const model = new ProgressModel({now: () => clock})
+  const changes = {
+    acme: change('tenant:acme-corp', {phase: 1}),
+    globex: change('tenant:globex', {phase: 1}),
+    initech: change('tenant:initech', {phase: 1}),
+    old: change('tenant:old-corp', {action: 'delete', phase: 9000}),
+    read: change('permission:users.read', {phase: 0}),
+    viewer: change('role:Viewer', {phase: 2}),
+    widget: change('tenant:widget-co', {action: 'update', phase: 1}),
+    wayne: change('tenant:wayne', {phase: 1}),
+  }
+  model.start({
+    changes: Object.values(changes), concurrency: 4, environment: 'staging', kinds: KINDS,
+  })
+  model.started(changes.read)
+  clock += 200
+  model.done(changes.read, 200)
+  for (const item of [changes.acme, changes.widget, changes.globex, changes.initech]) model.started(item)
+  clock += 300
+  model.done(changes.acme, 300)
+  model.retrying(changes.globex, {
+    attempt: 1, delayMs: 500, method: 'POST', path: '/v1/mgmt/tenant/create', status: 503,
+  })
+  model.failed(changes.initech, 'Tenant name is already in use')
+  model.started(changes.wayne)
+  model.waiting(changes.wayne, 3000)
+  return {changes, model}
 }
 
 describe('progress', () => {
-  describe('plain progress', () => {
-    let clock: number
-    const now = () => clock
-
-    beforeEach(() => {
-      clock = 1_000_000
-    })
-
-    it('writes a start line, one line per finished change and a summary', () => {
-      const stream = capture()
-      const progress = new PlainProgress({
-        color: false, intervalMs: 0, now, stream,
-      })
-      const changes = [change('tenant:acme'), change('tenant:globex', {action: 'update'}), change('tenant:old', {action: 'delete'}), change('tenant:sub', {after: ['tenant:globex']})]
-      progress.start(planOf(changes), {alreadyDone: [], concurrency: 4})
-      progress.changeStarted(changes[0])
-      clock += 120
-      progress.changeDone(changes[0], 120)
-      progress.changeFailed(changes[1], new DescopeApiError('Tenant name is already in use\nmore detail', {method: 'POST', path: '/x', status: 409}))
-      progress.changeSkipped(changes[3], 'dependency failed (tenant:globex)')
-      progress.finish({
-        alreadyDone: [], continueOnError: true, done: [{change: changes[0], durationMs: 120}], durationMs: 2500, failed: [], finishedAt: '', notStarted: [changes[2]],
-        skipped: [], startedAt: '', status: 'partial', warnings: [],
-      })
-      expect(lines(stream.text)).to.deep.equal([
-        'Applying 4 changes (2 create, 1 update, 1 delete), 4 at a time.',
-        '✓ create tenant:acme (120 ms)',
-        '✗ update tenant:globex: Tenant name is already in use',
-        '- create tenant:sub skipped: dependency failed (tenant:globex)',
-        'Finished in 2.5 s: 1 done, 1 not started.',
+  describe('the renderer (model in, lines out)', () => {
+    it('draws an 80-column terminal with colour', () => {
+      const {model} = midRun()
+      expect(renderFrame(model.snapshot(), {color: true, height: 23, width: 80})).to.deep.equal([
+        'Applying 8 changes to staging: 3/8 · elapsed 500 ms · ETA: 288 ms · 1 retry',
+        'Syncing permissions... \u001B[32m━━━━━━━━━━━━━━━━━━━━\u001B[39m 1/1 (100%) \u001B[32m✓\u001B[39m',
+        'Syncing tenants...     \u001B[32m━━━━━━━\u001B[39m\u001B[2m─────────────\u001B[22m 2/6 (33%) \u001B[31m✗ 1 failed\u001B[39m ETA: 230 ms',
+        '├─ Creating acme-corp \u001B[32m✓\u001B[39m',
+        '├─ Creating globex \u001B[33m⚙️\u001B[39m \u001B[33mretrying (attempt 2, HTTP 503)\u001B[39m',
+        '├─ Creating initech \u001B[31m✗\u001B[39m \u001B[31mTenant name is already in use\u001B[39m',
+        '├─ Deleting old-corp \u001B[2m⏳\u001B[22m',
+        '├─ Updating widget-co \u001B[33m⚙️\u001B[39m',
+        '└─ Creating wayne \u001B[33m⏳\u001B[39m \u001B[2mwaiting for rate limit (~3.0 s)\u001B[22m',
+        'Syncing roles...       \u001B[2m────────────────────\u001B[22m 0/1 (0%)',
       ])
     })
 
-    it('does not count changes finished by an earlier run', () => {
-      const stream = capture()
-      const progress = new PlainProgress({
-        color: false, intervalMs: 0, now, stream,
-      })
-      progress.start(planOf([change('tenant:a'), change('tenant:b'), change('tenant:c')]), {alreadyDone: ['tenant:a'], concurrency: 2})
-      expect(lines(stream.text)[0]).to.equal('Applying 2 changes (2 create), 2 at a time. 1 change finished by the earlier run is not repeated.')
-      expect(progress.model.total).to.equal(2)
+    it('draws the same without colour (NO_COLOR)', () => {
+      const {model} = midRun()
+      expect(renderFrame(model.snapshot(), {color: false, height: 23, width: 80})).to.deep.equal([
+        'Applying 8 changes to staging: 3/8 · elapsed 500 ms · ETA: 288 ms · 1 retry',
+        'Syncing permissions... ━━━━━━━━━━━━━━━━━━━━ 1/1 (100%) ✓',
+        'Syncing tenants...     ━━━━━━━───────────── 2/6 (33%) ✗ 1 failed ETA: 230 ms',
+        '├─ Creating acme-corp ✓',
+        '├─ Creating globex ⚙️ retrying (attempt 2, HTTP 503)',
+        '├─ Creating initech ✗ Tenant name is already in use',
+        '├─ Deleting old-corp ⏳',
+        '├─ Updating widget-co ⚙️',
+        '└─ Creating wayne ⏳ waiting for rate limit (~3.0 s)',
+        'Syncing roles...       ──────────────────── 0/1 (0%)',
+      ])
     })
 
-    it('writes a progress line with count, percentage, elapsed and an ETA that names the rate limit', () => {
-      const stream = capture()
-      let limiterMs = 0
-      const progress = new PlainProgress({
-        color: false, concurrency: 2, intervalMs: 0, now, rateLimit: {estimateMs: () => limiterMs, waitTimeMs: () => 0}, stream,
-      })
-      const changes = Array.from({length: 10}, (_, index) => change(`tenant:t${index}`))
-      progress.start(planOf(changes), {concurrency: 2})
-      progress.tick()
-      for (const item of changes.slice(0, 4)) {
-        progress.changeStarted(item)
-        clock += 100
-        progress.changeDone(item, 200)
+    it('cuts lines to the width and keeps failures, changes in flight and the last one done within the height', () => {
+      let clock = 0
+      const model = new ProgressModel({now: () => clock})
+      const changes = Array.from({length: 300}, (_, index) => change(`tenant:t${String(index).padStart(3, '0')}-with-a-rather-long-identifier`))
+      model.start({changes, concurrency: 4, kinds: KINDS})
+      for (const item of changes.slice(0, 120)) {
+        model.started(item)
+        clock += 10
+        model.done(item, 10)
       }
 
-      progress.tick()
-      limiterMs = 90_000
-      progress.changeWaiting(changes[4], 3000)
-      progress.tick()
-      expect(lines(stream.text).filter(line => line.startsWith('…'))).to.deep.equal([
-        '… 0/10 (0%) · elapsed 0 ms · ETA estimating…',
-        // 6 requests × 200 ms ÷ 2 in parallel
-        '… 4/10 (40%) · elapsed 400 ms · ETA 600 ms',
-        '… 4/10 (40%) · elapsed 400 ms · ETA 27 s (waiting for rate limit)',
+      model.failed(changes[50], 'refused')
+      for (const item of changes.slice(120, 124)) model.started(item)
+      const lines = renderFrame(model.snapshot(), {color: false, height: 9, width: 60}).map(line => strip(line))
+      expect(lines).to.deep.equal([
+        'Applying 300 changes: 120/300 · elapsed 1.2 s · ETA: 450 ms',
+        'Syncing tenants... ━━━━━━━━──────────── 120/300 (40%) ✗ 1 f…',
+        '├─ Creating t050-with-a-rather-long-identifier ✗ refused',
+        '├─ Creating t119-with-a-rather-long-identifier ✓',
+        '├─ Creating t120-with-a-rather-long-identifier ⚙️',
+        '├─ Creating t121-with-a-rather-long-identifier ⚙️',
+        '├─ Creating t122-with-a-rather-long-identifier ⚙️',
+        '├─ Creating t123-with-a-rather-long-identifier ⚙️',
+        '└─ … 294 more: 118 done, 176 queued',
+      ])
+    })
+  })
+
+  describe('plain lines (CI, no terminal)', () => {
+    it('writes the start, one line per finished, failed, skipped or retried change, each group as it completes, and no summary', async () => {
+      const stream = capture()
+      const progress = new PlainProgress({
+        color: false, environment: 'staging', intervalMs: 0, minWaitMs: 1000, now: () => 0, stream,
+      })
+      const {acme, globex, old, read, viewer} = midRun().changes
+      const changes = [read, acme, globex, old, viewer]
+      progress.runStarted({
+        alreadyDone: [read.id], changes, concurrency: 2, kinds: KINDS,
+      })
+      progress.changeStarting(acme)
+      progress.changeWaiting(acme, 200)
+      progress.changeWaiting(acme, 1500)
+      progress.changeRetrying(acme, {
+        attempt: 1, delayMs: 100, method: 'POST', path: '/x', status: 503,
+      })
+      progress.changeRetrying(acme, {
+        attempt: 2, code: 'ECONNRESET', delayMs: 100, method: 'POST', path: '/x',
+      })
+      progress.changeDone(acme, 1234)
+      progress.changeStarting(globex)
+      progress.changeFailed(globex, failure(globex, 'Tenant name is already in use\nmore detail'))
+      progress.changeSkipped(viewer, skipped(viewer, 'tenant:globex'))
+      progress.runFinished()
+      expect(stream.text.split('\n')).to.deep.equal([
+        'Applying 4 changes (3 create, 1 delete) to staging, 2 at a time. 1 change finished by the earlier run is not repeated.',
+        'tenants: Creating acme-corp ⏳ waiting for rate limit (~1.5 s)',
+        'tenants: Creating acme-corp ⚙️ retrying (attempt 2, HTTP 503)',
+        'tenants: Creating acme-corp ⚙️ retrying (attempt 3, ECONNRESET)',
+        'tenants: Creating acme-corp ✓ (1.2 s)',
+        'tenants: Creating globex ✗ Tenant name is already in use',
+        'roles: Creating Viewer – skipped: dependency failed (tenant:globex)',
+        'Syncing roles... ━━━━━━━━━━━━━━━━━━━━ 1/1 (100%) – 1 skipped',
+        '',
       ])
     })
 
-    it('leaves the rate-limit wait out of the latency it learns', () => {
-      const progress = new PlainProgress({
-        color: false, concurrency: 1, intervalMs: 0, now, stream: capture(),
-      })
-      const [a, b] = [change('tenant:a'), change('tenant:b')]
-      progress.start(planOf([a, b]), {concurrency: 1})
-      progress.changeWaiting(a, 900)
-      progress.changeDone(a, 1000)
-      expect(progress.model.estimate()).to.deep.include({limitedBy: 'latency', ms: 100})
-    })
-
-    it('colours the icons only when asked or on a terminal without NO_COLOR', () => {
+    it('writes the run line and the running groups every interval', () => {
       const stream = capture()
-      const progress = new PlainProgress({color: true, intervalMs: 0, stream})
-      progress.start(planOf([change('tenant:a')]), {concurrency: 1})
-      progress.changeDone(change('tenant:a'), 5)
-      expect(stream.text).to.contain('\u001B[32m✓\u001B[39m create tenant:a (5 ms)')
-      expect(colorEnabled({isTTY: true}, {})).to.equal(true)
-      expect(colorEnabled({isTTY: true}, {NO_COLOR: '1'})).to.equal(false)
-      expect(colorEnabled({isTTY: false}, {})).to.equal(false)
-      expect(colorEnabled({isTTY: false}, {FORCE_COLOR: '1'})).to.equal(true)
-      expect(colorEnabled({isTTY: true}, {FORCE_COLOR: '0'})).to.equal(false)
-      expect(colorEnabled({isTTY: true}, {FORCE_COLOR: '1', NO_COLOR: '1'})).to.equal(false)
+      const progress = new PlainProgress({
+        color: false, intervalMs: 0, now: () => 0, stream,
+      })
+      const changes = Array.from({length: 4}, (_, index) => change(`tenant:t${index}`))
+      progress.runStarted({
+        alreadyDone: [], changes, concurrency: 2, kinds: KINDS,
+      })
+      progress.changeStarting(changes[0])
+      progress.changeDone(changes[0], 100)
+      stream.text = ''
+      progress.tick()
+      expect(stream.text.split('\n')).to.deep.equal([
+        'Applying 4 changes: 1/4 · elapsed 0 ms · ETA: 150 ms',
+        'Syncing tenants... ━━━━━─────────────── 1/4 (25%) ETA: 150 ms',
+        '',
+      ])
     })
 
     it('prints the executor run of a real plan, failures included', async () => {
@@ -131,115 +194,59 @@ describe('progress', () => {
         if (key === 'b') throw new Error('refused')
       })
       const plan = planOf([change('tenant:a'), change('tenant:b'), change('tenant:c', {after: ['tenant:b'], phase: 1})])
-      const progress = new PlainProgress({color: false, intervalMs: 0, stream})
       await executePlan({
-        client: fakeClient(), concurrency: 1, continueOnError: true, kinds: [kind], plan, progress,
+        client: fakeClient(), concurrency: 1, continueOnError: true, kinds: [{...kind, plural: 'tenants'}], observers: [new PlainProgress({color: false, intervalMs: 0, stream})], plan,
       })
-      const output = lines(stream.text).map(line => line.replace(/\(\d+(\.\d+)? m?s\)/, '(…)').replace(/in [\d.]+ m?s/, 'in …'))
-      expect(output).to.deep.equal([
+      expect(stream.text.replaceAll(/\(\d+(\.\d+)? m?s\)/g, '(…)').split('\n')).to.deep.equal([
         'Applying 3 changes (3 create), 1 at a time.',
-        '✓ create tenant:a (…)',
-        '✗ create tenant:b: refused',
-        '- create tenant:c skipped: dependency failed (tenant:b)',
-        'Finished in …: 1 done, 1 failed, 1 skipped.',
+        'tenants: Creating a ✓ (…)',
+        'tenants: Creating b ✗ refused',
+        'tenants: Creating c – skipped: dependency failed (tenant:b)',
+        'Syncing tenants... ━━━━━━━━━━━━━━━━━━━━ 3/3 (100%) ✗ 1 failed – 1 skipped',
+        '',
       ])
     })
   })
 
-  describe('progress reporter choice', () => {
-    it('is silent for --json, plain without a TTY or in CI, listr2 on a terminal', () => {
-      expect(createProgressReporter({json: true, stream: capture(true)})).to.be.instanceOf(SilentProgress)
-      expect(createProgressReporter({env: {}, stream: capture(false)})).to.be.instanceOf(PlainProgress)
-      expect(createProgressReporter({env: {CI: 'true'}, stream: capture(true)})).to.be.instanceOf(PlainProgress)
-      expect(createProgressReporter({env: {CI: 'false'}, stream: capture(true)})).to.be.instanceOf(ListrProgress)
-      expect(createProgressReporter({env: {}, stream: capture(true)})).to.be.instanceOf(ListrProgress)
+  describe('the terminal view', () => {
+    it('repaints in place and leaves the final frame once, without a summary of its own', async () => {
+      const stream = capture(true, {columns: 80, rows: 24})
+      const kind = {...fakeKind('tenant', 2), plural: 'tenants'}
+      const progress = new TerminalProgress({
+        color: false, environment: 'local', refreshMs: 60_000, stream,
+      })
+      const result = await executePlan({
+        client: fakeClient(), kinds: [kind], observers: [progress], plan: planOf([change('tenant:a'), change('tenant:b')]),
+      })
+      expect(result.status).to.equal('complete')
+      const final = progress.frame().map(line => strip(line).replace(/elapsed [\d.]+ m?s/, 'elapsed …'))
+      expect(final).to.deep.equal([
+        'Applying 2 changes to local: 2/2 · elapsed …',
+        'Syncing tenants... ━━━━━━━━━━━━━━━━━━━━ 2/2 (100%) ✓',
+      ])
+      // The last frame is written once: the group line appears once after the last erase.
+      const afterLastErase = stream.text.slice(stream.text.lastIndexOf('\u001B[G'))
+      expect(afterLastErase.match(/Syncing tenants/g)).to.have.length(1)
+      expect(stream.text).to.not.contain('Applied')
+    })
+  })
+
+  describe('choice of view', () => {
+    it('is none for --json, plain lines without a terminal or in CI, the repainted frame on a terminal', () => {
+      expect(createProgressView({json: true, stream: capture(true)})).to.equal(undefined)
+      expect(createProgressView({env: {}, stream: capture(false)})).to.be.instanceOf(PlainProgress)
+      expect(createProgressView({env: {CI: 'true'}, stream: capture(true)})).to.be.instanceOf(PlainProgress)
+      expect(createProgressView({env: {CI: 'false'}, stream: capture(true)})).to.be.instanceOf(TerminalProgress)
       expect([isCi({CI: '1'}), isCi({CI: ''}), isCi({CI: '0'}), isCi({})]).to.deep.equal([true, false, false, false])
     })
-  })
 
-  describe('listr2 progress', () => {
-    const groupOf = (progress: ListrProgress, title: string) => (progress as unknown as {groups: Array<{title: string}>}).groups.find(group => group.title === title)!
-
-    it('groups changes per kind and action in execution order, and shows ✓, ⚙, ⏳ and ✗ lines while a group runs', async () => {
-      let clock = 0
-      const progress = new ListrProgress({
-        environment: 'staging', now: () => clock, refreshMs: 60_000, stream: capture(false),
-      })
-      const changes: Change[] = [
-        ...Array.from({length: 6}, (_, index) => change(`tenant:t${index}`, {phase: 200})),
-        change('permission:read', {phase: 0}),
-        change('tenant:old', {action: 'delete', phase: 10_000}),
-      ]
-      progress.start(planOf(changes), {concurrency: 4})
-      const groups = (progress as unknown as {groups: Array<{title: string}>}).groups.map(group => group.title)
-      expect(groups).to.deep.equal(['Create and update permissions', 'Create and update tenants', 'Delete tenants'])
-
-      const tenants = groupOf(progress, 'Create and update tenants')
-      progress.changeStarted(changes[0])
-      clock += 120
-      progress.changeDone(changes[0], 120)
-      progress.changeStarted(changes[1])
-      progress.changeStarted(changes[2])
-      progress.changeWaiting(changes[2], 3000)
-      progress.changeFailed(changes[3], new Error('409 conflict'))
-      expect(progress.groupLines(tenants as never)).to.deep.equal([
-        '✓ create tenant:t0 (120 ms)',
-        '⚙ create tenant:t1',
-        '⏳ create tenant:t2 (waiting for rate limit, ~3.0 s)',
-        '✗ create tenant:t3: 409 conflict',
-      ])
-      expect(progress.groupTitle(tenants as never)).to.equal('Create and update tenants 2/6 · 1 failed')
-      expect(progress.overallTitle()).to.match(/^Applying 8 changes to staging: 2\/8 \(25%\) · elapsed 120 ms · ETA /)
-      await progress.finish({...emptyResult, status: 'partial'})
-      expect(progress.overallTitle()).to.match(/^Stopped after 0 ms to staging: 0 done/)
-    })
-
-    it('keeps hundreds of changes to a few lines per group', async () => {
-      const progress = new ListrProgress({maxLines: 3, refreshMs: 60_000, stream: capture(false)})
-      const changes = Array.from({length: 300}, (_, index) => change(`tenant:t${index}`))
-      progress.start(planOf(changes), {concurrency: 8})
-      for (const item of changes.slice(0, 8)) progress.changeStarted(item)
-      for (const item of changes.slice(100, 110)) progress.changeFailed(item, new Error('no'))
-      const output = progress.groupLines(groupOf(progress, 'Create and update tenants') as never)
-      expect(output).to.have.length(8)
-      expect(output).to.include('… and 5 more in flight').and.include('… and 7 more failed')
-      await progress.finish(emptyResult)
-    })
-
-    it('runs the task list to the end with the executor and reports the outcome in the final title', async () => {
-      const stream = capture(false)
-      const kind = fakeKind('tenant', 2, key => {
-        if (key === 'b') throw new Error('refused')
-      })
-      const plan = planOf([change('tenant:a'), change('tenant:b'), change('tenant:gone', {action: 'delete', phase: 10_000})])
-      const progress = new ListrProgress({environment: 'staging', refreshMs: 60_000, stream})
-      const result = await executePlan({
-        client: fakeClient(), concurrency: 1, kinds: [kind], plan, progress,
-      })
-      expect(result.status).to.equal('partial')
-      // Without a terminal listr2 falls back to its simple renderer, written to our stream.
-      expect(stream.text).to.contain('Create and update tenants')
-      expect(stream.text).to.match(/Stopped after .*to staging: 1 done, 1 failed, 1 not started/)
-      expect(stream.text).to.contain('✗ create tenant:b: refused')
-    })
-
-    it('draws with the default renderer on a terminal', async () => {
-      const stream = capture(true)
-      const wasTTY = process.stdout.isTTY
-      process.stdout.isTTY = true
-      try {
-        const kind = fakeKind('tenant', 2)
-        const progress = new ListrProgress({env: {}, refreshMs: 60_000, stream})
-        const result = await executePlan({
-          client: fakeClient(), kinds: [kind], plan: planOf([change('tenant:a'), change('tenant:b')]), progress,
-        })
-        expect(result.status).to.equal('complete')
-      } finally {
-        process.stdout.isTTY = wasTTY
-      }
-
-      expect(stream.text).to.match(/Applied 2 changes in/)
-      expect(stream.text).to.contain('Create and update tenants 2/2')
+    it('colours only when asked or on a terminal without NO_COLOR', () => {
+      expect(colorEnabled({isTTY: true}, {})).to.equal(true)
+      expect(colorEnabled({isTTY: true}, {NO_COLOR: '1'})).to.equal(false)
+      expect(colorEnabled({isTTY: false}, {})).to.equal(false)
+      expect(colorEnabled({isTTY: false}, {FORCE_COLOR: '1'})).to.equal(true)
+      expect(colorEnabled({isTTY: true}, {FORCE_COLOR: '0'})).to.equal(false)
+      expect(colorEnabled({isTTY: true}, {FORCE_COLOR: '1', NO_COLOR: '1'})).to.equal(false)
     })
   })
 })
