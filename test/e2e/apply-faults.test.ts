@@ -222,7 +222,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
       expect(retried, stdout).to.have.length(2)
       expect(stdout, stdout).to.match(/^tenants: Creating r00\d ⏳ waiting for rate limit \(~\d(\.\d)? s\)$/m)
       // A retried change still ends done, on a line of its own.
-      const retriedKey = /Creating (r00\d) ⚙️/.exec(retried[0])![1]
+      const retriedKey = /Creating (r00\d) ⚙️/.exec(retried[0] ?? '')?.[1] ?? 'none'
       expect(stdout).to.match(new RegExp(`^tenants: Creating ${retriedKey} ✓ \\(`, 'm'))
       expect(stdout.match(/Applied 4 changes/g), stdout).to.have.length(1)
       expect(stdout.match(/^Syncing tenants\.\.\. /gm), stdout).to.have.length(1)
