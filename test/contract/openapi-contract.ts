@@ -12,6 +12,8 @@ import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 
+import type {RunningEmulator} from '../../plugins/plugin-emulator/src/index.js'
+
 import {repoRoot} from '../helpers/cli.js'
 
 export const SUBSET_FILE = path.join(repoRoot, 'test/fixtures/contract/descope-openapi-subset.json')
@@ -164,4 +166,22 @@ export class Contract {
     const validate = this.validators.get(name)!
     return validate(value) ? [] : describeErrors(validate.errors)
   }
+}
+
+/**
+ * Checks every exchange the emulator logged (it must run with `logBodies`): the problems found,
+ * the operations answered with 200, and how many requests there were.
+ */
+export async function checkTraffic(emulator: RunningEmulator, contract: Contract): Promise<{problems: string[]; reached: Set<string>; total: number}> {
+  const entries = await emulator.admin.requests()
+  const problems: string[] = []
+  const reached = new Set<string>()
+  for (const entry of entries as Exchange[]) {
+    if (!('query' in entry)) problems.push(`${entry.method} ${entry.path} was logged without bodies: start the emulator with logBodies`)
+    problems.push(...contract.check(entry))
+    const operation = contract.operationOf(entry.method, entry.path)
+    if (operation && entry.status === 200) reached.add(operation)
+  }
+
+  return {problems: [...new Set(problems)], reached, total: entries.length}
 }
