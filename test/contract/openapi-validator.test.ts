@@ -8,7 +8,7 @@ import {THEME_PATHS} from '../../src/lib/api/themes.js'
 import {Contract, EXCEPTIONS, readSubset} from './openapi-contract.js'
 
 /** The paths src/lib/api calls: GET for loads, POST for the rest (as the endpoint modules send them). */
-const GET_PATHS = new Set([PERMISSION_PATHS.all, ROLE_PATHS.all, TENANT_PATHS.all, TENANT_PATHS.load])
+const GET_PATHS = new Set<string>([PERMISSION_PATHS.all, ROLE_PATHS.all, TENANT_PATHS.all, TENANT_PATHS.load])
 const TOOL_OPERATIONS = [TENANT_PATHS, ROLE_PATHS, PERMISSION_PATHS, FLOW_PATHS, THEME_PATHS]
 .flatMap(paths => Object.values(paths))
 .map(route => `${GET_PATHS.has(route) ? 'GET' : 'POST'} ${route}`)
