@@ -5,11 +5,12 @@
  *
  *   node scripts/contract-subset.mjs path/to/descope-openapi.yml --commit <sha> [--date YYYY-MM-DD]
  *
- * Keeps only the operations the tool calls, as JSON Schemas (draft 2020-12) of each request body,
- * query and 200 answer, plus the component schemas they reference. Conversion from OpenAPI 3.0:
- * `nullable` becomes a "null" type, `x-*`/`example`/`format` annotations are dropped, and every
- * object schema that lists its properties gets `additionalProperties: false`, so a field name the
- * OpenAPI does not declare fails validation. Nothing is fetched: the test reads only the output.
+ * Keeps only the operations the tool calls, as JSON Schemas (draft-07, ajv's default) of each
+ * request body, query and 200 answer, plus the component schemas they reference. Conversion from
+ * OpenAPI 3.0: `nullable` becomes a "null" type, `format: int32` becomes a range, `x-*`, `example`
+ * and other annotations are dropped, and every object schema that lists its properties gets
+ * `additionalProperties: false`, so a field name the OpenAPI does not declare fails validation.
+ * Nothing is fetched: the test reads only the output.
  */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
@@ -85,6 +86,8 @@ function convert(schema, refs) {
   }
 
   if (schema.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null']
+  // int32 is a range JSON Schema can check; other formats are annotations only.
+  if (schema.format === 'int32' && schema.type === 'integer') Object.assign(out, {maximum: 2_147_483_647, minimum: -2_147_483_648})
   if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false
   return out
 }

@@ -69,6 +69,10 @@ describe('contract: the OpenAPI subset and its validator', () => {
       method: 'GET', path: '/v1/mgmt/role/all', response: {roles: [{createdTime: '1726067547', name: 'Viewer'}]}, status: 200,
     }))
     .to.deep.equal(['GET /v1/mgmt/role/all answer /roles/0/createdTime: must be integer'])
+    expect(contract.checkResponse({
+      method: 'GET', path: '/v1/mgmt/tenant/all', response: {tenants: [{createdTime: 1_796_168_526_000, id: 'acme'}]}, status: 200,
+    }))
+    .to.deep.equal(['GET /v1/mgmt/tenant/all answer /tenants/0/createdTime: must be <= 2147483647'])
     expect(contract.checkRequest({body: {customAttributes: {seats: {count: 3}}, name: 'Acme'}, method: 'POST', path: '/v1/mgmt/tenant/create'}))
     .to.deep.equal(['POST /v1/mgmt/tenant/create request body /customAttributes/seats: must be one of string, number, boolean, null, string[]'])
   })
