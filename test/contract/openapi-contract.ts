@@ -122,6 +122,7 @@ export class Contract {
     for (const exception of exceptions) exception.apply(this.subset)
     const ajv = new Ajv({allErrors: true, strict: true, verbose: true})
     ajv.addSchema({$defs: this.subset.$defs, $id: 'descope-openapi-subset'})
+    // Operation schemas point into the shared $defs: make their local refs absolute to that document.
     const compile = (schema: Schema) => ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/$defs/', '"descope-openapi-subset#/$defs/')))
     for (const [operation, schemas] of Object.entries(this.subset.operations)) {
       this.validators.set(`${operation} query`, compile(schemas.query))
