@@ -77,6 +77,11 @@ export interface StartEmulatorOptions {
   projects?: ProjectOption[]
   /** Clock in epoch ms for timestamps and rate-limit windows (tests control time with it). */
   now?: () => number
+  /**
+   * Also log each request's query and body and the answer's body (contract tests read them);
+   * off by default, since bodies can be large. Headers are never logged.
+   */
+  logBodies?: boolean
 }
 
 export interface EmulatorAdmin {
@@ -132,7 +137,7 @@ function urlHost(host: string): string {
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1'
   const core = new EmulatorCore({
-    baseline: await resolveBaseline(options), knobs: new Knobs(), now: options.now ?? Date.now, routes,
+    baseline: await resolveBaseline(options), knobs: new Knobs(), logBodies: options.logBodies, now: options.now ?? Date.now, routes,
   })
   if (options.dataDir) {
     const persistence = new Persistence(options.dataDir, id => core.store.get(id))

@@ -7,7 +7,7 @@ import type {RunningEmulator, Stats} from '../../../plugins/plugin-emulator/src/
 import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 import {repoRoot} from '../../helpers/cli.js'
 import {
-  admin, Api, apiFor, type DescopeErrorBody, makeTempDir,
+  admin, Api, apiFor, type DescopeErrorBody, makeTempDir, withEmulator,
 } from './helpers.js'
 
 const project = {id: 'P2AdminProject00000000000001', managementKey: 'K2AdminProjectManagementKey00001'}
@@ -84,6 +84,27 @@ describe('emulator admin API', () => {
       expect(await paths('?path=/v1/mgmt/tenant*')).to.deep.equal(['/v1/mgmt/tenant/create', '/v1/mgmt/tenant'])
       expect(await paths('?method=get')).to.deep.equal(['/v1/mgmt/tenant'])
       expect(await paths('?method=POST&path=/v1/mgmt/role/*')).to.deep.equal(['/v1/mgmt/role/create'])
+    })
+
+    it('with logBodies, also logs every query, request body and answer (errors too), still without headers', async () => {
+      await withEmulator({logBodies: true, projects: [project]}, async (bodiesEmulator, bodiesApi) => {
+        await bodiesApi.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+        await bodiesApi.post('/v1/mgmt/tenant/search', {tenantIds: ['acme']})
+        await bodiesApi.get('/v1/mgmt/tenant?id=acme')
+        await bodiesApi.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+
+        const [created, searched, loaded, duplicate] = await bodiesEmulator.admin.requests()
+        expect(created).to.deep.include({body: {id: 'acme', name: 'Acme'}, query: {}, response: {id: 'acme'}})
+        expect(searched.body).to.deep.equal({tenantIds: ['acme']})
+        expect((searched.response as {tenants: Array<{id: string}>}).tenants.map(tenant => tenant.id)).to.deep.equal(['acme'])
+        expect(loaded).to.deep.include({body: {}, query: {id: 'acme'}})
+        expect(loaded.response).to.deep.include({id: 'acme', name: 'Acme'})
+        expect(duplicate.status).to.equal(409)
+        expect(duplicate.response).to.have.property('errorCode').that.is.a('string')
+        const text = JSON.stringify(await bodiesEmulator.admin.requests())
+        expect(text).to.not.contain(project.managementKey)
+        expect(text.toLowerCase()).to.not.contain('authorization')
+      })
     })
   })
 

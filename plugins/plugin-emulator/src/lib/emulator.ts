@@ -44,12 +44,15 @@ export interface EmulatorCoreOptions {
   /** What the emulator starts with and `reset()` returns to. */
   baseline: Seed
   now: () => number
+  /** Log every request's query and body and the answer's body (see LogEntry). */
+  logBodies?: boolean
 }
 
 export class EmulatorCore {
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
+  readonly logBodies: boolean
   readonly now: () => number
   persistence: Persistence | undefined
   readonly routes: RouteTable<RouteDefinition>
@@ -63,6 +66,7 @@ export class EmulatorCore {
     this.knobs = options.knobs
     this.baseline = options.baseline
     this.now = options.now
+    this.logBodies = options.logBodies ?? false
   }
 
   /**

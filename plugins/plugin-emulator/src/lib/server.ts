@@ -135,6 +135,7 @@ export class EmulatorServer {
     const handled = await this.handleApi(request, method, url)
     const status = handled.reply === 'reset' ? 0 : handled.reply.status
     const mutation = handled.route?.mutation === true
+    const {logBodies} = this.core
     this.core.stats.record({
       fault: handled.fault,
       method,
@@ -153,7 +154,9 @@ export class EmulatorServer {
       status,
       time: new Date(this.core.now()).toISOString(),
       ...(handled.fault ? {fault: handled.fault} : {}),
-      ...(mutation && handled.body ? {body: handled.body} : {}),
+      ...((mutation || logBodies) && handled.body ? {body: handled.body} : {}),
+      ...(logBodies ? {query: Object.fromEntries(url.searchParams)} : {}),
+      ...(logBodies && handled.reply !== 'reset' ? {response: JSON.parse(handled.reply.json)} : {}),
       ...(typeof request.headers['x-descope-license'] === 'string' ? {license: request.headers['x-descope-license']} : {}),
     })
 
@@ -187,7 +190,8 @@ export class EmulatorServer {
       }
 
       const body = parseJsonBody(text)
-      handled.body = body
+      // A copy when bodies are logged for their own sake: a handler may normalise its input in place.
+      handled.body = this.core.logBodies ? structuredClone(body) : body
       const fault = this.core.knobs.takeFault(method, url.pathname, project.id)
       if (fault?.type === 'reset') return {
         ...handled, fault: 'reset', outcome: 'fault', reply: 'reset',

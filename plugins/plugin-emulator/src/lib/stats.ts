@@ -83,10 +83,17 @@ export interface LogEntry {
   status: number
   outcome: Outcome
   fault?: string
-  /** The parsed request body, for requests to mutation routes only (never headers). */
+  /**
+   * The parsed request body (never headers): for requests to mutation routes, or for every
+   * request when the emulator was started with `logBodies`.
+   */
   body?: JsonObject
   /** The `x-descope-license` tier the request carried: the SDKs' rate-limit handshake (no secret). */
   license?: string
+  /** With `logBodies`: the query parameters (a repeated name keeps its last value). */
+  query?: Record<string, string>
+  /** With `logBodies`: the JSON body of the answer, errors included (absent for a reset connection). */
+  response?: unknown
 }
 
 export interface LogFilter {
