@@ -85,6 +85,22 @@ export const EXCEPTIONS: readonly ContractException[] = [
     id: 'custom-attribute-values',
     source: 'descope-api.md §2.1 (Tenant object, create request) and the OpenAPI description of customAttributes',
   },
+  {
+    apply(subset) {
+      subset.operations['GET /v1/mgmt/license'] = {
+        operationId: 'license',
+        query: {additionalProperties: false, type: 'object'},
+        request: null,
+        response: {additionalProperties: false, properties: {rateLimitTier: {type: 'string'}}, type: 'object'},
+      }
+    },
+    description: [
+      'GET /v1/mgmt/license, the rate-limit tier handshake the node, go and python SDKs make once per client, is not in the',
+      'OpenAPI; its answer is {"rateLimitTier": "tier1"…}.',
+    ].join(' '),
+    id: 'license-handshake',
+    source: 'descope-api.md §4.4 (node-sdk, go-sdk and python-sdk license handshake)',
+  },
 ]
 
 export function readSubset(): Subset {

@@ -103,7 +103,7 @@ describe('contract: the OpenAPI subset and its validator', () => {
     }
 
     it('every exception names its source', () => {
-      expect(EXCEPTIONS.map(exception => exception.id)).to.deep.equal(['tenant-load-flat', 'custom-attribute-values'])
+      expect(EXCEPTIONS.map(exception => exception.id)).to.deep.equal(['tenant-load-flat', 'custom-attribute-values', 'license-handshake'])
       for (const exception of EXCEPTIONS) expect(exception.source).to.match(/descope-api\.md §/)
     })
 
@@ -112,6 +112,14 @@ describe('contract: the OpenAPI subset and its validator', () => {
       expect(strict.checkResponse({...flatTenant, response: {tenant: {id: 'acme', name: 'Acme'}}})).to.deep.equal([])
       expect(contract.checkResponse(flatTenant)).to.deep.equal([])
       expect(contract.checkResponse({...flatTenant, response: {tenant: {id: 'acme'}}})).to.have.length(1)
+    })
+
+    it('license-handshake: the tier handshake is an operation only with the exception, and its answer is closed', () => {
+      const handshake = {method: 'GET', path: '/v1/mgmt/license', response: {rateLimitTier: 'tier1'}, status: 200}
+      expect(strict.checkRequest(handshake)).to.deep.equal(['GET /v1/mgmt/license is not an operation of the contract'])
+      expect(contract.checkRequest(handshake)).to.deep.equal([])
+      expect(contract.checkResponse(handshake)).to.deep.equal([])
+      expect(contract.checkResponse({...handshake, response: {rateLimitTier: 1}})).to.have.length(1)
     })
 
     it('custom-attribute-values: numbers, booleans and lists pass only with the exception', () => {
