@@ -115,7 +115,9 @@ describe('contract: the OpenAPI subset and its validator', () => {
     })
 
     it('license-handshake: the tier handshake is an operation only with the exception, and its answer is closed', () => {
-      const handshake = {method: 'GET', path: '/v1/mgmt/license', response: {rateLimitTier: 'tier1'}, status: 200}
+      const handshake = {
+        method: 'GET', path: '/v1/mgmt/license', response: {rateLimitTier: 'tier1'}, status: 200,
+      }
       expect(strict.checkRequest(handshake)).to.deep.equal(['GET /v1/mgmt/license is not an operation of the contract'])
       expect(contract.checkRequest(handshake)).to.deep.equal([])
       expect(contract.checkResponse(handshake)).to.deep.equal([])
