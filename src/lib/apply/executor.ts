@@ -20,6 +20,7 @@ import type {Journal, JournalEndResult} from './journal.js'
 
 import {apiErrorDetails} from '../api/errors.js'
 import {ExitCode, type ExitCodeValue, InputError} from '../errors.js'
+import {qualifiedId} from '../resources/types.js'
 
 export const DEFAULT_CONCURRENCY = 4
 
@@ -54,6 +55,8 @@ export type ExecutionStatus = 'complete' | 'failed' | 'interrupted' | 'partial'
 export interface DoneChange {
   change: Change
   durationMs: number
+  /** The key Descope generated for a create whose change had none (`key` empty). */
+  createdKey?: string
 }
 
 export interface FailedChange {
@@ -223,11 +226,14 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
   if (progress) safely(() => progress.start(options.plan as Plan, {alreadyDone: result.alreadyDone.map(change => change.id), concurrency}))
 
   let auditWarned = false
-  const auditWrite = async (change: Change, durationMs: number, error?: unknown) => {
+  const auditWrite = async (change: Change, durationMs: number, error?: unknown, createdKey?: string) => {
     if (!audit) return
     try {
       await audit.record({
-        durationMs, operation: change.action, resource: change.id, ...(error === undefined ? {} : {error}),
+        durationMs,
+        operation: change.action,
+        resource: createdKey ? qualifiedId({key: createdKey, kind: change.kind}) : change.id,
+        ...(error === undefined ? {} : {error}),
       })
     } catch (auditError) {
       if (!auditWarned) result.warnings.push(`The audit log could not be written: ${(auditError as Error).message}`)
@@ -245,23 +251,24 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
     }
   }
 
-  const perform = async (change: Change): Promise<void> => {
+  /** Resolves to the generated key of a create without one. */
+  const perform = async (change: Change): Promise<string | undefined> => {
     const kind = kinds.get(change.kind)!
     const live = options.liveByKey?.get(change.id) ?? change.live
     switch (change.action) {
     case 'create': {
-      await kind.create(client, itemOf(change, change.desired))
-      break
+      const created = await kind.create(client, itemOf(change, change.desired))
+      return change.key === '' && typeof created === 'string' && created ? created : undefined
     }
 
     case 'delete': {
-      await kind.delete(client, itemOf(change, live))
-      break
+      await kind.delete(client, itemOf(change, live), change.writeOptions)
+      return undefined
     }
 
     case 'update': {
       await kind.update(client, itemOf(change, change.desired), itemOf(change, live))
-      break
+      return undefined
     }
     }
   }
@@ -282,8 +289,9 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
 
     const began = performance.now()
     let failure: FailedChange | undefined
+    let createdKey: string | undefined
     try {
-      await changeContext.run({change, progress}, () => perform(change))
+      createdKey = await changeContext.run({change, progress}, () => perform(change))
     } catch (error) {
       failure = describeError(change, error, performance.now() - began)
     }
@@ -301,9 +309,9 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
     }
 
     state.set(change.id, 'done')
-    result.done.push({change, durationMs})
-    if (journal) await journalWrite(() => journal.done(change.id))
-    await auditWrite(change, durationMs)
+    result.done.push({change, durationMs, ...(createdKey ? {createdKey} : {})})
+    if (journal) await journalWrite(() => journal.done(change.id, createdKey))
+    await auditWrite(change, durationMs, undefined, createdKey)
     if (progress) safely(() => progress.changeDone(change, durationMs))
   }
 

@@ -47,6 +47,8 @@ export interface JournalChangeLine {
   type: 'done' | 'started'
   id: string
   at: string
+  /** On a `done` line: the key Descope generated for a create that had none. */
+  createdKey?: string
 }
 
 export interface JournalFailedLine {
@@ -161,8 +163,10 @@ export class Journal {
     await this.handle.close()
   }
 
-  async done(id: string): Promise<void> {
-    await this.append({at: this.now().toISOString(), id, type: 'done'})
+  async done(id: string, createdKey?: string): Promise<void> {
+    await this.append({
+      at: this.now().toISOString(), id, type: 'done', ...(createdKey ? {createdKey} : {}),
+    })
   }
 
   /** Writes the end line and closes the file. */
