@@ -291,7 +291,7 @@ describe('tenant commands (@oclif/test + nock)', function () {
       expect(error).to.equal(undefined)
       expect(stdout).to.equal('✓ Updated tenant acme (Acme Corp).\n')
       const journal = await newestJournal()
-      expect(journal.header?.changes).to.deep.equal(['tenant:acme'])
+      expect(journal.header).to.deep.include({changes: ['tenant:acme'], resumable: false})
       expect(journal.entries.map(entry => entry.type)).to.deep.equal(['start', 'started', 'done', 'end'])
       const [record] = await readAudit(auditFile(dataDir()))
       expect(record).to.include({

@@ -52,10 +52,10 @@ export interface ApplyPlanOptions {
    */
   question?: (plan: Plan) => string | undefined
   /**
-   * A one-change command that prints its own one line: no backup line, no progress, no report.
-   * Warnings (audit log, retention) are still logged.
+   * A one-change command (single.ts): it prints its own one line, so no backup line, no progress
+   * and no report (warnings are still logged); and `--resume` never continues its journal.
    */
-  quiet?: boolean
+  oneChange?: boolean
 }
 
 export interface ApplyOutcome {
@@ -175,7 +175,7 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
     }).catch(error => {
       throw beforeFirstWrite(`backup in ${backupRoot}`, error)
     })
-    if (!options.quiet) options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
+    if (!options.oneChange) options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
     // A plan computed before the lock: another run may have changed the project meanwhile. One made
     // under the lock is left to the API to judge (a create of an existing id gets Descope's own answer).
     if (!madeUnderLock) checkPlanStillApplies(plan, liveNow, resumable?.done)
@@ -186,6 +186,7 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
       planFingerprint: plan.fingerprint,
       projectId: connection.projectId,
       redact: options.redact,
+      resumable: !options.oneChange,
       resumedFrom: resumable?.runId,
     }).catch(error => {
       throw beforeFirstWrite(`journal in ${journals}`, error)
@@ -201,7 +202,7 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
     const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
     // listr2 loads here, not when the command module loads.
     let progress: ProgressReporter | undefined
-    if (!options.quiet) {
+    if (!options.oneChange) {
       const {createProgressReporter} = await import('../ui/progress.js')
       progress = createProgressReporter({
         concurrency, environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit,
@@ -227,7 +228,7 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
       await journal.close()
     }
 
-    if (options.quiet) for (const warning of result.warnings) options.log(`warning: ${warning}`)
+    if (options.oneChange) for (const warning of result.warnings) options.log(`warning: ${warning}`)
     else report(result, options)
     const exitCode = exitCodeFor(result)
     if (exitCode === ExitCode.Success) {

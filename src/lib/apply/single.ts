@@ -97,7 +97,7 @@ export async function applyOneChange(options: ApplyOneChangeOptions): Promise<On
       return oneChangePlan(prepared.change, {connection, kind: options.kind, tool: `descope-mgmt/${config.version}`})
     },
     question: () => prepared?.question,
-    quiet: true,
+    oneChange: true,
     redact: ui.redact,
   })
   const {execution, outcome} = run
