@@ -4,7 +4,6 @@ import {
 
 import type {DescopeClient} from './api/types.js'
 
-import {AuditLog} from './audit/log.js'
 import {connect, type Connection} from './connection.js'
 import {
   CliError, DescopeApiError, ExitCode, formatProblem, InputError,
@@ -151,14 +150,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return readCache === 'fresh' && (this.flags as Record<string, unknown>).cached !== true ? 'fresh' : 'use'
   }
 
-  /** The audit log for writes made through this connection outside `apply`. */
-  protected auditLog(connection: Connection): AuditLog {
-    return AuditLog.forDataDir(this.config.dataDir, {
-      environment: connection.environmentName,
-      projectId: connection.projectId,
-      redact: text => this.redact(text),
-      toolVersion: this.config.version,
-    })
+  /** What a one-change write (src/lib/apply/single.ts) needs from the command: the target, --json, --backup-dir and the user. */
+  protected writeContext(connection: Connection): {
+    connection: Connection
+    config: Command['config']
+    json: boolean
+    backupDir?: string
+    ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
+  } {
+    return {
+      backupDir: (this.flags as Record<string, unknown>)['backup-dir'] as string | undefined,
+      config: this.config,
+      connection,
+      json: this.jsonEnabled(),
+      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+    }
   }
 
   /** Prints the JSON result (in --json mode) and exits with the code, e.g. 2 when changes are pending. */

@@ -8,6 +8,10 @@ import {fileURLToPath} from 'node:url'
 
 import {resetCircuitBreakers} from '../../src/lib/api/breaker.js'
 import {resetRateLimiters} from '../../src/lib/api/rate-limiter.js'
+import {journalDir, listJournals, readJournal} from '../../src/lib/apply/journal.js'
+import {acquireLock} from '../../src/lib/apply/lock.js'
+import {auditFile, readAudit} from '../../src/lib/audit/log.js'
+import {loadBackup} from '../../src/lib/backup/store.js'
 
 const BASE = 'https://api.descope.test'
 const PROJECT = 'P2CommandTestProject00000001'
@@ -32,11 +36,18 @@ const acmeEu = {
 
 /** The Descope API as nock sees it; every interceptor also checks the auth header. */
 const api = () => nock(BASE, {reqheaders: {authorization: `Bearer ${PROJECT}:${KEY}`}})
+/** The read of the backup every tenant write takes first, under the project's lock. */
+const backupRead = (...tenants: object[]) => api().get('/v1/mgmt/tenant/all').reply(200, {tenants})
 
 describe('tenant commands (@oclif/test + nock)', function () {
   this.timeout(30_000)
   const saved = {...process.env}
   let home: string
+  const dataDir = () => path.join(home, 'data', 'descope-mgmt')
+  const newestJournal = async () => {
+    const [file] = await listJournals(journalDir(dataDir(), PROJECT))
+    return readJournal(file)
+  }
 
   before(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'descope-mgmt-commands-'))
@@ -122,6 +133,7 @@ describe('tenant commands (@oclif/test + nock)', function () {
         body = sent
         return true
       }).reply(200, {id: 'globex'})
+      backupRead(acme)
       api().get('/v1/mgmt/tenant').query({id: 'globex'}).reply(200, {id: 'globex', name: 'Globex'})
       const {error, stdout} = await runCommand([
         'tenant',
@@ -156,7 +168,36 @@ describe('tenant commands (@oclif/test + nock)', function () {
         roleInheritance: 'userOnly',
         selfProvisioningDomains: ['globex.com', 'globex.io'],
       })
-      expect(stdout).to.contain('Created tenant globex (Globex)')
+      expect(stdout).to.equal('✓ Created tenant globex (Globex).\n')
+    })
+
+    it('without --id: prints the id Descope generated, and the journal and the audit record it', async () => {
+      let body: unknown
+      api().post('/v1/mgmt/tenant/create', sent => {
+        body = sent
+        return true
+      }).reply(200, {id: 'T2generated'})
+      backupRead()
+      api().get('/v1/mgmt/tenant').query({id: 'T2generated'}).reply(200, {id: 'T2generated', name: 'Initech'})
+      const {error, stdout} = await runCommand(['tenant', 'create', '--name', 'Initech'])
+      expect(error).to.equal(undefined)
+      expect(body).to.deep.equal({name: 'Initech'})
+      expect(stdout).to.equal('✓ Created tenant T2generated (Initech).\n')
+      const journal = await newestJournal()
+      expect(journal.header?.changes).to.deep.equal(['tenant:(generated)'])
+      expect(journal.entries.find(entry => entry.type === 'done')).to.deep.include({createdKey: 'T2generated', id: 'tenant:(generated)'})
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({
+        operation: 'create', resource: 'tenant:T2generated', result: 'ok', runId: journal.header?.runId,
+      })
+    })
+
+    it('explains a parent that does not exist, naming the parent, with exit code 3', async () => {
+      api().post('/v1/mgmt/tenant/create').reply(404, {errorCode: 'E011404', errorDescription: 'Tenant "nope" does not exist'})
+      backupRead()
+      const {error, stderr} = await runCommand(['tenant', 'create', '--id', 'child', '--name', 'Child', '--parent', 'nope'])
+      expect(error?.oclif?.exit).to.equal(3)
+      expect(stderr).to.contain('Tenant "nope" does not exist').and.contain('tenant list')
     })
 
     it('refuses bad input with exit code 3 before any request', async () => {
@@ -176,9 +217,26 @@ describe('tenant commands (@oclif/test + nock)', function () {
 
     it('explains a duplicate with exit code 3 and a hint', async () => {
       api().post('/v1/mgmt/tenant/create').reply(409, {errorCode: 'E011409', errorDescription: 'Already exists'})
+      backupRead(acme)
       const {error, stderr} = await runCommand(['tenant', 'create', '--id', 'acme', '--name', 'Acme'])
       expect(error?.oclif?.exit).to.equal(3)
       expect(stderr).to.contain('already exists').and.contain('tenant update acme')
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({
+        errorCode: 'E011409', operation: 'create', resource: 'tenant:acme', result: 'failed',
+      })
+    })
+
+    it('maps a write refused for the key to exit code 4, and a failing API to exit code 5', async () => {
+      api().post('/v1/mgmt/tenant/create').reply(403, {errorCode: 'E011003', errorDescription: 'Forbidden'})
+      backupRead()
+      const auth = await runCommand(['tenant', 'create', '--id', 'x1', '--name', 'X1'])
+      expect(auth.error?.oclif?.exit).to.equal(4)
+      api().post('/v1/mgmt/tenant/create').times(5).reply(503, {errorCode: 'E011503', errorDescription: 'Unavailable'})
+      backupRead()
+      const down = await runCommand(['tenant', 'create', '--id', 'x2', '--name', 'X2'])
+      expect(down.error?.oclif?.exit).to.equal(5)
+      expect(down.stderr).to.contain('E011503')
     })
   })
 
@@ -186,13 +244,16 @@ describe('tenant commands (@oclif/test + nock)', function () {
     it('reads the tenant first and keeps the fields the flags do not name', async () => {
       let body: unknown
       // @oclif/test joins and re-splits the arguments: quotes keep the name one argument.
-      api().get('/v1/mgmt/tenant').query({id: 'acme'}).twice().reply(200, acme)
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, acme)
+      backupRead(acme)
       api().post('/v1/mgmt/tenant/update', sent => {
         body = sent
         return true
       }).reply(200, {})
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, {...acme, name: 'Acme Corp'})
       const {error, stdout: out} = await runCommand(['tenant', 'update', 'acme', '--name', '"Acme Corp"', '--attribute', 'plan=platinum', '--remove-attribute', 'trial', '--json'])
       expect(error, out).to.equal(undefined)
+      expect(JSON.parse(out)).to.include({id: 'acme', name: 'Acme Corp'})
       expect(body).to.deep.equal({
         customAttributes: {plan: 'platinum'},
         disabled: false,
@@ -203,6 +264,63 @@ describe('tenant commands (@oclif/test + nock)', function () {
         roleInheritance: '',
         selfProvisioningDomains: ['acme.com'],
       })
+    })
+
+    it('keeps the fields no flag sets but the update replaces (federatedAppIds, authType)', async () => {
+      let body: Record<string, unknown> = {}
+      const federated = {...acme, authType: 'saml', federatedAppIds: ['app-1']}
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, federated)
+      backupRead(federated)
+      api().post('/v1/mgmt/tenant/update', sent => {
+        body = sent
+        return true
+      }).reply(200, {})
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, {...federated, disabled: true})
+      const {error, stdout} = await runCommand(['tenant', 'update', 'acme', '--disabled'])
+      expect(error).to.equal(undefined)
+      expect(body).to.include({authType: 'saml', disabled: true, id: 'acme'})
+      expect(body.federatedAppIds).to.deep.equal(['app-1'])
+      expect(stdout).to.equal('✓ Updated tenant acme (Acme).\n')
+    })
+
+    it('backs up the tenants first, then journals and audits the update', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, acme)
+      backupRead(acme, acmeEu)
+      api().post('/v1/mgmt/tenant/update').reply(200, {})
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, {...acme, name: 'Acme Corp'})
+      const {error, stdout} = await runCommand(['tenant', 'update', 'acme', '--name', '"Acme Corp"'])
+      expect(error).to.equal(undefined)
+      expect(stdout).to.equal('✓ Updated tenant acme (Acme Corp).\n')
+      const journal = await newestJournal()
+      expect(journal.header).to.deep.include({changes: ['tenant:acme'], resumable: false})
+      expect(journal.entries.map(entry => entry.type)).to.deep.equal(['start', 'started', 'done', 'end'])
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({
+        operation: 'update', resource: 'tenant:acme', result: 'ok', runId: journal.header?.runId,
+      })
+      const backups = await readdir(path.join(dataDir(), 'backups', PROJECT))
+      const backup = await loadBackup(path.join(dataDir(), 'backups'), backups.filter(name => name.endsWith('-update')).sort().at(-1)!)
+      expect(backup.metadata).to.include({operation: 'update'})
+      expect(backup.items.tenants.find(item => item.key === 'acme')?.fields).to.include({name: 'Acme'})
+    })
+
+    it('explains a tenant that does not exist, before anything is written', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'nope'}).reply(404, {errorCode: 'E011404', errorDescription: 'Not found'})
+      const write = api().post('/v1/mgmt/tenant/update').reply(200, {})
+      const {error, stderr} = await runCommand(['tenant', 'update', 'nope', '--disabled'])
+      expect(error?.oclif?.exit).to.equal(3)
+      expect(stderr).to.contain('Tenant "nope" does not exist').and.contain('tenant list')
+      expect(write.isDone()).to.equal(false)
+    })
+
+    it('a tenant deleted between the read and the write is reported as not found (exit code 3)', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(200, acme)
+      backupRead(acme)
+      api().post('/v1/mgmt/tenant/update').reply(404, {errorCode: 'E011404', errorDescription: 'Not found'})
+      const {error} = await runCommand(['tenant', 'update', 'acme', '--disabled', '--json'])
+      expect(error?.oclif?.exit).to.equal(3)
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({operation: 'update', resource: 'tenant:acme', result: 'failed'})
     })
 
     it('refuses an update without fields, and a new parent, with exit code 3', async () => {
@@ -219,6 +337,7 @@ describe('tenant commands (@oclif/test + nock)', function () {
     it('deletes with --yes and sends cascade', async () => {
       let body: unknown
       api().get('/v1/mgmt/tenant').query({id: 'acme-eu'}).reply(200, acmeEu)
+      backupRead(acme, acmeEu)
       api().post('/v1/mgmt/tenant/delete', sent => {
         body = sent
         return true
@@ -226,7 +345,27 @@ describe('tenant commands (@oclif/test + nock)', function () {
       const {error, stdout} = await runCommand(['tenant', 'delete', 'acme-eu', '--yes', '--cascade', '--json'])
       expect(error).to.equal(undefined)
       expect(body).to.deep.equal({cascade: true, id: 'acme-eu'})
-      expect(JSON.parse(stdout)).to.deep.equal({cascade: true, deleted: 'acme-eu'})
+      const output = JSON.parse(stdout)
+      expect(output).to.deep.include({cascade: true, deleted: 'acme-eu'})
+      expect(output.backupId).to.match(/-delete$/)
+      const backup = await loadBackup(path.join(dataDir(), 'backups'), output.backupId)
+      expect(backup.items.tenants.map(item => item.key)).to.deep.equal(['acme', 'acme-eu'])
+    })
+
+    it('without --cascade sends cascade false, and prints one line', async () => {
+      let body: unknown
+      api().get('/v1/mgmt/tenant').query({id: 'acme-eu'}).reply(200, acmeEu)
+      backupRead(acme, acmeEu)
+      api().post('/v1/mgmt/tenant/delete', sent => {
+        body = sent
+        return true
+      }).reply(200, {})
+      const {error, stdout} = await runCommand(['tenant', 'delete', 'acme-eu', '--yes'])
+      expect(error).to.equal(undefined)
+      expect(body).to.deep.equal({cascade: false, id: 'acme-eu'})
+      expect(stdout).to.equal('✓ Deleted tenant acme-eu (Acme EU).\n')
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({operation: 'delete', resource: 'tenant:acme-eu', result: 'ok'})
     })
 
     it('refuses without --yes when stdin is not a terminal, and deletes nothing', async () => {
@@ -236,6 +375,43 @@ describe('tenant commands (@oclif/test + nock)', function () {
       expect(error?.oclif?.exit).to.equal(3)
       expect(stderr).to.contain('--yes')
       expect(scope.isDone()).to.equal(false)
+    })
+  })
+
+  describe('the project lock', () => {
+    it('refuses every tenant write while another run holds the lock, like apply (exit code 1), and sends no write', async () => {
+      const lock = await acquireLock({
+        command: 'apply -e staging', dataDir: dataDir(), handleSignals: false, projectId: PROJECT,
+      })
+      try {
+        const writes = [
+          api().post('/v1/mgmt/tenant/create').reply(200, {id: 'x'}),
+          api().post('/v1/mgmt/tenant/update').reply(200, {}),
+          api().post('/v1/mgmt/tenant/delete').reply(200, {}),
+        ]
+        for (const args of [
+          ['tenant', 'create', '--id', 'x', '--name', 'X'],
+          ['tenant', 'update', 'acme', '--disabled'],
+          ['tenant', 'delete', 'acme', '--yes'],
+        ]) {
+          const {error, stderr} = await runCommand(args)
+          expect(error?.oclif?.exit, args.join(' ')).to.equal(1)
+          expect(stderr, args.join(' ')).to.contain('Another apply is already running').and.contain('apply -e staging')
+        }
+
+        for (const write of writes) expect(write.isDone()).to.equal(false)
+      } finally {
+        await lock.release()
+      }
+    })
+
+    it('releases the lock after a write, and after a refused one', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'nope'}).reply(404, {errorCode: 'E011404'})
+      expect((await runCommand(['tenant', 'delete', 'nope', '--yes'])).error?.oclif?.exit).to.equal(3)
+      const lock = await acquireLock({
+        command: 'test', dataDir: dataDir(), handleSignals: false, projectId: PROJECT,
+      })
+      await lock.release()
     })
   })
 

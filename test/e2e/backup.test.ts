@@ -52,6 +52,8 @@ describe('backup commands against the emulator (built CLI)', function () {
   let baseline: string
 
   const cli = (...args: string[]) => runCli(args, {cwd: home.dir, env})
+  /** A tenant write of the test's setup: the backup it takes first goes elsewhere, so the counts below are the test's own. */
+  const setupWrite = (...args: string[]) => runCli(args, {cwd: home.dir, env: {...env, DESCOPE_MGMT_BACKUP_DIR: path.join(home.dir, 'setup-backups')}})
   const tenants = async (extraEnv: Record<string, string> = {}) => {
     const result = await runCli(['tenant', 'list', '--json'], {cwd: home.dir, env: {...env, ...extraEnv}})
     expect(result.code, result.stderr).to.equal(0)
@@ -74,7 +76,7 @@ describe('backup commands against the emulator (built CLI)', function () {
       ['--id', 'beta', '--name', 'Beta'],
       ['--id', 'gamma', '--name', 'Gamma', '--domain', 'gamma.io'],
     ]) {
-      const created = await cli('tenant', 'create', ...args)
+      const created = await setupWrite('tenant', 'create', ...args)
       expect(created.code, created.stderr).to.equal(0)
     }
   })
@@ -147,7 +149,7 @@ describe('backup commands against the emulator (built CLI)', function () {
       ['tenant', 'delete', 'beta', '--yes'],
       ['tenant', 'create', '--id', 'delta', '--name', 'Delta'],
     ]) {
-      const changed = await cli(...args)
+      const changed = await setupWrite(...args)
       expect(changed.code, changed.stderr).to.equal(0)
     }
 

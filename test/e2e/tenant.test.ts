@@ -5,6 +5,11 @@ import {
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {journalDir, listJournals, readJournal} from '../../src/lib/apply/journal.js'
+import {acquireLock} from '../../src/lib/apply/lock.js'
+import {auditFile, readAudit} from '../../src/lib/audit/log.js'
+import {loadBackup} from '../../src/lib/backup/store.js'
+import {httpFetch} from '../conformance/sdk.js'
 import {type CliResult, makeTempHome, runCli} from '../helpers/cli.js'
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>
@@ -126,5 +131,97 @@ describe('tenant commands against the emulator (built CLI)', function () {
       const content = await readFile(path.join(state, file), 'utf8').catch(() => '')
       expect(content, file).to.not.match(/K2LocalEmulatorManagementKey0001/)
     }
+  })
+
+  describe('each write runs through the engine, like apply', () => {
+    const dataDir = () => path.join(home.dir, 'data', 'descope-mgmt')
+    const projectId = () => emulator.projects[0].id
+    const newestJournal = async () => {
+      const [file] = await listJournals(journalDir(dataDir(), projectId()))
+      return readJournal(file)
+    }
+
+    const tenantIds = async () => parseJson<Array<{id: string}>>(await cli('tenant', 'list', '--json')).map(tenant => tenant.id)
+
+    it('a held lock refuses create, update and delete with exit code 1, and nothing changes', async () => {
+      await cli('tenant', 'create', '--id', 'locked', '--name', 'Locked')
+      const before = await cli('tenant', 'get', 'locked', '--json')
+      const lock = await acquireLock({
+        command: 'apply -e production', dataDir: dataDir(), handleSignals: false, projectId: projectId(),
+      })
+      try {
+        for (const args of [
+          ['tenant', 'create', '--id', 'other', '--name', 'Other'],
+          ['tenant', 'update', 'locked', '--name', 'Renamed'],
+          ['tenant', 'delete', 'locked', '--yes'],
+        ]) {
+          const result = await cli(...args)
+          expect(result.code, args.join(' ')).to.equal(1)
+          expect(result.stderr, args.join(' ')).to.contain('Another apply is already running').and.contain('apply -e production')
+        }
+      } finally {
+        await lock.release()
+      }
+
+      expect(await tenantIds()).to.include('locked').and.not.include('other')
+      expect((await cli('tenant', 'get', 'locked', '--json')).stdout).to.equal(before.stdout)
+    })
+
+    it('update: one line of output; the backup holds the tenant as it was; journaled and audited in one run', async () => {
+      await cli('tenant', 'create', '--id', 'umbrella', '--name', 'Umbrella', '--attribute', 'tier=1')
+      const result = await cli('tenant', 'update', 'umbrella', '--name', 'Umbrella Corp', '--attribute', 'tier=2')
+      expect(result.code, result.stderr).to.equal(0)
+      expect(result.stdout).to.equal('✓ Updated tenant umbrella (Umbrella Corp).\n')
+      expect(result.stderr).to.equal('')
+      const journal = await newestJournal()
+      expect(journal.header?.changes).to.deep.equal(['tenant:umbrella'])
+      expect(journal.entries.map(entry => entry.type)).to.deep.equal(['start', 'started', 'done', 'end'])
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({
+        operation: 'update', resource: 'tenant:umbrella', result: 'ok', runId: journal.header?.runId,
+      })
+      const backups = parseJson<Array<{id: string; operation: string}>>(await cli('backup', 'list', '--json'))
+      const backup = await loadBackup(path.join(dataDir(), 'backups'), backups.find(entry => entry.operation === 'update')!.id)
+      expect(backup.items.tenants.find(item => item.key === 'umbrella')?.fields).to.deep.include({customAttributes: {tier: 1}, name: 'Umbrella'})
+    })
+
+    it('update keeps the federated apps Descope\'s update would otherwise clear', async () => {
+      const project = emulator.projects[0]
+      const response = await httpFetch(`${emulator.url}/v1/mgmt/tenant/create`, {
+        body: JSON.stringify({federatedAppIds: ['app-1', 'app-2'], id: 'federated', name: 'Federated'}),
+        headers: {authorization: `Bearer ${project.id}:${project.managementKey}`, 'content-type': 'application/json'},
+        method: 'POST',
+      })
+      expect(response.status).to.equal(200)
+      const result = await cli('tenant', 'update', 'federated', '--disabled', '--json')
+      expect(result.code, result.stderr).to.equal(0)
+      expect(parseJson(result)).to.deep.include({disabled: true, federatedAppIds: ['app-1', 'app-2']})
+    })
+
+    it('create without --id prints the generated id, which the journal and the audit record', async () => {
+      const result = await cli('tenant', 'create', '--name', 'Initech')
+      expect(result.code, result.stderr).to.equal(0)
+      const id = /^✓ Created tenant (\S+) \(Initech\)\.\n$/.exec(result.stdout)?.[1]
+      expect(id, result.stdout).to.be.a('string').and.not.equal('(generated)')
+      expect(await tenantIds()).to.include(id)
+      const journal = await newestJournal()
+      expect(journal.entries.find(entry => entry.type === 'done')).to.deep.include({createdKey: id, id: 'tenant:(generated)'})
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({operation: 'create', resource: `tenant:${id}`, result: 'ok'})
+    })
+
+    it('delete --json names the backup taken first, and restoring it brings the tenant back', async () => {
+      await cli('tenant', 'create', '--id', 'hooli', '--name', 'Hooli', '--domain', 'hooli.com')
+      const deleted = await cli('tenant', 'delete', 'hooli', '--yes', '--json')
+      expect(deleted.code, deleted.stderr).to.equal(0)
+      const {backupId} = parseJson<{backupId: string; deleted: string}>(deleted)
+      expect(backupId).to.match(/-delete$/)
+      expect(await tenantIds()).to.not.include('hooli')
+      const [record] = await readAudit(auditFile(dataDir()))
+      expect(record).to.include({operation: 'delete', resource: 'tenant:hooli', result: 'ok'})
+      const restored = await cli('backup', 'restore', backupId, '--resources', 'tenants', '--apply', '--yes')
+      expect(restored.code, restored.stdout + restored.stderr).to.equal(0)
+      expect(parseJson<{selfProvisioningDomains: string[]}>(await cli('tenant', 'get', 'hooli', '--json')).selfProvisioningDomains).to.deep.equal(['hooli.com'])
+    })
   })
 })

@@ -2,19 +2,19 @@ import {Args, Flags} from '@oclif/core'
 
 import type {Tenant} from '../../lib/api/types.js'
 
-import {loadTenant, updateTenant} from '../../lib/api/tenants.js'
+import {loadTenant} from '../../lib/api/tenants.js'
+import {backupDirFlag} from '../../lib/backup/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {changesFromFlags, tenantFieldFlags} from '../../lib/tenants/flags.js'
-import {buildUpdateRequest} from '../../lib/tenants/input.js'
-import {loadTenantOrFail, tenantWrite} from '../../lib/tenants/operations.js'
+import {applyTenantUpdate} from '../../lib/tenants/operations.js'
 
 export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
   static override args = {
     id: Args.string({description: 'Id of the tenant to change.', required: true}),
   }
-  static override description
-    = 'Changes the fields named by the flags and keeps every other field as it is (the tenant is read first, because Descope\'s update replaces all fields).'
+  static override description = `Changes the fields named by the flags and keeps every other field as it is (the tenant is read first, because Descope's update replaces all fields).
+Like apply, it takes the project's lock and a backup first, and journals and audits the write.`
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> acme -e local --name "Acme Corporation"', description: 'Rename a tenant; its domains and attributes stay.'},
     {command: '<%= config.bin %> <%= command.id %> acme --domain acme.com --domain acme.io', description: 'Replace the self-provisioning domains.'},
@@ -24,6 +24,7 @@ export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
   static override flags = {
     ...tenantFieldFlags,
     'remove-attribute': Flags.string({description: 'Remove this custom attribute; repeat for several.', multiple: true}),
+    'backup-dir': backupDirFlag,
   }
   static override summary = 'Change a tenant.'
 
@@ -35,9 +36,7 @@ export default class TenantUpdate extends BaseCommand<typeof TenantUpdate> {
     }
 
     const connection = await this.connect()
-    const live = await loadTenantOrFail(connection, this.args.id)
-    const request = buildUpdateRequest(live, {...changes, removeAttributes: this.flags['remove-attribute']})
-    await tenantWrite(connection, {audit: this.auditLog(connection), id: this.args.id, operation: 'update'}, () => updateTenant(connection.client, request))
+    await applyTenantUpdate(this.writeContext(connection), this.args.id, {...changes, removeAttributes: this.flags['remove-attribute']})
     const tenant = await loadTenant(connection.client, this.args.id)
     this.log(`✓ Updated tenant ${tenant.id} (${tenant.name}).`)
     return tenant

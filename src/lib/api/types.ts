@@ -35,8 +35,11 @@ export interface TenantCreateRequest {
   roleInheritance?: RoleInheritance
 }
 
-/** Body of `tenant/update`: overrides all fields, and cannot change `parent`. */
-export type TenantUpdateRequest = Omit<TenantCreateRequest, 'id' | 'parent'> & {id: string}
+/**
+ * Body of `tenant/update`: overrides all fields, and cannot change `parent`. `federatedAppIds`
+ * and the deprecated `authType` are accepted too: a read-modify-write sends back what it read.
+ */
+export type TenantUpdateRequest = Omit<TenantCreateRequest, 'id' | 'parent'> & {id: string; federatedAppIds?: string[]; authType?: string}
 
 export interface TenantSearchRequest {
   tenantIds?: string[]

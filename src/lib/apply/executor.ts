@@ -186,23 +186,24 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
     alreadyDone: result.alreadyDone.map(change => change.id), changes, concurrency, kinds: options.kinds,
   })
 
-  const perform = async (change: Change): Promise<void> => {
+  /** Resolves to the generated key of a create without one. */
+  const perform = async (change: Change): Promise<string | undefined> => {
     const kind = kinds.get(change.kind)!
     const live = options.liveByKey?.get(change.id) ?? change.live
     switch (change.action) {
     case 'create': {
-      await kind.create(client, itemOf(change, change.desired))
-      break
+      const created = await kind.create(client, itemOf(change, change.desired))
+      return change.key === '' && typeof created === 'string' && created ? created : undefined
     }
 
     case 'delete': {
-      await kind.delete(client, itemOf(change, live))
-      break
+      await kind.delete(client, itemOf(change, live), change.writeOptions)
+      return undefined
     }
 
     case 'update': {
       await kind.update(client, itemOf(change, change.desired), itemOf(change, live))
-      break
+      return undefined
     }
     }
   }
@@ -221,9 +222,10 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
 
     const began = performance.now()
     let failure: FailedChange | undefined
+    let createdKey: string | undefined
     try {
       // Requests made for this change report their rate-limit waits and retries against it.
-      await withRequestEvents({
+      createdKey = await withRequestEvents({
         onRateLimitWait: ms => notifyAll('changeWaiting', observer => observer.changeWaiting!(change, ms)),
         onRetry: info => notifyAll('changeRetrying', observer => observer.changeRetrying!(change, info)),
       }, () => perform(change))
@@ -242,8 +244,8 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
     }
 
     state.set(change.id, 'done')
-    result.done.push({change, durationMs})
-    await emit('changeDone', change, durationMs)
+    result.done.push({change, durationMs, ...(createdKey ? {createdKey} : {})})
+    await emit('changeDone', change, durationMs, createdKey)
   }
 
   const skip = async (change: Change, reason: SkippedExecution['reason'], dependency: string) => {

@@ -64,7 +64,8 @@ export interface ApplyObserver {
   changeWaiting?(change: Change, waitMs: number): void
   /** A request of the change is sent again (429 with Retry-After, 5xx, network); `info.attempt` is 1 for the first retry. */
   changeRetrying?(change: Change, info: RetryInfo): void
-  changeDone?(change: Change, durationMs: number): HookResult
+  /** `createdKey`: the key Descope generated for a create whose change had none. */
+  changeDone?(change: Change, durationMs: number, createdKey?: string): HookResult
   changeFailed?(change: Change, failure: FailedChange): HookResult
   /** Not run: a change it depends on failed or never ran. */
   changeSkipped?(change: Change, skipped: SkippedExecution): HookResult

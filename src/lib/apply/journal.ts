@@ -30,6 +30,8 @@ export interface JournalHeader {
   resumedFrom?: string
   /** Ids finished by the runs this one resumes: not run again. */
   alreadyDone?: string[]
+  /** false: a one-change command's run, which `--resume` passes over (absent: resumable). */
+  resumable?: false
 }
 
 /** What the end line records; `status` as in the execution result. */
@@ -47,6 +49,8 @@ export interface JournalChangeLine {
   type: 'done' | 'started'
   id: string
   at: string
+  /** On a `done` line: the key Descope generated for a create that had none. */
+  createdKey?: string
 }
 
 export interface JournalFailedLine {
@@ -71,6 +75,8 @@ export interface JournalStartOptions {
   changes: string[]
   resumedFrom?: string
   alreadyDone?: string[]
+  /** false for a one-change command's run: `--resume` passes it over (default true). */
+  resumable?: boolean
   /** Chosen when absent. */
   runId?: string
   /** Applied to error messages before they are written (a last guard against secrets). */
@@ -141,6 +147,7 @@ export class Journal {
         host: hostname(),
         ...(options.resumedFrom ? {resumedFrom: options.resumedFrom} : {}),
         ...(options.alreadyDone && options.alreadyDone.length > 0 ? {alreadyDone: options.alreadyDone} : {}),
+        ...(options.resumable === false ? {resumable: false as const} : {}),
       }
       const journal = new Journal(file, header, handle, now, options.redact ?? (text => text))
       await journal.append(header)
@@ -161,8 +168,10 @@ export class Journal {
     await this.handle.close()
   }
 
-  async done(id: string): Promise<void> {
-    await this.append({at: this.now().toISOString(), id, type: 'done'})
+  async done(id: string, createdKey?: string): Promise<void> {
+    await this.append({
+      at: this.now().toISOString(), id, type: 'done', ...(createdKey ? {createdKey} : {}),
+    })
   }
 
   /** Writes the end line and closes the file. */
@@ -309,7 +318,8 @@ export async function listJournals(dir: string): Promise<string[]> {
  * A run is resumable when it has no end line (crash, SIGKILL) or its end line says it did not
  * complete (stopped on a failure, Ctrl-C, API down). A newer complete run means there is nothing to
  * resume, even if an older run was interrupted: the newer run made the project converge.
- * Empty or header-less files (a crash before the header was written) are passed over.
+ * Empty or header-less files (a crash before the header was written) and the runs of one-change
+ * commands (`tenant update`…) are passed over.
  */
 export async function findResumable(dir: string): Promise<JournalRun | undefined> {
   for (const file of await listJournals(dir)) {
@@ -321,7 +331,8 @@ export async function findResumable(dir: string): Promise<JournalRun | undefined
       throw error
     }
 
-    if (!run) continue
+    // A one-change command's run is neither continued nor proof that an earlier run converged.
+    if (!run || run.header.resumable === false) continue
     return run.end?.status === 'complete' ? undefined : run
   }
 

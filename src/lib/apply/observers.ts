@@ -6,6 +6,7 @@ import type {AuditLog} from '../audit/log.js'
 import type {ApplyObserver, HookAction} from './hooks.js'
 import type {Journal} from './journal.js'
 
+import {qualifiedId} from '../resources/types.js'
 import {journalEndResult} from './result.js'
 
 /** Writes a journal line; a line that cannot be written halts the run. */
@@ -20,7 +21,7 @@ async function writeJournal(line: () => Promise<void>): Promise<HookAction | voi
 /** A `started` line before each change is sent, `done` or `failed` after it, an `end` line with the counts. */
 export function journalObserver(journal: Journal): ApplyObserver {
   return {
-    changeDone: change => writeJournal(() => journal.done(change.id)),
+    changeDone: (change, _durationMs, createdKey) => writeJournal(() => journal.done(change.id, createdKey)),
     changeFailed: (change, failure) => writeJournal(() => journal.failed(change.id, failure.error)),
     changeStarting: change => writeJournal(() => journal.started(change.id)),
     async runFinished(result) {
@@ -47,7 +48,9 @@ export function auditObserver(audit: AuditLog): ApplyObserver {
   }
 
   return {
-    changeDone: (change, durationMs) => record({durationMs, operation: change.action, resource: change.id}),
+    changeDone: (change, durationMs, createdKey) => record({
+      durationMs, operation: change.action, resource: createdKey ? qualifiedId({key: createdKey, kind: change.kind}) : change.id,
+    }),
     changeFailed: (change, failure) => record({
       durationMs: failure.durationMs, error: failure.error, operation: change.action, resource: change.id,
     }),

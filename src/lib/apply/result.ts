@@ -16,6 +16,8 @@ export type ExecutionStatus = 'complete' | 'failed' | 'interrupted' | 'partial'
 export interface DoneChange {
   change: Change
   durationMs: number
+  /** The key Descope generated for a create whose change had none (`key` empty). */
+  createdKey?: string
 }
 
 export interface FailedChange {

@@ -1,5 +1,6 @@
 /**
- * One apply run, shared by `apply`, `tenant sync --apply` and `backup restore --apply`:
+ * One apply run, shared by `apply`, `tenant sync --apply`, `backup restore --apply`, the flow and
+ * theme writes, and the one-change writes (`tenant create|update|delete`, see single.ts):
  * lock → confirm → backup → journal → execute with progress and audit → retention.
  */
 import type {Config as OclifConfig} from '@oclif/core'
@@ -24,10 +25,14 @@ import {auditObserver, journalObserver} from './observers.js'
 import {type ExecutionResult, exitCodeFor, resultToJson} from './result.js'
 
 /** What caused the run; named in the backup taken before it. */
-export type ApplyOperation = 'apply' | 'delete' | 'import' | 'restore' | 'sync'
+export type ApplyOperation = 'apply' | 'create' | 'delete' | 'import' | 'restore' | 'sync' | 'update'
+
+/** A plan made once the lock is held, from live state read under it; may throw to refuse (nothing was written). */
+export type PlanUnderLock = () => Promise<Plan>
 
 export interface ApplyPlanOptions {
-  plan: Plan
+  /** The plan, or how to make it under the lock (a one-change command reads the resource it changes there). */
+  plan: Plan | PlanUnderLock
   kinds: ResourceKind[]
   connection: Connection
   config: OclifConfig
@@ -41,6 +46,16 @@ export interface ApplyPlanOptions {
   redact(text: string): string
   /** The command to suggest for a resume, e.g. `apply` or `tenant sync --apply`. */
   command: string
+  /**
+   * The confirmation question for this plan; undefined: no prompt (a one-change create or update,
+   * which never asked). Default: the apply question, naming the target and counting deletes.
+   */
+  question?: (plan: Plan) => string | undefined
+  /**
+   * A one-change command (single.ts): it prints its own one line, so no backup line, no progress
+   * and no report (warnings are still logged); and `--resume` never continues its journal.
+   */
+  oneChange?: boolean
 }
 
 export interface ApplyOutcome {
@@ -48,6 +63,13 @@ export interface ApplyOutcome {
   backupId?: string
   resumedFrom?: string
   result: Record<string, unknown>
+}
+
+/** What a run did, for callers that render it themselves (the one-change commands). */
+export interface PlanRun {
+  outcome: ApplyOutcome
+  plan: Plan
+  execution: ExecutionResult
 }
 
 function confirmationQuestion(plan: Plan, connection: Connection): string {
@@ -91,7 +113,12 @@ function beforeFirstWrite(what: string, error: unknown): unknown {
 }
 
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome> {
-  const {config, connection, flags, plan} = options
+  return (await runPlan(options)).outcome
+}
+
+/** `applyPlan`, also returning the plan run and the executor's result. */
+export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
+  const {config, connection, flags} = options
   const {dataDir} = config
   const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId}).catch(error => {
     throw beforeFirstWrite('lock of the project', error)
@@ -105,7 +132,10 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
         : 'No interrupted run to resume for this project; applying the plan above.')
     }
 
-    await options.confirm(confirmationQuestion(plan, connection), flags.yes)
+    const madeUnderLock = typeof options.plan === 'function'
+    const plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    const question = options.question ? options.question(plan) : confirmationQuestion(plan, connection)
+    if (question !== undefined) await options.confirm(question, flags.yes)
 
     const touched = new Set(plan.changes.map(change => change.kind))
     const backupRoot = resolveBackupRoot({dataDir, flag: flags.backupDir})
@@ -124,9 +154,10 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     }).catch(error => {
       throw beforeFirstWrite(`backup in ${backupRoot}`, error)
     })
-    options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
-    // The plan was computed before the lock: another run may have changed the project meanwhile.
-    checkPlanStillApplies(plan, liveNow, resumable?.done)
+    if (!options.oneChange) options.log(`Backup ${backup.id} taken before the first write (restore with \`descope-mgmt backup restore ${backup.id}\`).`)
+    // A plan computed before the lock: another run may have changed the project meanwhile. One made
+    // under the lock is left to the API to judge (a create of an existing id gets Descope's own answer).
+    if (!madeUnderLock) checkPlanStillApplies(plan, liveNow, resumable?.done)
 
     const journal = await Journal.create(journals, {
       changes: plan.changes.map(change => change.id),
@@ -134,6 +165,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       planFingerprint: plan.fingerprint,
       projectId: connection.projectId,
       redact: options.redact,
+      resumable: !options.oneChange,
       resumedFrom: resumable?.runId,
     }).catch(error => {
       throw beforeFirstWrite(`journal in ${journals}`, error)
@@ -147,9 +179,13 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     })
     const environment = connection.environmentName ? connection.loaded?.config.environments[connection.environmentName] : undefined
     const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
-    // The progress view (and log-update) loads here, not when the command module loads.
-    const {createProgressView} = await import('../ui/progress.js')
-    const progress = createProgressView({environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit})
+    // The progress view (and log-update) loads here, not when the command module loads; a
+    // one-change command prints its own single line instead.
+    const progress = options.oneChange
+      ? undefined
+      : await import('../ui/progress.js').then(({createProgressView}) => createProgressView({
+        environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit,
+      }))
     const interrupt = abortOnInterrupt()
     let result: ExecutionResult
     try {
@@ -169,7 +205,10 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
       await journal.close()
     }
 
-    for (const line of applyReportLines(result, {command: options.command, environment: connection.environmentName})) options.log(line)
+    const reportLines = options.oneChange
+      ? result.warnings.map(warning => `warning: ${warning}`)
+      : applyReportLines(result, {command: options.command, environment: connection.environmentName})
+    for (const line of reportLines) options.log(line)
     const exitCode = exitCodeFor(result)
     if (exitCode === ExitCode.Success) {
       const retention = await pruneAfterApply({
@@ -181,7 +220,11 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
     }
 
     return {
-      backupId: backup.id, exitCode, result: resultToJson(result), resumedFrom: resumable?.runId,
+      execution: result,
+      outcome: {
+        backupId: backup.id, exitCode, result: resultToJson(result), resumedFrom: resumable?.runId,
+      },
+      plan,
     }
   } finally {
     await lock.release()

@@ -59,7 +59,8 @@ export const resourceOutputs = {
   'tenant:delete': output(z.strictObject({
     deleted: z.string().describe('Id of the deleted tenant.'),
     cascade: z.boolean(),
-  }), 'The id of the deleted tenant.'),
+    backupId: z.string().optional().describe('The backup of the tenants taken before the delete (`backup restore` brings the tenant back).'),
+  }), 'The id of the deleted tenant, and the backup taken before.'),
   'tenant:sync': output(planAndApplySchema, 'The plan of the tenants; with --apply and changes, also the outcome of the run.'),
   'role:list': output(z.array(roleSchema), 'The roles: project roles first, then tenant roles by tenant, each sorted by name.'),
   'permission:list': output(z.array(permissionSchema), 'The permissions, sorted by name.'),

@@ -1,4 +1,4 @@
-import type {ResourceFields, ResourceKindName} from '../resources/types.js'
+import type {ResourceFields, ResourceKindName, WriteOptions} from '../resources/types.js'
 import type {FieldChange} from './diff.js'
 
 export type ChangeAction = 'create' | 'delete' | 'update'
@@ -19,6 +19,8 @@ export interface Change {
   after: string[]
   /** Phase of execution: all changes of a phase run (concurrently) before the next phase. */
   phase: number
+  /** Options passed to the kind's write, e.g. `{cascade: true}` for a tenant delete. */
+  writeOptions?: WriteOptions
 }
 
 /**

@@ -53,11 +53,12 @@ export const tenantsKind: ResourceKind = {
     const {parent, ...rest} = desired.fields
     const request: TenantCreateRequest = {...(rest as Omit<TenantCreateRequest, 'id'>), id: desired.key}
     if (parent) request.parent = parent as string
-    await createTenant(client, request)
+    // An empty key lets Descope generate the id.
+    return (await createTenant(client, request)).id
   },
   defaults: tenantDefaults,
-  async delete(client, live) {
-    await deleteTenant(client, live.key, {cascade: false})
+  async delete(client, live, options) {
+    await deleteTenant(client, live.key, {cascade: options?.cascade === true})
   },
   dependsOn(item) {
     const {parent} = item.fields

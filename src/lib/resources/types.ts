@@ -10,6 +10,9 @@ export type ResourceKindName = 'flow' | 'permission' | 'role' | 'tenant' | 'them
 /** Comparable managed fields of one resource, in wire field names. */
 export type ResourceFields = Record<string, unknown>
 
+/** Options of one write that are not fields of the resource (a tenant delete's `cascade`). */
+export type WriteOptions = Record<string, unknown>
+
 /** One resource as the engine sees it: its identity and its fields. */
 export interface ResourceItem {
   kind: ResourceKindName
@@ -39,10 +42,11 @@ export interface ResourceKind {
    * (a role needs its permissions; a sub-tenant its parent).
    */
   dependsOn(item: ResourceItem): string[]
-  create(client: DescopeClient, desired: ResourceItem): Promise<void>
+  /** Resolves to the key Descope chose when `desired.key` is empty and the API generates one. */
+  create(client: DescopeClient, desired: ResourceItem): Promise<string | void>
   /** `live` is the full live item: updates replace every field, so unmanaged fields come from it. */
   update(client: DescopeClient, desired: ResourceItem, live: ResourceItem): Promise<void>
-  delete(client: DescopeClient, live: ResourceItem): Promise<void>
+  delete(client: DescopeClient, live: ResourceItem, options?: WriteOptions): Promise<void>
   /** Fields that cannot change after creation: a change there is a delete and a create. */
   immutable?: string[]
   /** A singleton every project has (the theme): replaced, never deleted, so never pruned. */

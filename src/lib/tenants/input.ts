@@ -107,5 +107,8 @@ export function buildUpdateRequest(live: Tenant, changes: TenantChanges): Tenant
     enforceSSOExclusions: live.enforceSSOExclusions ?? [],
     disabled: changes.disabled ?? live.disabled ?? false,
     roleInheritance: changes.roleInheritance ?? live.roleInheritance ?? '',
+    // No flag sets these, but the update replaces them too: send back what was read.
+    ...(live.federatedAppIds === undefined ? {} : {federatedAppIds: live.federatedAppIds}),
+    ...(live.authType === undefined ? {} : {authType: live.authType}),
   }
 }

@@ -7,6 +7,7 @@ import type {RetryInfo} from '../../../src/lib/api/types.js'
 import type {ApplyObserver, RunStartInfo} from '../../../src/lib/apply/hooks.js'
 import type {FailedChange, SkippedExecution} from '../../../src/lib/apply/result.js'
 import type {Change} from '../../../src/lib/plan/types.js'
+import type {ResourceKind} from '../../../src/lib/resources/types.js'
 
 import {DescopeUnavailableError} from '../../../src/lib/api/errors.js'
 import {contextRequestEvents} from '../../../src/lib/api/request-context.js'
@@ -420,6 +421,37 @@ describe('executePlan', () => {
       expect(fixed.calls.map(call => call.key)).to.deep.equal(['b', 'c'])
       expect(ids(second.alreadyDone)).to.deep.equal(['tenant:a'])
       expect(second.status).to.equal('complete')
+    })
+
+    it('records the key a create without one was given (journal, audit, result), and passes write options to the kind', async () => {
+      const deleteOptions: unknown[] = []
+      const kind: ResourceKind = {
+        ...fakeKind('tenant', 1),
+        create: async (_client, desired) => (desired.key === '' ? 'T2generated' : 'ignored'),
+        async delete(_client, _live, options) {
+          deleteOptions.push(options)
+        },
+      }
+      const changes = [
+        change('tenant:(generated)', {key: ''}),
+        change('tenant:given'),
+        change('tenant:old', {action: 'delete', writeOptions: {cascade: true}}),
+      ]
+      const plan = planOf(changes)
+      const journal = await Journal.create(dir, {changes: changes.map(item => item.id), planFingerprint: plan.fingerprint, projectId: 'P2Test'})
+      const audit = AuditLog.forDataDir(dir, {projectId: 'P2Test', runId: journal.runId, toolVersion: '0.1.0'})
+      const result = await executePlan({
+        client: fakeClient(), concurrency: 1, kinds: [kind], observers: [journalObserver(journal), auditObserver(audit)], plan,
+      })
+      expect(result.done.map(done => [done.change.id, done.createdKey])).to.deep.equal([
+        ['tenant:(generated)', 'T2generated'], ['tenant:given', undefined], ['tenant:old', undefined],
+      ])
+      expect(deleteOptions).to.deep.equal([{cascade: true}])
+      const {entries} = await readJournal(journal.file)
+      expect(entries.filter(entry => entry.type === 'done')).to.satisfy((done: Array<{createdKey?: string; id: string}>) =>
+        done[0].id === 'tenant:(generated)' && done[0].createdKey === 'T2generated' && done.slice(1).every(entry => entry.createdKey === undefined))
+      const records = await readAudit(path.join(dir, 'audit.jsonl'))
+      expect(records.map(record => record.resource).sort()).to.deep.equal(['tenant:T2generated', 'tenant:given', 'tenant:old'])
     })
 
     it('stops without sending a change whose started line cannot be written', async () => {

@@ -117,6 +117,27 @@ describe('apply journal', () => {
     expect(await findResumable(dir)).to.equal(undefined)
   })
 
+  it('passes over the runs of one-change commands: neither resumed nor hiding an interrupted apply', async () => {
+    const stopped = await start('stopped')
+    await stopped.done('tenant:a')
+    await stopped.end({
+      alreadyDone: 0, done: 1, failed: 0, notStarted: 2, skipped: 0, status: 'interrupted', stopReason: 'aborted',
+    })
+    const single = await start('single', {changes: ['tenant:x'], resumable: false})
+    await single.done('tenant:x')
+    await single.end({
+      alreadyDone: 0, done: 1, failed: 0, notStarted: 0, skipped: 0, status: 'complete',
+    })
+    expect((await readJournal(single.file)).header).to.include({resumable: false})
+    expect((await findResumable(dir))?.runId).to.equal('stopped')
+    const failed = await start('failed-single', {changes: ['tenant:y'], resumable: false})
+    await failed.failed('tenant:y', new Error('no'))
+    await failed.end({
+      alreadyDone: 0, done: 0, failed: 1, notStarted: 0, skipped: 0, status: 'failed', stopReason: 'failure',
+    })
+    expect((await findResumable(dir))?.runId).to.equal('stopped')
+  })
+
   it('carries the changes done by the runs a resumed run continues', async () => {
     const first = await start('first')
     await first.done('tenant:a')

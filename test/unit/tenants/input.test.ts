@@ -96,6 +96,12 @@ describe('tenant input', () => {
       })
     })
 
+    it('sends back the fields no flag sets but the update replaces (federatedAppIds, authType)', () => {
+      const request = buildUpdateRequest({...live, authType: 'saml', federatedAppIds: ['app-1']}, {disabled: true})
+      expect(request).to.deep.include({authType: 'saml', disabled: true, federatedAppIds: ['app-1']})
+      expect(buildUpdateRequest(live, {disabled: true})).to.not.have.any.keys('authType', 'federatedAppIds')
+    })
+
     it('merges attributes, removes the named ones and replaces domains', () => {
       const request = buildUpdateRequest(live, {attributes: ['plan=platinum'], domains: ['acme.io'], removeAttributes: ['trial']})
       expect(request.customAttributes).to.deep.equal({plan: 'platinum'})
