@@ -1,3 +1,4 @@
+import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 /**
  * A keyv store adapter that keeps the whole cache in one JSON file under oclif's cache folder.
  *
@@ -16,7 +17,7 @@
  */
 import {EventEmitter} from 'node:events'
 import {
-  chmod, mkdir, readFile, rename, rm, stat, writeFile,
+  mkdir, readFile, rm, stat,
 } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -356,16 +357,7 @@ export class FileStore extends EventEmitter {
       const merged = this.replay((await this.readDisk()) ?? new Map())
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
-      const temporary = `${this.opts.file}.${process.pid}.${Date.now()}.tmp`
-      try {
-        await writeFile(temporary, JSON.stringify(document), {mode: 0o600})
-        // The mode of writeFile is filtered by the umask; make sure it is exactly 0600.
-        await chmod(temporary, 0o600)
-        await rename(temporary, this.opts.file)
-      } catch (error) {
-        await rm(temporary, {force: true})
-        throw error
-      }
+      await writeFileAtomically(this.opts.file, JSON.stringify(document))
 
       for (const [key, record] of saving) if (this.pending.get(key) === record) this.pending.delete(key)
       this.touched.clear()
