@@ -1,7 +1,6 @@
 /* eslint-disable no-template-curly-in-string -- the written configuration reads the key from ${DESCOPE_MANAGEMENT_KEY} */
 import {Flags} from '@oclif/core'
 import {existsSync} from 'node:fs'
-import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import {BaseCommand} from '../lib/base-command.js'
@@ -70,12 +69,12 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   private async fromLive(file: string): Promise<InitResult> {
-    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {resourceKinds}, {renderLiveConfig}, {default: writeFileAtomic}] = await Promise.all([
+    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {resourceKinds}, {renderLiveConfig}, {writeFileAtomically}] = await Promise.all([
       import('../lib/config/credentials.js'),
       import('../lib/config/load.js'),
       import('../lib/resources/index.js'),
       import('../lib/init/render.js'),
-      import('write-file-atomic'),
+      import('@descope-mgmt/shared/atomic-file'),
     ])
     // -e selects an environment of an existing configuration; without one, it only names the environment written.
     const hasConfig = Boolean(this.flags.config) || Boolean(await findConfigFile(process.cwd()))
@@ -121,9 +120,7 @@ export default class Init extends BaseCommand<typeof Init> {
       besideFiles: beside.files.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
     })
     for (const entry of [...besideFiles, {path: file, text}]) {
-      await mkdir(path.dirname(entry.path), {recursive: true})
-
-      await writeFileAtomic(entry.path, entry.text, {mode: 0o600})
+      await writeFileAtomically(entry.path, entry.text)
     }
 
     return {
@@ -146,9 +143,8 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   private async starter(file: string): Promise<InitResult> {
-    const [{starterConfig}, {default: writeFileAtomic}] = await Promise.all([import('../lib/init/render.js'), import('write-file-atomic')])
-    await mkdir(path.dirname(file), {recursive: true})
-    await writeFileAtomic(file, starterConfig(this.schemaPath(file)), {mode: 0o600})
+    const [{starterConfig}, {writeFileAtomically}] = await Promise.all([import('../lib/init/render.js'), import('@descope-mgmt/shared/atomic-file')])
+    await writeFileAtomically(file, starterConfig(this.schemaPath(file)))
     return {
       counts: {permissions: 0, roles: 0, tenants: 1}, environment: 'local', file, fromLive: false,
     }

@@ -1,3 +1,4 @@
+import type {CacheFlags, ConnectionFlags} from '@descope-mgmt/shared/services'
 import type {Config as OclifConfig} from '@oclif/core'
 
 import path from 'node:path'
@@ -30,14 +31,7 @@ declare module '@oclif/core' {
   }
 }
 
-export interface ConnectionFlags {
-  config?: string
-  environment?: string
-  projectId?: string
-  baseUrl?: string
-  /** Hosts besides Descope's and loopback that the key may be sent to (--allow-host). */
-  allowHost?: string[]
-}
+export type {CacheFlags, ConnectionFlags} from '@descope-mgmt/shared/services'
 
 export interface Connection {
   client: DescopeClient
@@ -49,18 +43,6 @@ export interface Connection {
   /** Whether the embedded emulator serves this connection. */
   emulator: boolean
   close(): Promise<void>
-}
-
-/** The cache flags of a command (see src/lib/cache/settings.ts). */
-export interface CacheFlags {
-  /** `--no-cache`. */
-  noCache?: boolean
-  /** `--cache-ttl`. */
-  ttl?: string
-  /** `fresh` for commands that must see live state (plan, apply) unless asked otherwise; default `use`. */
-  mode?: 'fresh' | 'use'
-  /** Where the single cache warning goes (default: stderr). */
-  warn?(message: string): void
 }
 
 /** Client options, plus the read cache its reads go through (see src/lib/cache). */

@@ -1,17 +1,15 @@
 /**
- * Files the user names with --out (plans, audit exports) hold project data: written atomically
- * (a temporary file renamed over the target) with mode 0600, creating missing folders.
+ * Files the user names with --out (plans, exports) hold project data: written atomically (a
+ * temporary file renamed over the target) with mode 0600, creating missing folders; a failure is
+ * an input error naming the file.
  */
-import {mkdir} from 'node:fs/promises'
-import path from 'node:path'
-import writeFileAtomic from 'write-file-atomic'
+import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 
 import {InputError} from './errors.js'
 
 export async function writePrivateFile(file: string, text: string): Promise<void> {
   try {
-    await mkdir(path.dirname(path.resolve(file)), {recursive: true})
-    await writeFileAtomic(file, text, {mode: 0o600})
+    await writeFileAtomically(file, text)
   } catch (error) {
     throw new InputError(`Cannot write ${file}: ${(error as Error).message}.`, {
       hint: 'Check the path, that its folder is writable and that the disk has space; nothing else was written.',

@@ -1,25 +1,17 @@
+import type {PluginServices, ServiceConnectOptions} from '@descope-mgmt/shared/services'
 import type {Config as OclifConfig} from '@oclif/core'
 
 import type {DescopeClient, RequestEvents} from './api/types.js'
 import type {CacheStats} from './cache/admin.js'
 import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
-import type {
-  CacheFlags, ClientOptions, Connection, ConnectionFlags, ConnectionServices,
-} from './connection.js'
+import type {ClientOptions, Connection, ConnectionServices} from './connection.js'
 
 import {formatTable} from './ui/output.js'
 
 export type {ClientOptions} from './connection.js'
 
-/** How a plugin connects: the same configuration, environment, credentials and cache flags as the host's commands. */
-export interface ServiceConnectOptions {
-  config: OclifConfig
-  flags: ConnectionFlags
-  cache?: CacheFlags
-  /** Told about every secret as soon as it is known, so output can be redacted. */
-  onSecret?(secret: string): void
-}
+export type {ServiceConnectOptions} from '@descope-mgmt/shared/services'
 
 /** The persistent read cache of the configuration in use, for `cache stats` and `cache clear`. */
 export interface CacheAdmin {
@@ -32,10 +24,10 @@ export interface CacheAdmin {
 
 /**
  * Process-wide services, shared by every command and handed to plugins through the
- * `descope:services` hook. Built lazily: the modules behind them (got, keyv) load on first use,
- * so `--version` and `--help` never pay for them.
+ * `descope:services` hook (their contract: `PluginServices`). Built lazily: the modules behind
+ * them (got, keyv) load on first use, so `--version` and `--help` never pay for them.
  */
-export interface DescopeServices extends ConnectionServices {
+export interface DescopeServices extends ConnectionServices, PluginServices {
   /**
    * One client per project, key and cache in this process; the same options give the same client.
    * With a cache, got is imported only when a request has to be sent.

@@ -2,7 +2,9 @@
  * "Did you mean" for a mistyped command or flag: the closest commands (with the corrected
  * command line, arguments and flags kept) and the closest flag of a command.
  */
-import {closest, levenshtein} from './config/suggest.js'
+import {levenshtein} from '@descope-mgmt/shared/suggest'
+
+export {suggestFlags} from '@descope-mgmt/shared/suggest'
 
 /** A command the user probably meant, and the typed words left over as its arguments. */
 export interface CommandSuggestion {
@@ -67,20 +69,4 @@ export function shellQuote(argument: string): string {
 /** The command line to run instead: `descope-mgmt tenant list -e local`. */
 export function correctedCommandLine(bin: string, suggestion: CommandSuggestion, argv: string[]): string {
   return [bin, ...suggestion.command, ...[...suggestion.rest, ...argv].map(argument => shellQuote(argument))].join(' ')
-}
-
-/** `--nmae=x` → `nmae`, `-x` → `x`. */
-function flagName(typed: string): string {
-  return typed.replace(/^--?/, '').replace(/=.*$/, '')
-}
-
-/**
- * The closest known flag for each unknown one in an oclif "Nonexistent flag(s): --a, --b"
- * message, as `--name`; typed flags with nothing close are left out.
- */
-export function suggestFlags(message: string, known: string[]): string[] {
-  const list = /Nonexistent flags?: ([^\n]+)/.exec(message)?.[1]
-  if (!list) return []
-  const suggestions = list.split(', ').map(typed => closest(flagName(typed), known)).filter(name => name !== undefined)
-  return [...new Set(suggestions)].map(name => `--${name}`)
 }

@@ -77,7 +77,7 @@ describe('npm pack and a global install of the tarball', function () {
     await home?.cleanup()
   })
 
-  it('packs the manifests and the bundled workspace plugins with their dist', () => {
+  it('packs the manifests and the bundled workspace plugins and shared package with their dist', () => {
     const files = new Set(pack.files.map(file => file.path))
     for (const file of [
       'bin/run.js',
@@ -92,6 +92,9 @@ describe('npm pack and a global install of the tarball', function () {
       'node_modules/@descope-mgmt/plugin-bench/oclif.manifest.json',
       'node_modules/@descope-mgmt/plugin-cache/package.json',
       'node_modules/@descope-mgmt/plugin-cache/dist/commands/cache/stats.js',
+      'node_modules/@descope-mgmt/shared/package.json',
+      'node_modules/@descope-mgmt/shared/dist/flow-format.js',
+      'node_modules/@descope-mgmt/shared/dist/atomic-file.js',
     ]) expect(files.has(file), file).to.equal(true)
     expect([...files].filter(file => file.startsWith('src/') || file.startsWith('test/') || file.startsWith('examples/plugin-hello'))).to.deep.equal([])
   })

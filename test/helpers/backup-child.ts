@@ -9,7 +9,7 @@
 import type {DescopeClient} from '../../src/lib/api/types.js'
 import type {ResourceItem, ResourceKind} from '../../src/lib/resources/types.js'
 
-import {createBackup} from '../../src/lib/backup/store.js'
+import {createBackup} from '../../src/lib/backup/create.js'
 
 const [dir, projectId] = process.argv.slice(2)
 const noop = async () => {}

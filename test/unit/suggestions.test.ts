@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {
-  type CommandCandidate, correctedCommandLine, shellQuote, suggestCommands, suggestFlags,
+  type CommandCandidate, correctedCommandLine, shellQuote, suggestCommands,
 } from '../../src/lib/suggestions.js'
 
 const ids = 'tenant:list tenant:get tenant:create tenant:delete permission:list role:list plan apply drift help plugins plugins:install'
@@ -42,14 +42,5 @@ describe('suggestions for a mistyped command or flag', () => {
     expect(shellQuote('--domain=acme.com')).to.equal('--domain=acme.com')
     expect(shellQuote('')).to.equal("''")
     expect(shellQuote('$HOME')).to.equal("'$HOME'")
-  })
-
-  it('suggests the closest flag of each unknown one in oclif\'s message', () => {
-    const known = ['name-contains', 'id', 'output', 'project-id', 'base-url']
-    expect(suggestFlags('Nonexistent flag: --nme-contains=x\nSee more help with --help', known)).to.deep.equal(['--name-contains'])
-    expect(suggestFlags('Nonexistent flags: --projct-id, --base-ur', known)).to.deep.equal(['--project-id', '--base-url'])
-    expect(suggestFlags('Nonexistent flag: -outptu', known)).to.deep.equal(['--output'])
-    expect(suggestFlags('Nonexistent flag: --zzzzzz', known)).to.deep.equal([])
-    expect(suggestFlags('Missing required flag name', known)).to.deep.equal([])
   })
 })

@@ -3,9 +3,9 @@ import {Flags} from '@oclif/core'
 import type {BackupMetadata} from '../../lib/backup/format.js'
 
 import {BackupCommand} from '../../lib/backup/command.js'
+import {createBackup} from '../../lib/backup/create.js'
 import {backupDirFlag, resourcesFlag} from '../../lib/backup/flags.js'
 import {formatCounts, formatSize} from '../../lib/backup/present.js'
-import {createBackup} from '../../lib/backup/store.js'
 import {selectKinds} from '../../lib/resources/index.js'
 
 export interface CreateResult extends BackupMetadata {

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {mkdir, stat, writeFile} from 'node:fs/promises'
+import {mkdir, stat} from 'node:fs/promises'
 import path from 'node:path'
 
 import {exportFlows, listFlows} from '../../lib/api/flows.js'
@@ -8,6 +8,7 @@ import {InputError} from '../../lib/errors.js'
 import {
   FLOW_ID_PATTERN, flowFileName, type FlowFormat, serialiseFlow,
 } from '../../lib/flows/format.js'
+import {writePrivateFile} from '../../lib/private-file.js'
 
 async function isDirectory(target: string): Promise<boolean> {
   return (await stat(target).catch(() => {}))?.isDirectory() ?? false
@@ -60,7 +61,7 @@ export default class FlowExport extends BaseCommand<typeof FlowExport> {
     const files: Array<{flowId: string; file: string}> = []
     for (const flow of flows) {
       const file = singleFile ? out : path.join(out, flowFileName(flow.flowId))
-      await writeFile(file, serialiseFlow(flow, this.flags.format as FlowFormat))
+      await writePrivateFile(file, serialiseFlow(flow, this.flags.format as FlowFormat))
       files.push({file, flowId: flow.flowId})
       if (!this.jsonEnabled()) this.log(`✓ ${flow.flowId} → ${file}`)
     }

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {writeFile} from 'node:fs/promises'
 
 import {exportTheme, type ThemeDocument} from '../../lib/api/themes.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {serialiseTheme} from '../../lib/flows/theme.js'
+import {writePrivateFile} from '../../lib/private-file.js'
 
 export default class ThemeExport extends BaseCommand<typeof ThemeExport> {
   static override description = 'Writes the project theme (light and dark style maps, components version, references) as pretty-printed JSON with its keys in a stable order, to a file or to standard output.'
@@ -20,7 +20,7 @@ export default class ThemeExport extends BaseCommand<typeof ThemeExport> {
     const theme = await exportTheme(await this.client())
     const text = serialiseTheme(theme)
     if (this.flags.out) {
-      await writeFile(this.flags.out, text)
+      await writePrivateFile(this.flags.out, text)
       if (!this.jsonEnabled()) this.log(`✓ Theme → ${this.flags.out}`)
       return {file: this.flags.out}
     }

@@ -1,86 +1,43 @@
 /**
- * One lock file per project, so two applies never write to the same project at once.
- *
- * Created atomically with `open(path, 'wx')`. A lock whose owner is gone (same host and the pid
- * is dead, or the lock predates the last boot; another host and older than `staleAfterMs`) is
- * taken over. The takeover is serialised by a marker file named after the stale lock's content,
- * also created with `wx`: only the process that creates the marker may move that stale lock
- * aside (rename), and it first checks that the file still holds the same stale content. So two
- * processes that both find the same stale lock cannot both take it: one moves it, and both then
- * race for a fresh `wx` create, which exactly one wins.
+ * One lock per project, so two applies never write to the same project at once. The lock itself
+ * is a `Locker` (src/lib/lock): a lock file under the data folder unless another is given.
  */
-import {createHash, randomUUID} from 'node:crypto'
-import {readFileSync, unlinkSync} from 'node:fs'
-import {
-  mkdir, open, readFile, rename, stat, unlink,
-} from 'node:fs/promises'
-import {hostname, uptime} from 'node:os'
 import path from 'node:path'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import {CliError, ExitCode} from '../errors.js'
+import {type FileLock, fileLocker, type FileLockOptions} from '../lock/file-lock.js'
+import {
+  type HeldLock, LockBusyError, type Locker, type LockHolder,
+} from '../lock/types.js'
 import {safeFileName} from './journal.js'
 
-export interface LockInfo {
-  pid: number
-  startedAt: string
-  host: string
-  command: string
-  /** Random, so a process only ever removes its own lock. */
-  token: string
-}
+export {DEFAULT_STALE_AFTER_MS, isProcessAlive} from '../lock/file-lock.js'
+export type {FileLock as ProjectLock} from '../lock/file-lock.js'
+export type {LockHolder as LockInfo} from '../lock/types.js'
 
-/** A lock on another host is considered abandoned after this long (its pid cannot be checked). */
-export const DEFAULT_STALE_AFTER_MS = 6 * 60 * 60 * 1000
-
-/** A lock file with no parsable content younger than this is being written by its owner. */
-const BEING_WRITTEN_MS = 10_000
-/** A takeover marker older than this belongs to a process that died during a takeover. */
-const STALE_MARKER_MS = 30_000
-const RETRY_DELAY_MS = 20
-const MAX_ATTEMPTS = 200
-
-export interface AcquireLockOptions {
+export interface AcquireLockOptions extends Pick<FileLockOptions, 'handleSignals' | 'host' | 'isAlive' | 'now' | 'staleAfterMs'> {
   dataDir: string
   projectId: string
   /** What holds the lock, shown to a refused second process: `descope-mgmt apply -e staging`. */
   command: string
-  staleAfterMs?: number
-  /** Release on SIGINT/SIGTERM when nothing else handles them (default true). */
-  handleSignals?: boolean
-  /** Tests: clock, host name and liveness check. */
-  now?: () => number
-  host?: string
-  isAlive?: (pid: number) => boolean
 }
 
 export function lockFile(dataDir: string, projectId: string): string {
   return path.join(dataDir, 'locks', `${safeFileName(projectId)}.lock`)
 }
 
-/** Whether a process exists: signal 0 checks without sending anything (EPERM: exists, not ours). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
-}
-
 /** Another apply holds the lock of the project. Exit 1: nothing is wrong with the input, try later. */
 export class LockedError extends CliError {
-  readonly holder?: LockInfo
+  readonly holder?: LockHolder
 
-  constructor(file: string, projectId: string, holder: LockInfo | undefined, local: boolean) {
+  constructor(location: string, projectId: string, holder: LockHolder | undefined, local: boolean) {
     const who = holder
       ? `pid ${holder.pid}${local ? '' : ` on ${holder.host}`}, started ${holder.startedAt}${holder.command ? ` (${holder.command})` : ''}`
       : 'a process that is still writing its lock file'
     super(`Another apply is already running for project ${projectId}: ${who}.`, {
       code: 'locked',
       exitCode: ExitCode.Unexpected,
-      hint: `Wait for it to finish. If it is not running any more, delete ${file} and try again.`,
+      hint: `Wait for it to finish. If it is not running any more, delete ${location} and try again.`,
     })
     this.name = 'LockedError'
     this.holder = holder
@@ -91,196 +48,19 @@ export class LockedError extends CliError {
   }
 }
 
-function parseLock(text: string): LockInfo | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<LockInfo>
-    if (typeof value.pid === 'number' && typeof value.startedAt === 'string' && typeof value.host === 'string') {
-      return {command: '', token: '', ...value} as LockInfo
-    }
-  } catch {
-    // Not (yet) JSON.
-  }
-
-  return undefined
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
-}
-
-async function ageMs(file: string, now: number): Promise<number | undefined> {
-  try {
-    return now - (await stat(file)).mtimeMs
-  } catch {
-    return undefined
-  }
-}
-
-/** The lock of one project, held by this process until `release`. */
-export class ProjectLock {
-  private released = false
-  private readonly listeners: Array<[NodeJS.Signals | 'exit', (...args: unknown[]) => void]> = []
-
-  constructor(
-    readonly file: string,
-    readonly info: LockInfo,
-    handleSignals: boolean,
-  ) {
-    this.listen('exit', () => this.releaseSync())
-    if (handleSignals) {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        const onSignal = () => {
-          // Someone else (the apply command) handles the signal: it stops gracefully and releases
-          // in its `finally`; the exit handler covers the rest. Alone, we restore the default: die.
-          if (process.listenerCount(signal) > 1) return
-          this.releaseSync()
-          process.kill(process.pid, signal)
-        }
-
-        this.listen(signal, onSignal)
-      }
-    }
-  }
-
-  get isReleased(): boolean {
-    return this.released
-  }
-
-  /** Removes the lock file if it is still ours. Safe to call more than once. */
-  async release(): Promise<void> {
-    if (this.released) return
-    this.released = true
-    this.unlisten()
-    const text = await readIfExists(this.file)
-    if (text !== undefined && parseLock(text)?.token === this.info.token) await unlink(this.file).catch(() => {})
-  }
-
-  /** Synchronous release for the exit handler. */
-  releaseSync(): void {
-    if (this.released) return
-    this.released = true
-    this.unlisten()
-    try {
-      if (parseLock(readFileSync(this.file, 'utf8'))?.token === this.info.token) unlinkSync(this.file)
-    } catch {
-      // Gone already.
-    }
-  }
-
-  private listen(event: NodeJS.Signals | 'exit', listener: (...args: unknown[]) => void): void {
-    process.on(event as NodeJS.Signals, listener)
-    this.listeners.push([event, listener])
-  }
-
-  private unlisten(): void {
-    for (const [event, listener] of this.listeners.splice(0)) process.removeListener(event as NodeJS.Signals, listener)
-  }
-}
-
 /**
- * Takes the project's lock or throws a LockedError naming the holder. A stale lock is taken over
- * (see the module comment); the caller must `release()` (also done on exit and on an unhandled
- * SIGINT/SIGTERM).
+ * Takes the project's lock or throws a LockedError naming the holder; a dead holder's lock is
+ * taken over. The caller must `release()` (a lock file is also released on exit). The lock is a
+ * file under `dataDir/locks` unless another `locker` is given.
  */
-export async function acquireLock(options: AcquireLockOptions): Promise<ProjectLock> {
-  const file = lockFile(options.dataDir, options.projectId)
-  const now = options.now ?? Date.now
-  const host = options.host ?? hostname()
-  const isAlive = options.isAlive ?? isProcessAlive
-  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS
-  await mkdir(path.dirname(file), {mode: 0o700, recursive: true})
-
-  const info: LockInfo = {
-    command: options.command, host, pid: process.pid, startedAt: new Date(now()).toISOString(), token: randomUUID(),
-  }
-  const isStale = (holder: LockInfo): boolean => {
-    const startedAt = Date.parse(holder.startedAt)
-    if (holder.host === host) {
-      if (!isAlive(holder.pid)) return true
-      // Started before the last boot: the pid now belongs to someone else.
-      const bootedAt = now() - (uptime() * 1000)
-      return Number.isFinite(startedAt) && startedAt < bootedAt - 60_000
-    }
-
-    return !Number.isFinite(startedAt) || now() - startedAt > staleAfterMs
-  }
-
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await tryCreate(file, info)) return new ProjectLock(file, info, options.handleSignals ?? true)
-
-    const text = await readIfExists(file)
-    if (text === undefined) continue
-    const holder = parseLock(text)
-    if (!holder) {
-      const age = await ageMs(file, now())
-      if (age === undefined) continue
-      if (age < BEING_WRITTEN_MS) {
-        await sleep(RETRY_DELAY_MS)
-        continue
-      }
-    } else if (!isStale(holder)) {
-      throw new LockedError(file, options.projectId, holder, holder.host === host)
-    }
-
-    await takeOver(file, text, now())
-  }
-
-  const holder = parseLock((await readIfExists(file)) ?? '')
-  throw new LockedError(file, options.projectId, holder, holder?.host === host)
-}
-
-/** Creates the lock file with `wx`; false when it exists. */
-async function tryCreate(file: string, info: LockInfo): Promise<boolean> {
-  let handle
+export async function acquireLock(options: AcquireLockOptions): Promise<FileLock>
+export async function acquireLock<Lock extends HeldLock>(options: AcquireLockOptions & {locker: Locker<Lock>}): Promise<Lock>
+export async function acquireLock(options: AcquireLockOptions & {locker?: Locker}): Promise<HeldLock> {
+  const locker = options.locker ?? fileLocker(path.dirname(lockFile(options.dataDir, options.projectId)), options)
   try {
-    handle = await open(file, 'wx', 0o600)
+    return await locker.acquire({command: options.command, name: safeFileName(options.projectId)})
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    if (error instanceof LockBusyError) throw new LockedError(error.location, options.projectId, error.holder, error.local)
     throw error
-  }
-
-  try {
-    await handle.writeFile(`${JSON.stringify(info)}\n`)
-    await handle.sync()
-  } catch (error) {
-    // Full disk: a lock file without its content would hold off the next apply; remove it.
-    await handle.close().catch(() => {})
-    await unlink(file).catch(() => {})
-    throw error
-  }
-
-  await handle.close()
-  return true
-}
-
-/** Moves a stale lock aside, if this process wins the takeover of that exact stale content. */
-async function takeOver(file: string, staleText: string, now: number): Promise<void> {
-  const marker = `${file}.takeover-${createHash('sha256').update(staleText).digest('hex').slice(0, 16)}`
-  let handle
-  try {
-    handle = await open(marker, 'wx', 0o600)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    // Someone else is taking it over; a marker left by a process that died mid-takeover expires.
-    const age = await ageMs(marker, now)
-    if (age !== undefined && age > STALE_MARKER_MS) await unlink(marker).catch(() => {})
-    await sleep(RETRY_DELAY_MS)
-    return
-  }
-
-  try {
-    await handle.close()
-    if ((await readIfExists(file)) === staleText) {
-      const aside = `${file}.stale-${randomUUID().slice(0, 8)}`
-      await rename(file, aside)
-      await unlink(aside).catch(() => {})
-    }
-  } finally {
-    await unlink(marker).catch(() => {})
   }
 }

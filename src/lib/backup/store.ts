@@ -1,5 +1,6 @@
 /**
- * The backup store: `<root>/<projectId>/<id>/` with `metadata.json` and one file per resource kind.
+ * The backup store on disk: `<root>/<projectId>/<id>/` with `metadata.json` and the files of each
+ * resource kind; writes a snapshot (src/lib/backup/snapshot.ts), lists, reads, verifies, prunes.
  *
  * A backup is written into a temporary folder beside its final place (`.tmp-…`, ignored by `list`,
  * removed by `prune` once abandoned), every file flushed to disk, `metadata.json` last, then the
@@ -14,12 +15,13 @@ import {userInfo} from 'node:os'
 import path from 'node:path'
 import {promisify} from 'node:util'
 
-import type {DescopeClient} from '../api/types.js'
-import type {ResourceItem, ResourceKind} from '../resources/types.js'
+import type {ResourceItem} from '../resources/types.js'
+import type {KindSnapshot} from './snapshot.js'
 
 import {jsonSyntaxError} from '../config/json-text.js'
 import {decodeText} from '../config/text.js'
 import {InputError} from '../errors.js'
+import {isProcessAlive} from '../lock/file-lock.js'
 import {fsyncDir, mkdirPrivate, writeFileDurable} from './durable.js'
 import {
   assertSafeProjectId,
@@ -42,11 +44,9 @@ import {type BackupFile, filesOf} from './kind-files.js'
 
 export const TOOL_NAME = 'descope-mgmt'
 
-export type BackupProgress = {type: 'read'; kind: string; count: number} | {type: 'reading'; kind: string}
-
-export interface CreateBackupOptions {
-  client: DescopeClient
-  kinds: ResourceKind[]
+export interface WriteBackupOptions {
+  /** The kinds to write, in order (their names are recorded as the backup's resources). */
+  snapshot: AsyncIterable<KindSnapshot>
   projectId: string
   environment?: string
   label?: string
@@ -58,9 +58,6 @@ export interface CreateBackupOptions {
   now?: () => Date
   /** Folder whose git commit is recorded (default: the working folder); `false` records none. */
   gitCwd?: false | string
-  onProgress?(event: BackupProgress): void
-  /** Told what was read of each kind (apply checks its plan against it). */
-  onRead?(kind: ResourceKind, items: ResourceItem[]): void
   /** Called after each file is flushed into the temporary folder (tests inject failures here). */
   afterFile?(file: string): Promise<void> | void
 }
@@ -137,8 +134,8 @@ function serialise(content: unknown): string {
   return `${JSON.stringify(content, null, 2)}\n`
 }
 
-/** Reads every kind from the live project and writes a complete backup, atomically. */
-export async function createBackup(options: CreateBackupOptions): Promise<CreatedBackup> {
+/** Writes a snapshot as a complete backup, atomically. */
+export async function writeBackup(options: WriteBackupOptions): Promise<CreatedBackup> {
   assertSafeProjectId(options.projectId)
   const createdAt = (options.now ?? (() => new Date()))()
   const projectDir = path.join(options.dir, options.projectId)
@@ -151,10 +148,9 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
     const files: Record<string, BackupFileEntry> = {}
     const counts: Record<string, number> = {}
     const folders = new Set<string>([tempDir])
-    for (const kind of options.kinds) {
-      options.onProgress?.({kind: kind.plural, type: 'reading'})
-      const items = await kind.readLive(options.client)
-      options.onRead?.(kind, items)
+    const resources: string[] = []
+    for await (const {items, kind} of options.snapshot) {
+      resources.push(kind.plural)
       for (const file of filesOf(kind.plural).toFiles(items, kind.plural)) {
         if (!isSafeRelativePath(file.path) || file.path === METADATA_FILE || files[file.path]) {
           throw new Error(`Backup layout of ${kind.plural} gave an invalid or duplicate file path "${file.path}".`)
@@ -174,7 +170,6 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       }
 
       counts[kind.plural] = items.length
-      options.onProgress?.({count: items.length, kind: kind.plural, type: 'read'})
     }
 
     const commit = options.gitCwd === false ? undefined : await gitCommit(options.gitCwd ?? process.cwd())
@@ -189,7 +184,7 @@ export async function createBackup(options: CreateBackupOptions): Promise<Create
       projectId: options.projectId,
       operation: options.operation,
       ...(options.label ? {label: options.label} : {}),
-      resources: options.kinds.map(kind => kind.plural),
+      resources,
       counts,
       size: Object.values(files).reduce((total, entry) => total + entry.size, 0),
       files,
@@ -504,15 +499,6 @@ export interface PruneResult {
 
 export const MINIMUM_KEEP = 5
 const DAY_MS = 24 * 60 * 60 * 1000
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return errorCode(error) === 'EPERM'
-  }
-}
 
 /** Temporary folders whose backup will never finish: their process is gone, or they are too old. */
 async function abandonedTempFolders(projectDir: string, now: number, staleMs: number): Promise<string[]> {

@@ -1,36 +1,13 @@
 /** Statistics and clearing of the persistent read cache (`cache stats`, `cache clear`). */
+import type {CacheStats, ProjectCacheStats} from '@descope-mgmt/shared/services'
+
 import type {Envelope, ReadCache, StatsRecord} from './read-cache.js'
 
 import {FAMILIES} from './endpoints.js'
 import {KEY_PREFIX, projectScope, statsKey} from './keys.js'
 import {type CacheConfig, describeStore} from './settings.js'
 
-export interface ProjectCacheStats {
-  projectId: string
-  baseUrl: string
-  entries: number
-  bytes: number
-  hits: number
-  misses: number
-  /** hits / (hits + misses); null before the first cached read. */
-  hitRatio: null | number
-  /** When the oldest entry still stored was fetched (ISO 8601). */
-  oldestEntry?: string
-}
-
-export interface CacheStats {
-  store: {kind: 'file' | 'none' | 'redis'; location: string; usable: boolean}
-  ttlSeconds: number
-  maxEntries: number
-  maxBytes: number
-  entries: number
-  bytes: number
-  hits: number
-  misses: number
-  hitRatio: null | number
-  oldestEntry?: string
-  projects: ProjectCacheStats[]
-}
+export type {CacheStats, ProjectCacheStats} from '@descope-mgmt/shared/services'
 
 function ratio(hits: number, misses: number): null | number {
   return hits + misses === 0 ? null : Math.round((hits / (hits + misses)) * 1000) / 1000

@@ -1,3 +1,4 @@
+import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 /**
  * A keyv store adapter that keeps the whole cache in one JSON file under oclif's cache folder.
  *
@@ -16,9 +17,12 @@
  */
 import {EventEmitter} from 'node:events'
 import {
-  chmod, mkdir, open, readFile, rename, rm, stat, writeFile,
+  mkdir, readFile, rm, stat,
 } from 'node:fs/promises'
 import path from 'node:path'
+
+import {acquireFileLock} from '../lock/file-lock.js'
+import {LockBusyError} from '../lock/types.js'
 
 export const FILE_FORMAT = 'descope-mgmt-read-cache'
 
@@ -84,10 +88,6 @@ function parseDocument(text: string): Map<string, FileRecord> {
 function sizeOf(key: string, value: string): number {
   return Buffer.byteLength(key) + Buffer.byteLength(value)
 }
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => {
-  setTimeout(resolve, ms)
-})
 
 // keyv subscribes to its store's 'error' events with `on`: an EventEmitter, not an EventTarget.
 // eslint-disable-next-line unicorn/prefer-event-target
@@ -357,16 +357,7 @@ export class FileStore extends EventEmitter {
       const merged = this.replay((await this.readDisk()) ?? new Map())
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
-      const temporary = `${this.opts.file}.${process.pid}.${Date.now()}.tmp`
-      try {
-        await writeFile(temporary, JSON.stringify(document), {mode: 0o600})
-        // The mode of writeFile is filtered by the umask; make sure it is exactly 0600.
-        await chmod(temporary, 0o600)
-        await rename(temporary, this.opts.file)
-      } catch (error) {
-        await rm(temporary, {force: true})
-        throw error
-      }
+      await writeFileAtomically(this.opts.file, JSON.stringify(document))
 
       for (const [key, record] of saving) if (this.pending.get(key) === record) this.pending.delete(key)
       this.touched.clear()
@@ -387,44 +378,18 @@ export class FileStore extends EventEmitter {
 
   /**
    * A lock file next to the store, so that read-merge-write cycles of two processes do not
-   * interleave. A lock older than 10 s is taken over (its owner died); after `lockWaitMs` the
-   * write goes ahead anyway: a cache must never block a command.
+   * interleave. A dead holder's lock, or one older than 10 s, is taken over; after `lockWaitMs`
+   * the write goes ahead anyway: a cache must never block a command.
    */
   private async lock(): Promise<() => Promise<void>> {
-    const lockFile = `${this.opts.file}.lock`
-    const deadline = Date.now() + (this.opts.lockWaitMs ?? 2000)
-    for (;;) {
-      try {
-        const handle = await open(lockFile, 'wx', 0o600)
-        try {
-          await handle.writeFile(String(process.pid))
-        } catch (error) {
-          // Full disk: remove the lock file rather than leave a half-written one behind.
-          await handle.close().catch(() => {})
-          await rm(lockFile, {force: true})
-          throw error
-        }
-
-        await handle.close()
-        return async () => {
-          await rm(lockFile, {force: true})
-        }
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      }
-
-      try {
-        const info = await stat(lockFile)
-        if (Date.now() - info.mtimeMs > 10_000) {
-          await rm(lockFile, {force: true})
-          continue
-        }
-      } catch {
-        continue
-      }
-
-      if (Date.now() >= deadline) return async () => {}
-      await sleep(5)
+    try {
+      const lock = await acquireFileLock({
+        command: 'cache', file: `${this.opts.file}.lock`, handleSignals: false, staleAfterMs: 10_000, waitMs: this.opts.lockWaitMs ?? 2000,
+      })
+      return () => lock.release()
+    } catch (error) {
+      if (error instanceof LockBusyError) return async () => {}
+      throw error
     }
   }
 }

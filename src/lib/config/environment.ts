@@ -1,4 +1,5 @@
 /* eslint-disable no-template-curly-in-string -- the descriptions show the ${VAR} syntax */
+import {didYouMean} from '@descope-mgmt/shared/suggest'
 import {z} from 'zod'
 
 import type {CheckContext} from './resources/types.js'
@@ -6,7 +7,6 @@ import type {CheckContext} from './resources/types.js'
 import {describeRefusal, refuseApiUrl} from './hosts.js'
 import {isRecord, type PathSegment} from './path.js'
 import {tenantIdPattern, tenantIdSchema} from './resources/tenants.js'
-import {didYouMean} from './suggest.js'
 
 export const environmentNamePattern = /^[A-Za-z0-9_-]+$/
 export const projectIdPattern = /^P[A-Za-z0-9]{27,}$/

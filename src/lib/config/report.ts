@@ -1,5 +1,5 @@
 /** The logic of `config validate` and `config schema`, kept apart from the command classes. */
-import {mkdir, writeFile} from 'node:fs/promises'
+import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 import path from 'node:path'
 
 import {type ConfigProblem, formatProblem} from '../errors.js'
@@ -64,7 +64,7 @@ export function formatValidationReport(report: ValidationReport & {displayFile?:
 /** Writes the JSON Schema to a file (creating its folder); returns the absolute path. */
 export async function writeJsonSchema(file: string, cwd = process.cwd()): Promise<string> {
   const absolute = path.resolve(cwd, file)
-  await mkdir(path.dirname(absolute), {recursive: true})
-  await writeFile(absolute, renderJsonSchema())
+  // A schema is no project data: readable by others, like any file a project shares.
+  await writeFileAtomically(absolute, renderJsonSchema(), {mode: 0o644})
   return absolute
 }

@@ -1,3 +1,4 @@
+import {closest, didYouMean} from '@descope-mgmt/shared/suggest'
 /**
  * Validation of a configuration value: the zod schema, then the rules that span several fields,
  * every problem mapped to a ConfigProblem with its position, path, message and a hint.
@@ -13,7 +14,6 @@ import {formatPath, isRecord, type PathSegment} from './path.js'
 import {resourceModules} from './resources/index.js'
 import {declaredTenantIds} from './resources/tenants.js'
 import {configSchema, type DescopeConfig} from './schema.js'
-import {closest, didYouMean} from './suggest.js'
 
 export interface ValidateOptions {
   /** File name used in problems. */

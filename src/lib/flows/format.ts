@@ -1,9 +1,11 @@
 /**
- * Flow files: the v2 ("exported") flow as the CLI writes it, the v1 ("console") flow it accepts,
- * the conversion between them (descopecli's `convertFlowConsoleToExported` mapping, the same the
- * emulator uses; written again here because the CLI never imports plugin code), a stable key
- * order for clean git diffs, and where a flow's id comes from when importing a file.
+ * Flow files: the v2 ("exported") flow as the CLI writes it, the v1 ("console") flow it accepts
+ * (the conversion, shared with the emulator, is in `@descope-mgmt/shared/flow-format`), and where
+ * a flow's id comes from when importing a file.
  */
+import {
+  asArray, asString, FLOW_ID_PATTERN, type FlowDocument, type FlowFormat, flowFromV1, flowFromV2, flowToV1, isObject, type JsonObject, normaliseFlow,
+} from '@descope-mgmt/shared/flow-format'
 import path from 'node:path'
 
 import {
@@ -11,11 +13,11 @@ import {
 } from '../config/json-text.js'
 import {formatPath} from '../config/path.js'
 import {InputError} from '../errors.js'
-import {checkFlowShape, FLOW_ID_PATTERN} from './validate.js'
+import {checkFlowShape} from './validate.js'
 
-export {FLOW_ID_PATTERN} from './validate.js'
-
-export type JsonObject = Record<string, unknown>
+export {
+  FLOW_ID_PATTERN, type FlowDocument, type FlowFormat, flowFromV1, flowFromV2, type FlowScreen, flowToV1, isObject, type JsonObject, normaliseFlow, sortKeys,
+} from '@descope-mgmt/shared/flow-format'
 
 /** Flow files larger than this are refused before they are read (the API takes requests up to 32 MB). */
 export const MAX_FLOW_FILE_BYTES = 20 * 1024 * 1024
@@ -25,142 +27,6 @@ const flowErrors = {code: 'flow_file_invalid', hint: flowHint}
 
 /** How flow files are read: the size limit and the error code of a file that is not a flow. */
 export const flowFileReading = {...flowErrors, maxBytes: MAX_FLOW_FILE_BYTES, sizeHint: 'a flow file is rarely more than a few megabytes: check the path'}
-
-export interface FlowScreen {
-  screenId: string
-  interactions?: unknown[]
-  contents: JsonObject
-}
-
-/** The v2 flow (`/v2/mgmt/flow/export` `flow`): what `flow export` writes by default. */
-export interface FlowDocument {
-  flowId: string
-  metadata: JsonObject
-  contents: JsonObject
-  screens: FlowScreen[]
-  references: JsonObject
-}
-
-export type FlowFormat = 'v1' | 'v2'
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-const asString = (value: unknown): string => (typeof value === 'string' ? value : '')
-const asBoolean = (value: unknown): boolean => value === true
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
-const asObject = (value: unknown): JsonObject => (isObject(value) ? value : {})
-
-/** Sets `key` only when the value is not empty (`''`, `false`, `[]`, `{}`), as descopecli writes metadata. */
-function setIfPresent(target: JsonObject, key: string, value: unknown): void {
-  if (value === undefined || value === null || value === '' || value === false) return
-  if (Array.isArray(value) && value.length === 0) return
-  if (isObject(value) && Object.keys(value).length === 0) return
-  target[key] = value
-}
-
-/** Recursively sorts object keys (arrays keep their order): equal documents serialise equally. */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(item => sortKeys(item))
-  if (!isObject(value)) return value
-  return Object.fromEntries(Object.keys(value).sort().map(key => [key, sortKeys(value[key])]))
-}
-
-/** A flow with its members in the canonical order: flowId, metadata, contents, screens, references. */
-export function normaliseFlow(flow: FlowDocument): FlowDocument {
-  return {
-    flowId: flow.flowId,
-    metadata: sortKeys(flow.metadata) as JsonObject,
-    contents: sortKeys(flow.contents) as JsonObject,
-    screens: flow.screens.map(screen => ({
-      screenId: screen.screenId,
-      ...(screen.interactions === undefined ? {} : {interactions: sortKeys(screen.interactions) as unknown[]}),
-      contents: sortKeys(screen.contents) as JsonObject,
-    })),
-    references: sortKeys(flow.references) as JsonObject,
-  }
-}
-
-/** A v2 flow from any object with the v2 members (unknown members dropped, missing ones empty). */
-export function flowFromV2(raw: JsonObject, flowId = asString(raw.flowId)): FlowDocument {
-  return normaliseFlow({
-    contents: asObject(raw.contents),
-    flowId,
-    metadata: asObject(raw.metadata),
-    references: asObject(raw.references),
-    screens: asArray(raw.screens).filter(screen => isObject(screen)).map(screen => ({
-      contents: asObject(screen.contents),
-      screenId: asString(screen.screenId),
-      ...(Array.isArray(screen.interactions) ? {interactions: screen.interactions} : {}),
-    })),
-  })
-}
-
-/** descopecli `convertFlowConsoleToExported`: a v1 `{flow, screens}` as a v2 flow. */
-export function flowFromV1(flow: JsonObject, screens: unknown[], flowId = asString(flow.id)): FlowDocument {
-  const screenObjects = screens.filter(screen => isObject(screen))
-  const metadata: JsonObject = {name: asString(flow.name)}
-  setIfPresent(metadata, 'description', asString(flow.description))
-  setIfPresent(metadata, 'componentsVersion', screenObjects.map(screen => asString(screen.componentsVersion)).find(version => version !== ''))
-  setIfPresent(metadata, 'disabled', asBoolean(flow.disabled))
-  setIfPresent(metadata, 'fingerprint', asBoolean(flow.fingerprint))
-  setIfPresent(metadata, 'widget', asBoolean(flow.widget))
-  const translation: JsonObject = {}
-  setIfPresent(translation, 'enabled', asBoolean(flow.translate))
-  setIfPresent(translation, 'connectorId', asString(flow.translateConnectorID))
-  setIfPresent(translation, 'sourceLanguage', asString(flow.translateSourceLang))
-  setIfPresent(translation, 'targetLanguages', asArray(flow.translateTargetLangs).filter(item => typeof item === 'string'))
-  setIfPresent(metadata, 'translation', translation)
-  setIfPresent(metadata, 'sharedInteractions', asArray(flow.sharedInteractions))
-  setIfPresent(metadata, 'management', asBoolean(flow.management))
-  setIfPresent(metadata, 'managementConfig', asObject(flow.managementConfig))
-  setIfPresent(metadata, 'referencesGlobalStrings', asBoolean(flow.referencesGlobalStrings))
-  return normaliseFlow({
-    contents: asObject(flow.dsl),
-    flowId,
-    metadata,
-    references: {},
-    screens: screenObjects.map(screen => ({
-      contents: asObject(screen.htmlTemplate),
-      screenId: asString(screen.id),
-      ...(Array.isArray(screen.interactions) ? {interactions: screen.interactions} : {}),
-    })),
-  })
-}
-
-/** The inverse mapping: a v2 flow as a v1 `{flow, screens}` (server fields left out). */
-export function flowToV1(flow: FlowDocument): {flow: JsonObject; screens: JsonObject[]} {
-  const {metadata} = flow
-  const translation = asObject(metadata.translation)
-  const componentsVersion = asString(metadata.componentsVersion)
-  return sortKeys({
-    flow: {
-      description: asString(metadata.description),
-      disabled: asBoolean(metadata.disabled),
-      dsl: flow.contents,
-      fingerprint: asBoolean(metadata.fingerprint),
-      id: flow.flowId,
-      management: asBoolean(metadata.management),
-      managementConfig: asObject(metadata.managementConfig),
-      name: asString(metadata.name),
-      referencesGlobalStrings: asBoolean(metadata.referencesGlobalStrings),
-      sharedInteractions: asArray(metadata.sharedInteractions),
-      translate: asBoolean(translation.enabled),
-      translateConnectorID: asString(translation.connectorId),
-      translateSourceLang: asString(translation.sourceLanguage),
-      translateTargetLangs: asArray(translation.targetLanguages),
-      widget: asBoolean(metadata.widget),
-    },
-    screens: flow.screens.map(screen => ({
-      componentsVersion,
-      flowId: flow.flowId,
-      htmlTemplate: screen.contents,
-      id: screen.screenId,
-      interactions: screen.interactions ?? [],
-    })),
-  }) as {flow: JsonObject; screens: JsonObject[]}
-}
 
 /** The file text of a flow: pretty JSON, stable key order, a final newline. */
 export function serialiseFlow(flow: FlowDocument, format: FlowFormat = 'v2'): string {

@@ -4,13 +4,14 @@
  * silently on import (a screen list that is not a list imports a flow with no screens).
  * The rules are those the Management API applies to `/v2/mgmt/flow/import` and `/v1/mgmt/flow/import`.
  */
+import {FLOW_ID_PATTERN} from '@descope-mgmt/shared/flow-format'
+
 import {describeJson} from '../config/json-text.js'
 import {formatPath, isRecord as isObject, type PathSegment} from '../config/path.js'
 
 type JsonObject = Record<string, unknown>
 
-/** What a flow id (and a screen id) may contain. */
-export const FLOW_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+export {FLOW_ID_PATTERN} from '@descope-mgmt/shared/flow-format'
 
 export interface FlowShapeProblem {
   path: PathSegment[]

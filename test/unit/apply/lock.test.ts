@@ -98,7 +98,7 @@ describe('project lock', () => {
     expect(error).to.be.instanceOf(LockedError)
     const locked = error as LockedError
     expect(locked).to.include({code: 'locked', exitCode: ExitCode.Unexpected})
-    expect(locked.message).to.contain(`pid ${process.pid}`).and.contain(first.info.startedAt).and.contain('descope-mgmt apply -e staging')
+    expect(locked.message).to.contain(`pid ${process.pid}`).and.contain(first.holder.startedAt).and.contain('descope-mgmt apply -e staging')
     expect(locked.hint).to.contain(first.file)
     expect(locked.toJSON()).to.have.nested.property('holder.pid', process.pid)
   })
@@ -123,7 +123,7 @@ describe('project lock', () => {
     const refused = await take({staleAfterMs: 3 * 3_600_000}).catch((error: unknown) => error)
     expect(refused).to.be.instanceOf(LockedError).with.property('message').that.contains('pid 4242 on build-agent-7')
     const lock = await take({staleAfterMs: 3_600_000})
-    expect(lock.info.pid).to.equal(process.pid)
+    expect(lock.holder.pid).to.equal(process.pid)
   })
 
   it('takes over a lock from before the last boot even if its pid is alive now', async () => {
@@ -131,7 +131,7 @@ describe('project lock', () => {
       command: 'x', host: hostname(), pid: process.pid, startedAt: '2000-01-01T00:00:00.000Z', token: 'ancient',
     })
     const lock = await take()
-    expect(lock.info.token).to.not.equal('ancient')
+    expect(lock.holder.token).to.not.equal('ancient')
   })
 
   it('waits for a lock file still being written, and takes over an old unreadable one', async () => {
@@ -139,7 +139,7 @@ describe('project lock', () => {
     const old = new Date(Date.now() - 60_000)
     await utimes(file, old, old)
     const lock = await take()
-    expect(lock.info.pid).to.equal(process.pid)
+    expect(lock.holder.pid).to.equal(process.pid)
   })
 
   it('lets exactly one of many concurrent acquirers win', async () => {
@@ -158,7 +158,7 @@ describe('project lock', () => {
     expect(winners).to.have.length(1)
     for (const attempt of attempts) if (attempt.status === 'rejected') expect(attempt.reason).to.be.instanceOf(LockedError)
     const [winner] = winners as Array<PromiseFulfilledResult<ProjectLock>>
-    expect(JSON.parse(await readFile(winner.value.file, 'utf8')).token).to.equal(winner.value.info.token)
+    expect(JSON.parse(await readFile(winner.value.file, 'utf8')).token).to.equal(winner.value.holder.token)
     expect((await readdir(path.dirname(winner.value.file))).sort()).to.deep.equal(['P2Test.lock'])
   })
 

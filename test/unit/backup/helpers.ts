@@ -7,7 +7,7 @@ import path from 'node:path'
 import type {DescopeClient} from '../../../src/lib/api/types.js'
 import type {ResourceItem, ResourceKind, ResourceKindName} from '../../../src/lib/resources/types.js'
 
-import {createBackup, type CreateBackupOptions} from '../../../src/lib/backup/store.js'
+import {createBackup, type CreateBackupOptions} from '../../../src/lib/backup/create.js'
 
 export const PROJECT = 'P2aaaaaaaaaaaaaaaaaaaaaaaaaaa'
 export const OTHER_PROJECT = 'P2bbbbbbbbbbbbbbbbbbbbbbbbbbb'

@@ -1,7 +1,6 @@
+import {type HostError, hostServices, type PluginServices} from '@descope-mgmt/shared/services'
+import {suggestFlags} from '@descope-mgmt/shared/suggest'
 import {Command, Errors, Flags} from '@oclif/core'
-
-import {type HostError, type HostServices, hostServices} from './host.js'
-import {suggestFlags} from './suggest.js'
 
 /** descope-mgmt's exit code for invalid input (oclif uses 2 for parse errors). */
 const INVALID_INPUT = 3
@@ -59,7 +58,7 @@ export abstract class CacheCommand extends Command {
     return out
   }
 
-  protected services(): Promise<HostServices> {
+  protected services(): Promise<PluginServices> {
     return hostServices(this.config)
   }
 }

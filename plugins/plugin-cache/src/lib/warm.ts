@@ -1,4 +1,4 @@
-import type {HostClient, HttpMethod} from './host.js'
+import type {HttpMethod, ServiceClient} from '@descope-mgmt/shared/services'
 
 /** What `cache warm` prefetches: the reads the resource commands, plan and drift start from. */
 export interface WarmTarget {
@@ -45,7 +45,7 @@ export interface WarmOutcome {
 }
 
 /** Fetches one target through the host's client (which stores the answer in the cache). */
-export async function warmOne(client: HostClient, target: WarmTarget, now: () => number = Date.now): Promise<WarmOutcome> {
+export async function warmOne(client: ServiceClient, target: WarmTarget, now: () => number = Date.now): Promise<WarmOutcome> {
   const started = now()
   try {
     const body = await client.request<unknown>(target.method, target.path, target.json === undefined ? {} : {json: target.json})

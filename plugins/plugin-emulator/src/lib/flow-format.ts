@@ -1,68 +1,38 @@
 /**
- * Flow and theme formats of the Descope Management API, and the conversions between them.
+ * Stored flows and themes of the emulator, and their v1 and v2 wire shapes.
  *
  * Flows are stored in the v2 ("exported") shape (`FlowRecord`); the v1 ("console") shape used by
  * node-sdk and python-sdk (`/v1/mgmt/flow/export|import`) is converted on the way in and out with
- * the descopecli mapping (`convertFlowConsoleToExported`):
- *
- * | v1 (console)                                    | v2 (exported)                         |
- * |-------------------------------------------------|---------------------------------------|
- * | `flow.id`                                       | `flowId`                              |
- * | `flow.name/description/disabled/fingerprint/…`  | `metadata.*`                          |
- * | `flow.translate*`                               | `metadata.translation{…}`             |
- * | `flow.dsl`                                      | `contents`                            |
- * | screen `{id, interactions, htmlTemplate}`       | screen `{screenId, interactions, contents}` |
- * | any screen's `componentsVersion`                | `metadata.componentsVersion`          |
- * | —                                               | `references` (`{}` from v1)           |
+ * the descopecli mapping, the same the CLI uses (`@descope-mgmt/shared/flow-format`).
  *
  * Two v1 screen fields have no v2 counterpart: `inputs` (kept on the stored screen as an extra
  * member so that a v1 import followed by a v1 export round-trips; never sent in v2) and the
  * per-screen `version` (always the flow's version here). Everything in this file is pure.
  */
+import {
+  asArray, asObject, asString, type FlowDocument, flowMetadataFromV1, type FlowScreen, type FlowV1Fields, flowV1FieldsFromMetadata, isObject,
+} from '@descope-mgmt/shared/flow-format'
 import {createHash} from 'node:crypto'
 
 import type {FlowRecord, JsonObject, ThemeRecord} from './types.js'
 
-export const FLOW_ID_PATTERN = /^[A-Za-z0-9_-]+$/
+export {FLOW_ID_PATTERN, isObject} from '@descope-mgmt/shared/flow-format'
 
 /** A stored screen: the v2 screen plus the v1-only `inputs`. */
 export type StoredScreen = FlowRecord['screens'][number] & {inputs?: unknown[]}
 
-export interface FlowV2Screen {
-  screenId: string
-  interactions?: unknown[]
-  contents: JsonObject
-}
+export type FlowV2Screen = FlowScreen
 
 /** `/v2/mgmt/flow/export` `flow` (descopecli/go-sdk "exported" flow). */
-export interface FlowV2 {
-  flowId: string
-  metadata: JsonObject
-  contents: JsonObject
-  screens: FlowV2Screen[]
-  references: JsonObject
-}
+export type FlowV2 = FlowDocument
 
 /** `/v1/mgmt/flow/export` `flow` (node-sdk/python-sdk "console" flow). */
-export interface FlowV1 {
+export interface FlowV1 extends FlowV1Fields {
   id: string
   version: number
-  name: string
-  description: string
   dsl: JsonObject
   modifiedTime: string
   etag: string
-  disabled: boolean
-  translate: boolean
-  translateConnectorID: string
-  translateSourceLang: string
-  translateTargetLangs: string[]
-  fingerprint: boolean
-  widget: boolean
-  sharedInteractions: unknown[]
-  management: boolean
-  managementConfig: JsonObject
-  referencesGlobalStrings: boolean
 }
 
 export interface ScreenV1 {
@@ -99,24 +69,6 @@ export interface ThemeV2 {
   references: JsonObject
 }
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-const asString = (value: unknown): string => (typeof value === 'string' ? value : '')
-const asBoolean = (value: unknown): boolean => value === true
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
-const asObject = (value: unknown): JsonObject => (isObject(value) ? value : {})
-const asStringArray = (value: unknown): string[] => asArray(value).filter((item): item is string => typeof item === 'string')
-
-/** Sets `key` only when the value is not empty (`''`, `false`, `[]`, `{}`, undefined), as descopecli writes metadata. */
-function setIfPresent(target: JsonObject, key: string, value: unknown): void {
-  if (value === undefined || value === null || value === '' || value === false) return
-  if (Array.isArray(value) && value.length === 0) return
-  if (isObject(value) && Object.keys(value).length === 0) return
-  target[key] = value
-}
-
 /** A shallow copy of `value` without `keys`. */
 export function omit<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
   const copy = {...value}
@@ -137,24 +89,7 @@ export function cloneJson<T>(value: T): T {
  * which wins over `flow.id`.
  */
 export function flowRecordFromV1(flowId: string, flow: JsonObject, screens: JsonObject[], server: FlowServerFields): FlowRecord {
-  const metadata: JsonObject = {name: asString(flow.name)}
-  setIfPresent(metadata, 'description', asString(flow.description))
-  const componentsVersion = screens.map(screen => asString(screen.componentsVersion)).find(version => version !== '')
-  setIfPresent(metadata, 'componentsVersion', componentsVersion)
-  setIfPresent(metadata, 'disabled', asBoolean(flow.disabled))
-  setIfPresent(metadata, 'fingerprint', asBoolean(flow.fingerprint))
-  setIfPresent(metadata, 'widget', asBoolean(flow.widget))
-  const translation: JsonObject = {}
-  setIfPresent(translation, 'enabled', asBoolean(flow.translate))
-  setIfPresent(translation, 'connectorId', asString(flow.translateConnectorID))
-  setIfPresent(translation, 'sourceLanguage', asString(flow.translateSourceLang))
-  setIfPresent(translation, 'targetLanguages', asStringArray(flow.translateTargetLangs))
-  setIfPresent(metadata, 'translation', translation)
-  setIfPresent(metadata, 'sharedInteractions', cloneJson(asArray(flow.sharedInteractions)))
-  setIfPresent(metadata, 'management', asBoolean(flow.management))
-  setIfPresent(metadata, 'managementConfig', cloneJson(asObject(flow.managementConfig)))
-  setIfPresent(metadata, 'referencesGlobalStrings', asBoolean(flow.referencesGlobalStrings))
-
+  const metadata = cloneJson(flowMetadataFromV1(flow, screens))
   const storedScreens = screens.map((screen): StoredScreen => {
     const stored: StoredScreen = {screenId: asString(screen.id), contents: cloneJson(asObject(screen.htmlTemplate))}
     if (Array.isArray(screen.interactions)) stored.interactions = cloneJson(screen.interactions)
@@ -175,27 +110,13 @@ export function flowRecordFromV1(flowId: string, flow: JsonObject, screens: Json
 
 /** The v1 flow of a stored flow, without its screens. */
 export function flowV1FromRecord(record: FlowRecord): FlowV1 {
-  const {metadata} = record
-  const translation = asObject(metadata.translation)
   return {
     id: record.flowId,
     version: record.version,
-    name: asString(metadata.name),
-    description: asString(metadata.description),
+    ...cloneJson(flowV1FieldsFromMetadata(record.metadata)),
     dsl: cloneJson(record.contents),
     modifiedTime: String(record.modifiedTime),
     etag: flowEtag(record),
-    disabled: asBoolean(metadata.disabled),
-    translate: asBoolean(translation.enabled),
-    translateConnectorID: asString(translation.connectorId),
-    translateSourceLang: asString(translation.sourceLanguage),
-    translateTargetLangs: asStringArray(translation.targetLanguages),
-    fingerprint: asBoolean(metadata.fingerprint),
-    widget: asBoolean(metadata.widget),
-    sharedInteractions: cloneJson(asArray(metadata.sharedInteractions)),
-    management: asBoolean(metadata.management),
-    managementConfig: cloneJson(asObject(metadata.managementConfig)),
-    referencesGlobalStrings: asBoolean(metadata.referencesGlobalStrings),
   }
 }
 

@@ -2,8 +2,9 @@
  * The in-memory store of projects, their JSON snapshots, and persistence to a folder with one
  * file per project.
  */
+import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 import {
-  mkdir, open, readdir, readFile, rename, rm,
+  mkdir, readdir, readFile, rm,
 } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -274,15 +275,6 @@ export class Persistence {
       return
     }
 
-    const temporary = path.join(this.dir, `.${id}${fileSuffix}.${process.pid}.tmp`)
-    const handle = await open(temporary, 'w', 0o600)
-    try {
-      await handle.writeFile(content)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-
-    await rename(temporary, file)
+    await writeFileAtomically(file, content)
   }
 }

@@ -1,9 +1,9 @@
+import {didYouMean} from '@descope-mgmt/shared/suggest'
 import {z} from 'zod'
 
 import type {PathSegment} from '../path.js'
 
 import {isRecord} from '../path.js'
-import {didYouMean} from '../suggest.js'
 import {
   BUILT_IN_PERMISSIONS, declaredPermissionNames, descriptionSchema, NAME_MAX, permissionNameSchema, where,
 } from './permissions.js'

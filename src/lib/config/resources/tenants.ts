@@ -1,9 +1,9 @@
+import {didYouMean} from '@descope-mgmt/shared/suggest'
 import {z} from 'zod'
 
 import type {PathSegment} from '../path.js'
 
 import {formatPath, isRecord} from '../path.js'
-import {didYouMean} from '../suggest.js'
 import {type CheckContext, defineResource} from './types.js'
 
 export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/

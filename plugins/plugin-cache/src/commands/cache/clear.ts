@@ -1,6 +1,6 @@
-import {Flags} from '@oclif/core'
+import type {CacheAdmin} from '@descope-mgmt/shared/services'
 
-import type {CacheAdmin} from '../../lib/host.js'
+import {Flags} from '@oclif/core'
 
 import {CacheCommand, configFlag, environmentFlag} from '../../lib/command.js'
 

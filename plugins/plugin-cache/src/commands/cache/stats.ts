@@ -1,7 +1,9 @@
+import {type CacheStats} from '@descope-mgmt/shared/services'
+import {formatTable} from '@descope-mgmt/shared/table'
+
 import {
   CacheCommand, configFlag, formatAge, formatBytes, formatRatio,
 } from '../../lib/command.js'
-import {type CacheStats, type HostServices} from '../../lib/host.js'
 
 export default class CacheStatsCommand extends CacheCommand {
   static override description = [
@@ -31,12 +33,12 @@ export default class CacheStatsCommand extends CacheCommand {
       await admin.close()
     }
 
-    if (!this.jsonEnabled()) this.log(render(stats, services.formatTable))
+    if (!this.jsonEnabled()) this.log(render(stats))
     return stats
   }
 }
 
-function render(stats: CacheStats, formatTable: HostServices['formatTable']): string {
+function render(stats: CacheStats): string {
   const lines = [
     `Store:        ${stats.store.location}${stats.store.usable ? '' : ' (not readable)'}`,
     `TTL:          ${stats.ttlSeconds} s`,
@@ -48,8 +50,8 @@ function render(stats: CacheStats, formatTable: HostServices['formatTable']): st
     `Oldest entry: ${formatAge(stats.oldestEntry)}`,
   ]
   if (stats.projects.length === 0) return [...lines, '', 'Nothing cached yet.'].join('\n')
+  const header = ['PROJECT', 'API', 'ENTRIES', 'SIZE', 'HITS', 'MISSES', 'HIT RATIO', 'OLDEST']
   const table = formatTable(
-    ['PROJECT', 'API', 'ENTRIES', 'SIZE', 'HITS', 'MISSES', 'HIT RATIO', 'OLDEST'],
     stats.projects.map(project => [
       project.projectId,
       project.baseUrl,
@@ -60,6 +62,7 @@ function render(stats: CacheStats, formatTable: HostServices['formatTable']): st
       formatRatio(project.hitRatio),
       formatAge(project.oldestEntry),
     ]),
+    header.map((title, index) => ({get: (row: string[]) => row[index], header: title})),
   )
   return [...lines, '', table].join('\n')
 }

@@ -1,32 +1,50 @@
 /**
- * What this plugin uses of the host's services, obtained through the `descope:services` hook.
- * A user-installed plugin has its own copy of every module, so it never imports the host: these
- * are structural copies of the host's types (src/lib/services.ts, src/lib/cache/admin.ts).
+ * The contract of the `descope:services` hook: what descope-mgmt hands to its plugins (the
+ * configured client, the read cache) and how a plugin asks for it. The host's services implement
+ * these types, so a change on either side fails to compile instead of failing at run time.
  */
 import type {Config} from '@oclif/core'
 
 export type HttpMethod = 'DELETE' | 'GET' | 'POST' | 'PUT'
 
-export interface HostClient {
+/** The configured Descope client: auth, rate limit, retries and the read cache are already applied. */
+export interface ServiceClient {
   readonly projectId: string
   readonly baseUrl: string
   request<T>(method: HttpMethod, path: string, options?: {json?: unknown; searchParams?: Record<string, string>}): Promise<T>
 }
 
-export interface HostConnection {
-  client: HostClient
+export interface ServiceConnection {
+  client: ServiceClient
   projectId: string
   baseUrl: string
+  /** The environment of the configuration, when one was used. */
   environmentName?: string
+  /** Whether the embedded emulator serves this connection. */
   emulator: boolean
   close(): Promise<void>
 }
 
+/** The host's connection flags: `-c`, `-e`, `--project-id`, `--base-url`. */
 export interface ConnectionFlags {
   config?: string
   environment?: string
   projectId?: string
   baseUrl?: string
+  /** Hosts besides Descope's and loopback that the management key may be sent to (--allow-host). */
+  allowHost?: string[]
+}
+
+/** The cache flags of a connection. */
+export interface CacheFlags {
+  /** `--no-cache`. */
+  noCache?: boolean
+  /** `--cache-ttl`. */
+  ttl?: string
+  /** `fresh` for commands that must see live state (plan, apply) unless asked otherwise; default `use`. */
+  mode?: 'fresh' | 'use'
+  /** Where the single cache warning goes (default: stderr). */
+  warn?(message: string): void
 }
 
 export interface ProjectCacheStats {
@@ -36,7 +54,9 @@ export interface ProjectCacheStats {
   bytes: number
   hits: number
   misses: number
+  /** hits / (hits + misses); null before the first cached read. */
   hitRatio: null | number
+  /** When the oldest entry still stored was fetched (ISO 8601). */
   oldestEntry?: string
 }
 
@@ -54,20 +74,29 @@ export interface CacheStats {
   projects: ProjectCacheStats[]
 }
 
+/** The persistent read cache of the configuration in use, for `cache stats` and `cache clear`. */
 export interface CacheAdmin {
   readonly settings: {store: 'file' | 'none' | 'redis'; mode: string; ttlMs: number}
   stats(): Promise<CacheStats>
+  /** One project's cached answers, or all of them. */
   clear(target?: {baseUrl: string; projectId: string}): Promise<{removed: number; usable: boolean}>
   close(): Promise<void>
 }
 
-export interface HostServices {
-  connect(options: {
-    config: Config
-    flags: ConnectionFlags
-    cache?: {noCache?: boolean; ttl?: string; mode?: 'fresh' | 'use'; warn?(message: string): void}
-    onSecret?(secret: string): void
-  }): Promise<HostConnection>
+/** How a plugin connects: the same configuration, environment, credentials and cache flags as the host's commands. */
+export interface ServiceConnectOptions {
+  config: Config
+  flags: ConnectionFlags
+  cache?: CacheFlags
+  /** Told about every secret as soon as it is known, so output can be redacted. */
+  onSecret?(secret: string): void
+}
+
+/** What the `descope:services` hook returns to plugins. */
+export interface PluginServices {
+  /** Connects like the host's commands do (for plugins: `-c`, `-e`, `--no-cache`…). */
+  connect(options: ServiceConnectOptions): Promise<ServiceConnection>
+  /** Statistics and clearing of the persistent read cache (`configFile`: `--config`). */
   cacheAdmin(options: {config: Config; configFile?: string}): Promise<CacheAdmin>
   /** A table like the host's own: borderless, one line per row, fitted to the terminal's width. */
   formatTable(header: string[], rows: string[][]): string
@@ -81,11 +110,11 @@ export interface HostError extends Error {
 }
 
 /** The host's services; fails clearly when the plugin runs outside descope-mgmt. */
-export async function hostServices(config: Config): Promise<HostServices> {
+export async function hostServices(config: Config): Promise<PluginServices> {
   // The hook is declared by the host; a plugin built on its own does not see that declaration.
   const runHook = config.runHook.bind(config) as unknown as (event: string, options: object) => Promise<{
     failures: Array<{error: Error}>
-    successes: Array<{result: HostServices}>
+    successes: Array<{result: PluginServices}>
   }>
   const result = await runHook('descope:services', {})
   const [success] = result.successes

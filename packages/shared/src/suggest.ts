@@ -1,3 +1,5 @@
+/** "Did you mean": edit distance and the closest of a list of names, for values, keys and flags. */
+
 /**
  * Edit distance (insert, delete, substitute, swap two neighbours: each costs 1), the
  * "optimal string alignment" variant of Damerau-Levenshtein: `nmae` is 1 away from `name`.
@@ -54,4 +56,20 @@ export function closest(input: string, candidates: Iterable<string>): string | u
 export function didYouMean(input: string, candidates: Iterable<string>): string | undefined {
   const match = closest(input, candidates)
   return match === undefined ? undefined : `did you mean "${match}"?`
+}
+
+/** `--nmae=x` → `nmae`, `-x` → `x`. */
+function flagName(typed: string): string {
+  return typed.replace(/^--?/, '').replace(/=.*$/, '')
+}
+
+/**
+ * The closest known flag for each unknown one in an oclif "Nonexistent flag(s): --a, --b"
+ * message, as `--name`; typed flags with nothing close are left out.
+ */
+export function suggestFlags(message: string, known: string[]): string[] {
+  const list = /Nonexistent flags?: ([^\n]+)/.exec(message)?.[1]
+  if (!list) return []
+  const suggestions = list.split(', ').map(typed => closest(flagName(typed), known)).filter(name => name !== undefined)
+  return [...new Set(suggestions)].map(name => `--${name}`)
 }

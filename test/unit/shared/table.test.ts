@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {
   type Column, fitColumns, formatTable, tableWidth, truncateText,
-} from '../../../src/lib/ui/output.js'
+} from '../../../packages/shared/src/table.js'
 
 interface Tenant {
   id: string

@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 
-import {closest, didYouMean, levenshtein} from '../../../src/lib/config/suggest.js'
+import {
+  closest, didYouMean, levenshtein, suggestFlags,
+} from '../../../packages/shared/src/suggest.js'
 import {fieldsAt} from '../../../src/lib/config/validate.js'
 
 describe('did you mean', () => {
@@ -46,5 +48,14 @@ describe('did you mean', () => {
   it('phrases the suggestion', () => {
     expect(didYouMean('tenant', ['tenants', 'version'])).to.equal('did you mean "tenants"?')
     expect(didYouMean('zzz', ['tenants'])).to.equal(undefined)
+  })
+
+  it('suggests the closest flag of each unknown one in oclif\'s message', () => {
+    const known = ['name-contains', 'id', 'output', 'project-id', 'base-url']
+    expect(suggestFlags('Nonexistent flag: --nme-contains=x\nSee more help with --help', known)).to.deep.equal(['--name-contains'])
+    expect(suggestFlags('Nonexistent flags: --projct-id, --base-ur', known)).to.deep.equal(['--project-id', '--base-url'])
+    expect(suggestFlags('Nonexistent flag: -outptu', known)).to.deep.equal(['--output'])
+    expect(suggestFlags('Nonexistent flag: --zzzzzz', known)).to.deep.equal([])
+    expect(suggestFlags('Missing required flag name', known)).to.deep.equal([])
   })
 })

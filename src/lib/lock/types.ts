@@ -1,0 +1,53 @@
+/**
+ * What every lock of descope-mgmt looks like from the outside, whatever keeps it: a file today
+ * (src/lib/lock/file-lock.ts), a shared server such as Redis when several machines coordinate.
+ */
+
+/** Who holds a lock: shown to a refused process, so a person can tell whether it is still running. */
+export interface LockHolder {
+  pid: number
+  /** ISO 8601. */
+  startedAt: string
+  host: string
+  /** What holds the lock: `descope-mgmt apply -e staging`. */
+  command: string
+  /** Random, so a process only ever removes its own lock. */
+  token: string
+}
+
+/** A lock held by this process until `release`. */
+export interface HeldLock {
+  readonly holder: LockHolder
+  /** Where the lock lives (a file path, a key), for messages. */
+  readonly location: string
+  readonly isReleased: boolean
+  /** Gives the lock up if it is still this process's. Safe to call more than once. */
+  release(): Promise<void>
+}
+
+export interface LockRequest {
+  /** What the lock protects; one name, one holder at a time. */
+  name: string
+  command: string
+  /** How long to keep trying while a live holder has it before giving up (default 0: at once). */
+  waitMs?: number
+}
+
+/** A kind of lock (files, a server): acquires a lock or throws a LockBusyError naming the holder. */
+export interface Locker<Lock extends HeldLock = HeldLock> {
+  acquire(request: LockRequest): Promise<Lock>
+}
+
+/** The lock is held by another live process. */
+export class LockBusyError extends Error {
+  constructor(
+    readonly location: string,
+    /** Undefined when the holder is still writing its lock. */
+    readonly holder: LockHolder | undefined,
+    /** Whether the holder runs on this host. */
+    readonly local: boolean,
+  ) {
+    super(`${location} is locked${holder ? ` by pid ${holder.pid} on ${holder.host} since ${holder.startedAt}` : ''}`)
+    this.name = 'LockBusyError'
+  }
+}
