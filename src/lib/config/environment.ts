@@ -3,8 +3,8 @@ import {z} from 'zod'
 
 import type {CheckContext} from './resources/types.js'
 
+import {tenantIdPattern, tenantIdSchema} from '../resources/tenants.js'
 import {isRecord} from './path.js'
-import {tenantIdPattern, tenantIdSchema} from './resources/tenants.js'
 import {didYouMean} from './suggest.js'
 
 export const environmentNamePattern = /^[A-Za-z0-9_-]+$/
