@@ -119,7 +119,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
 
     for (const item of [...live].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-      if (desiredByKey.has(item.key) || kind.singleton) continue
+      if (desiredByKey.has(item.key) || kind.singleton || kind.undeletable) continue
       const base = {
         action: 'delete' as const, id: qualifiedId(item), key: item.key, kind: item.kind,
       }
