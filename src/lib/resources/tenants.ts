@@ -32,6 +32,8 @@ export const customAttributeValueSchema = z
 })
 .meta({title: 'Custom attribute value', description: 'A string, number, boolean, list of strings, or null.'})
 
+const tenantMeta = {title: 'Tenant', description: 'One tenant of the Descope project.'}
+
 export const tenantSchema = z
 .strictObject({
   id: tenantIdSchema.meta({
@@ -102,17 +104,22 @@ export const tenantSchema = z
   })
   .optional(), ''),
 })
-.meta({title: 'Tenant', description: 'One tenant of the Descope project.'})
+.meta(tenantMeta)
 
 export type TenantConfig = z.infer<typeof tenantSchema>
 
-export const tenantsSchema = z
-.array(tenantSchema)
-.meta({
-  title: 'Tenants',
-  description: 'The tenants of the project. Tenants not listed here are left alone unless `apply --prune` is used.',
-})
-.optional()
+/** The `tenants` section; `entryFields` are fields other kinds declare in each tenant (its `settings`). */
+function tenantsSectionSchema<Fields extends z.ZodRawShape>(entryFields?: Fields) {
+  return z
+  .array(entryFields ? tenantSchema.extend(entryFields).meta(tenantMeta) : tenantSchema)
+  .meta({
+    title: 'Tenants',
+    description: 'The tenants of the project. Tenants not listed here are left alone unless `apply --prune` is used.',
+  })
+  .optional()
+}
+
+export const tenantsSchema = tenantsSectionSchema()
 
 interface RawTenant {
   index: number
@@ -359,6 +366,7 @@ export const tenantsKind = defineKind({
     count: raw => (Array.isArray(raw.tenants) ? raw.tenants.length : 0),
     key: 'tenants',
     schema: tenantsSchema,
+    withEntryFields: fields => tenantsSectionSchema(fields),
   },
   async create(client, desired) {
     const {parent, ...rest} = desired.fields

@@ -117,6 +117,13 @@ export interface KindConfig<Key extends string = string, Schema extends undefine
    * schema failed, so that every problem is reported at once: read it defensively.
    */
   check?(raw: Record<string, unknown>, context: CheckContext): void
+  /**
+   * For a kind declared inside the entries of another kind's section (a tenant's `settings`): the
+   * fields it adds to each entry.
+   */
+  entryFields?: Record<string, z.ZodType>
+  /** For the kind owning a section of entries: the section's schema with other kinds' entry fields added. */
+  withEntryFields?(fields: Record<string, z.ZodType>): z.ZodType
   /** How many entries the (valid) section has; only for the kind owning the section. */
   count?(raw: Record<string, unknown>): number
 }
