@@ -86,6 +86,8 @@ export function buildPlan(input: PlanInput): Plan {
       const current = liveByKey.get(item.key)
       const base = {id: qualifiedId(item), key: item.key, kind: item.kind}
       if (!current) {
+        // It will exist with the defaults: nothing to create when those are what is wanted.
+        if (kind.implicit && jsonEqual(managedLive(kind, item.fields, {}), item.fields)) continue
         changes.push({
           ...base, action: 'create', after: kind.dependsOn(item), desired: item.fields, fields: diffValues({}, item.fields), phase: writePhase(item),
         })

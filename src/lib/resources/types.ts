@@ -64,6 +64,11 @@ export interface ResourceKind {
   /** A singleton every project has (the theme): replaced, never deleted, so never pruned. */
   singleton?: boolean
   /**
+   * Items that exist with `defaults` as soon as what they belong to exists (a tenant's settings):
+   * a desired item equal to the defaults needs no create.
+   */
+  implicit?: boolean
+  /**
    * Items that are never deleted on their own (they go with what they belong to): never pruned,
    * never reported as unmanaged; `delete` refuses.
    */
