@@ -10,11 +10,12 @@ import {InputError} from '../errors.js'
 import {flowsKind} from './flows.js'
 import {permissionsKind} from './permissions.js'
 import {rolesKind} from './roles.js'
+import {tenantSettingsKind} from './tenant-settings.js'
 import {tenantsKind} from './tenants.js'
 import {themeKind} from './theme.js'
 
 /** Every kind, in the order of the configuration file's sections (and of the JSON Schema). */
-export const kindDefinitions = [tenantsKind, permissionsKind, rolesKind, flowsKind, themeKind] as const
+export const kindDefinitions = [tenantsKind, tenantSettingsKind, permissionsKind, rolesKind, flowsKind, themeKind] as const
 
 /** Every resource kind the engine manages, in execution order. */
 export const resourceKinds: KindDefinition[] = [...kindDefinitions as readonly KindDefinition[]].sort((a, b) => a.phase - b.phase)
