@@ -69,7 +69,7 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   private async fromLive(file: string): Promise<InitResult> {
-    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {resourceKinds}, {renderLiveConfig}, {writeFileAtomically}] = await Promise.all([
+    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {kindDefinitions}, {liveConfig, readLiveState, renderLiveConfig}, {writeFileAtomically}] = await Promise.all([
       import('../lib/config/credentials.js'),
       import('../lib/config/load.js'),
       import('../lib/resources/index.js'),
@@ -80,26 +80,8 @@ export default class Init extends BaseCommand<typeof Init> {
     const hasConfig = Boolean(this.flags.config) || Boolean(await findConfigFile(process.cwd()))
     const connection = await this.connect(hasConfig ? (this.flags.environment ?? '') : '')
     const environmentName = connection.environmentName ?? this.flags.environment ?? 'default'
-    const read = async (plural: string) => {
-      const kind = resourceKinds.find(candidate => candidate.plural === plural)
-      return kind ? kind.readLive(connection.client) : []
-    }
-
-    const {liveFlowFiles} = await import('../lib/init/flow-files.js')
-    const [tenants, permissions, roles, beside] = await Promise.all([
-      read('tenants'), read('permissions'), read('roles'), liveFlowFiles(resourceKinds, connection.client),
-    ])
-    // Nothing is written when any file is in the way.
-    const besideFiles = beside.files.map(entry => ({...entry, path: path.join(path.dirname(file), entry.path)}))
-    const taken = this.flags.force ? [] : besideFiles.filter(entry => existsSync(entry.path))
-    if (taken.length > 0) {
-      throw new InputError(`${taken.map(entry => path.relative(process.cwd(), entry.path)).join(', ')} already exist${taken.length === 1 ? 's' : ''}; init did not change anything.`, {
-        code: 'file_exists',
-        hint: 'Add --force to overwrite them, or write elsewhere with --out DIR/descope.yaml.',
-      })
-    }
-
-    let environment: Parameters<typeof renderLiveConfig>[1]
+    const live = await readLiveState(kindDefinitions, connection.client)
+    let environment: Parameters<typeof liveConfig>[1]
     let source: string
     if (connection.emulator) {
       const entry = connection.environmentName ? connection.loaded?.config.environments[connection.environmentName] : undefined
@@ -113,20 +95,27 @@ export default class Init extends BaseCommand<typeof Init> {
       source = `project ${connection.projectId} at ${connection.baseUrl}`
     }
 
-    const live = {
-      flows: beside.flows, permissions, roles, tenants, themeFile: beside.themeFile,
+    const {config, files: beside} = await liveConfig(environmentName, environment, live)
+    // Nothing is written when any file is in the way.
+    const besideFiles = beside.map(entry => ({...entry, path: path.join(path.dirname(file), entry.path)}))
+    const taken = this.flags.force ? [] : besideFiles.filter(entry => existsSync(entry.path))
+    if (taken.length > 0) {
+      throw new InputError(`${taken.map(entry => path.relative(process.cwd(), entry.path)).join(', ')} already exist${taken.length === 1 ? 's' : ''}; init did not change anything.`, {
+        code: 'file_exists',
+        hint: 'Add --force to overwrite them, or write elsewhere with --out DIR/descope.yaml.',
+      })
     }
-    const text = await renderLiveConfig(environmentName, environment, live, {
-      besideFiles: beside.files.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
+
+    const text = await renderLiveConfig(config, environment, {
+      besideFiles: beside.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
     })
     for (const entry of [...besideFiles, {path: file, text}]) {
       await writeFileAtomically(entry.path, entry.text)
     }
 
     return {
-      counts: {
-        flows: beside.flows.length, permissions: permissions.length, roles: roles.length, tenants: tenants.length, theme: beside.themeFile ? 1 : 0,
-      },
+      // Kinds with a section of their own; a kind declared inside another's entries is counted with them.
+      counts: Object.fromEntries(live.filter(({kind}) => kind.configKey === kind.plural).map(({items, kind}) => [kind.plural, items.length])) as InitResult['counts'],
       environment: environmentName,
       file,
       files: besideFiles.map(entry => entry.path),

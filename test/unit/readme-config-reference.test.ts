@@ -71,6 +71,7 @@ describe('configuration reference in README.md', () => {
       'environments.<name>',
       'environments.<name>.rateLimit',
       'tenants[]',
+      'tenants[].settings',
       'permissions[]',
       'roles[]',
       'flows[]',

@@ -22,6 +22,7 @@ import {jsonSyntaxError} from '../config/json-text.js'
 import {decodeText} from '../config/text.js'
 import {InputError} from '../errors.js'
 import {isProcessAlive} from '../lock/file-lock.js'
+import {kindByPlural, kindNames} from '../resources/index.js'
 import {fsyncDir, mkdirPrivate, writeFileDurable} from './durable.js'
 import {
   assertSafeProjectId,
@@ -40,7 +41,9 @@ import {
   TEMP_PREFIX,
   timestampOfId,
 } from './format.js'
-import {type BackupFile, filesOf} from './kind-files.js'
+import {
+  asResourceItems, type BackupFile, type KindFiles, singleFileKind,
+} from './kind-files.js'
 
 export const TOOL_NAME = 'descope-mgmt'
 
@@ -102,6 +105,11 @@ export interface VerifyResult extends BackupRef {
 }
 
 const execFileAsync = promisify(execFile)
+
+/** The backup layout of a kind, by plural: its definition's, or one JSON file for a kind this build does not know. */
+function filesOf(plural: string): KindFiles {
+  return kindByPlural(plural)?.backup ?? singleFileKind
+}
 
 function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex')
@@ -439,7 +447,7 @@ export async function verifyBackup(ref: BackupRef): Promise<VerifyResult> {
     }
 
     try {
-      const items = filesOf(plural).fromFiles(files, plural)
+      const items = asResourceItems(filesOf(plural).fromFiles(files, plural), kindNames)
       const expected = metadata.counts[plural]
       if (typeof expected === 'number' && expected !== items.length) {
         result.problems.push({file: files[0].path, problem: `holds ${items.length} ${plural}, metadata.json records ${expected}`})

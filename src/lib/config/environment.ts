@@ -4,9 +4,9 @@ import {z} from 'zod'
 
 import type {CheckContext} from './resources/types.js'
 
+import {tenantIdPattern, tenantIdSchema} from '../resources/tenants.js'
 import {describeRefusal, refuseApiUrl} from './hosts.js'
 import {isRecord, type PathSegment} from './path.js'
-import {tenantIdPattern, tenantIdSchema} from './resources/tenants.js'
 
 export const environmentNamePattern = /^[A-Za-z0-9_-]+$/
 export const projectIdPattern = /^P[A-Za-z0-9]{27,}$/

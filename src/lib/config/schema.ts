@@ -8,10 +8,10 @@ import {cacheSchema} from '../cache/schema.js'
 import {environmentsSchema} from './environment.js'
 import {resourceShape} from './resources/index.js'
 
+export {type PermissionConfig, permissionSchema} from '../resources/permissions.js'
+export {type RoleConfig, roleSchema} from '../resources/roles.js'
+export {type TenantConfig, tenantSchema} from '../resources/tenants.js'
 export {type EnvironmentConfig, environmentSchema} from './environment.js'
-export {type PermissionConfig, permissionSchema} from './resources/permissions.js'
-export {type RoleConfig, roleSchema} from './resources/roles.js'
-export {type TenantConfig, tenantSchema} from './resources/tenants.js'
 
 export const CONFIG_VERSION = 1
 

@@ -8,11 +8,11 @@ import {z} from 'zod'
 import type {ConfigProblem} from '../errors.js'
 import type {CheckContext} from './resources/types.js'
 
+import {declaredTenantIds} from '../resources/tenants.js'
 import {checkEnvironments} from './environment.js'
 import {type Locator, noPosition} from './locate.js'
 import {formatPath, isRecord, type PathSegment} from './path.js'
-import {resourceModules} from './resources/index.js'
-import {declaredTenantIds} from './resources/tenants.js'
+import {resourceChecks, resourceModules, sectionSingular} from './resources/index.js'
 import {configSchema, type DescopeConfig} from './schema.js'
 
 export interface ValidateOptions {
@@ -193,11 +193,9 @@ const missingHints: Record<string, string> = {
   version: 'add `version: 1` at the top of the file',
 }
 
-const singular: Record<string, string> = {permissions: 'permission', roles: 'role', tenants: 'tenant'}
-
 function missingHint(path: readonly PathSegment[]): string | undefined {
   const field = String(path.at(-1))
-  if (field === 'name' && typeof path[0] === 'string' && singular[path[0]]) return `every ${singular[path[0]]} needs a name`
+  if (field === 'name' && typeof path[0] === 'string' && sectionSingular[path[0]]) return `every ${sectionSingular[path[0]]} needs a name`
   return missingHints[field]
 }
 
@@ -306,7 +304,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
       lineOf: path => locate(path).line,
       warn: (path, message, hint) => warnings.push(toProblem(path, message, hint)),
     }
-    for (const module of resourceModules) module.check(input, context)
+    for (const check of resourceChecks) check(input, context)
     checkEnvironments(input, declaredTenantIds(input), context)
 
     if (options.environment !== undefined && isRecord(input.environments) && !(options.environment in input.environments)) {

@@ -2,7 +2,8 @@
  * What `descope-mgmt init` writes: a commented starter configuration, or the live state of a
  * project as configuration (field names of the configuration schema, defaults left out, stable order).
  */
-import type {ResourceFields, ResourceItem} from '../resources/types.js'
+import type {DescopeClient} from '../api/types.js'
+import type {KindDefinition, LiveFile, ResourceItem} from '../resources/types.js'
 
 export const SCHEMA_URL = 'https://unpkg.com/descope-mgmt/schema/descope-mgmt.schema.json'
 
@@ -59,106 +60,34 @@ export interface EmulatorEnvironment {emulator: true; data: string}
 export interface RemoteEnvironment {projectId: string; managementKey: string; baseUrl?: string}
 export type InitEnvironment = EmulatorEnvironment | RemoteEnvironment
 
-export interface LiveState {
-  tenants: ResourceItem[]
-  permissions: ResourceItem[]
-  roles: ResourceItem[]
-  /** Flows written beside the configuration: declared with the file that holds each. */
-  flows?: Array<{id: string; file: string}>
-  /** The theme file written beside the configuration. */
-  themeFile?: string
+/** The live items of each kind init writes, in the registry's order. */
+export type LiveState = Array<{kind: KindDefinition; items: ResourceItem[]}>
+
+/** Reads every kind that can be written as configuration, concurrently. */
+export async function readLiveState(kinds: readonly KindDefinition[], client: DescopeClient): Promise<LiveState> {
+  const written = kinds.filter(kind => kind.toConfig)
+  const items = await Promise.all(written.map(kind => kind.readLive(client)))
+  return written.map((kind, index) => ({items: items[index], kind}))
 }
 
-const isEmpty = (value: unknown): boolean =>
-  value === undefined || value === null || value === '' || value === false
-  || (Array.isArray(value) && value.length === 0)
-  || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0)
-
-/** The fields in the given order, without defaults (empty, false, none). */
-function pickFields(fields: ResourceFields, order: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const field of order) {
-    const value = fields[field]
-    if (isEmpty(value)) continue
-    out[field] = field === 'customAttributes' ? sortKeys(value as Record<string, unknown>) : value
-  }
-
-  return out
-}
-
-function sortKeys(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)))
-}
-
-const tenantOrder = ['name', 'parent', 'selfProvisioningDomains', 'customAttributes', 'enforceSSO', 'enforceSSOExclusions', 'disabled', 'roleInheritance'] as const
-const permissionOrder = ['description'] as const
-const roleOrder = ['description', 'tenantId', 'permissionNames', 'default', 'private'] as const
-
-/** Tenants sorted by id, each parent before its sub-tenants. */
-function orderTenants(tenants: ResourceItem[]): ResourceItem[] {
-  const byId = new Map(tenants.map(tenant => [tenant.key, tenant]))
-  const children = new Map<string, ResourceItem[]>()
-  const roots: ResourceItem[] = []
-  for (const tenant of [...tenants].sort((a, b) => a.key.localeCompare(b.key))) {
-    const parent = typeof tenant.fields.parent === 'string' ? tenant.fields.parent : ''
-    if (parent && byId.has(parent) && parent !== tenant.key) children.set(parent, [...(children.get(parent) ?? []), tenant])
-    else roots.push(tenant)
-  }
-
-  const ordered: ResourceItem[] = []
-  const seen = new Set<string>()
-  const visit = (tenant: ResourceItem): void => {
-    if (seen.has(tenant.key)) return
-    seen.add(tenant.key)
-    ordered.push(tenant)
-    for (const child of children.get(tenant.key) ?? []) visit(child)
-  }
-
-  for (const root of roots) visit(root)
-  // A parent cycle (not possible in Descope) would leave tenants out: keep them anyway.
-  for (const tenant of tenants) visit(tenant)
-  return ordered
-}
-
-/** The configuration object of a live project. */
-export function liveConfig(environmentName: string, environment: InitEnvironment, live: LiveState): Record<string, unknown> {
+/** The configuration object of a live project, and the files to write beside it (flows, theme). */
+export async function liveConfig(environmentName: string, environment: InitEnvironment, live: LiveState): Promise<{config: Record<string, unknown>; files: LiveFile[]}> {
   const config: Record<string, unknown> = {version: 1, environments: {[environmentName]: environment}}
-  if (live.tenants.length > 0) {
-    config.tenants = orderTenants(live.tenants).map(tenant => ({id: tenant.key, ...pickFields(tenant.fields, tenantOrder)}))
-  }
-
-  if (live.permissions.length > 0) {
-    config.permissions = [...live.permissions]
-    .sort((a, b) => a.key.localeCompare(b.key))
-    .map(permission => ({name: permission.key, ...pickFields(permission.fields, permissionOrder)}))
-  }
-
-  if (live.roles.length > 0) {
-    const withName = live.roles.map(role => {
-      const tenantId = typeof role.fields.tenantId === 'string' ? role.fields.tenantId : ''
-      const name = tenantId && role.key.startsWith(`${tenantId}/`) ? role.key.slice(tenantId.length + 1) : role.key
-      return {name, role, tenantId}
-    })
-    // Project roles first, then tenant roles by tenant; by name within each.
-    withName.sort((a, b) => (a.tenantId === b.tenantId ? a.name.localeCompare(b.name) : a.tenantId.localeCompare(b.tenantId)))
-    config.roles = withName.map(({name, role}) => ({name, ...pickFields(role.fields, roleOrder)}))
-  }
-
-  if (live.flows?.length) config.flows = live.flows.map(({file, id}) => ({id, file}))
-  if (live.themeFile) config.theme = {file: live.themeFile}
-  return config
+  const files: LiveFile[] = []
+  // In order: a kind declared inside another's entries (tenant settings) finds them written.
+  for (const {items, kind} of live) files.push(...await kind.toConfig!(items, config))
+  return {config, files}
 }
 
 /** The live project as commented YAML. */
 export async function renderLiveConfig(
-  environmentName: string,
+  config: Record<string, unknown>,
   environment: InitEnvironment,
-  live: LiveState,
   options: {besideFiles?: string[]; schemaPath?: string; source: string},
 ): Promise<string> {
   const {stringify} = await import('yaml')
   // A blank line before each top-level section, for a file people will edit.
-  const body = stringify(liveConfig(environmentName, environment, live), {flowCollectionPadding: false, lineWidth: 0})
+  const body = stringify(config, {flowCollectionPadding: false, lineWidth: 0})
   .replaceAll(/\n(?=[a-z]+:)/g, '\n\n')
   const header = [
     schemaComment(options.schemaPath),

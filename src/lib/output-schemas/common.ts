@@ -5,6 +5,8 @@
  */
 import {z} from 'zod'
 
+import {kindNames} from '../resources/index.js'
+
 /** The documented `--json` output of one command: its shape and what it holds. */
 export interface OutputSpec<Schema extends z.ZodType = z.ZodType> {
   schema: Schema
@@ -27,7 +29,8 @@ export const fieldChangeSchema = z
 })
 .meta({id: 'FieldChange', description: 'One field that differs.'})
 
-export const resourceKindSchema = z.enum(['flow', 'permission', 'role', 'tenant', 'theme'])
+/** The kind names of the registry, sorted. */
+export const resourceKindSchema = z.enum([...kindNames].sort() as [string, ...string[]])
 const changeActionSchema = z.enum(['create', 'delete', 'update'])
 /** Managed fields of a resource, in Descope's field names. */
 const resourceFieldsSchema = z.record(z.string(), anyJson)

@@ -86,6 +86,8 @@ export function buildPlan(input: PlanInput): Plan {
       const current = liveByKey.get(item.key)
       const base = {id: qualifiedId(item), key: item.key, kind: item.kind}
       if (!current) {
+        // It will exist with the defaults: nothing to create when those are what is wanted.
+        if (kind.implicit && jsonEqual(managedLive(kind, item.fields, {}), item.fields)) continue
         changes.push({
           ...base, action: 'create', after: kind.dependsOn(item), desired: item.fields, fields: diffValues({}, item.fields), phase: writePhase(item),
         })
@@ -119,7 +121,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
 
     for (const item of [...live].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-      if (desiredByKey.has(item.key) || kind.singleton) continue
+      if (desiredByKey.has(item.key) || kind.singleton || kind.undeletable) continue
       const base = {
         action: 'delete' as const, id: qualifiedId(item), key: item.key, kind: item.kind,
       }

@@ -39,12 +39,17 @@ export interface ComputePlanOptions {
   configuredKindsOnly?: boolean
 }
 
+/** Whether a configuration manages a kind: the kind says, else its section is present. */
+export function isConfigured(kind: ResourceKind, sections: Record<string, unknown>): boolean {
+  return kind.configured ? kind.configured(sections) : sections[kind.configKey ?? kind.plural] !== undefined
+}
+
 /** Desired state (configuration or given items) against fresh live state: the plan. */
 export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
   const {connection} = options
   const loaded = options.desired ? connection.loaded : requireConfig(connection)
   const sections = loaded?.config as Record<string, unknown> | undefined
-  const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter(kind => sections?.[kind.plural] !== undefined) : options.kinds
+  const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter(kind => isConfigured(kind, sections ?? {})) : options.kinds
   const desired = options.desired ?? kinds.flatMap(kind => kind.desired(loaded!.config, {configDir: loaded!.dir}))
   const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
   return buildPlan({

@@ -1,12 +1,121 @@
+/**
+ * The permission kind: `permissions:` in the configuration, `permission:<name>` in plans.
+ */
+import {z} from 'zod'
+
 import type {Permission} from '../api/types.js'
-import type {ResourceItem, ResourceKind} from './types.js'
+import type {CheckContext} from '../config/resources/types.js'
+import type {ConfigSections, ResourceItem} from './types.js'
 
 import {
   createPermission, deletePermission, loadAllPermissions, updatePermission,
 } from '../api/permissions.js'
+import {formatPath, isRecord, type PathSegment} from '../config/path.js'
+import {defineKind, fieldDefaults, managed} from './define.js'
 
-/** The permission fields the configuration can manage (wire names), with Descope's defaults. */
-const permissionDefaults = {description: ''}
+export const NAME_MAX = 100
+export const DESCRIPTION_MAX = 254
+
+/**
+ * Permissions every Descope project comes with (docs.descope.com, "Preconfigured Roles and
+ * Permissions"). They exist without being declared, so roles may name them; declaring one would
+ * ask to create what is already there.
+ */
+export const BUILT_IN_PERMISSIONS: readonly string[] = Object.freeze(['User Admin', 'SSO Admin', 'Impersonate'])
+
+export const permissionNameSchema = z
+.string()
+.trim()
+.min(1, {error: 'must not be empty'})
+.max(NAME_MAX, {error: `must be at most ${NAME_MAX} characters`})
+.meta({title: 'Permission name', description: `Name of a permission: unique in the project, at most ${NAME_MAX} characters.`, examples: ['users.read']})
+
+export const descriptionSchema = z
+.string()
+.max(DESCRIPTION_MAX, {error: `must be at most ${DESCRIPTION_MAX} characters`})
+.meta({title: 'Description', description: `Free text shown in the Descope console, at most ${DESCRIPTION_MAX} characters.`})
+
+export const permissionSchema = z
+.strictObject({
+  name: permissionNameSchema.meta({
+    title: 'Name',
+    description: `Unique name of the permission, at most ${NAME_MAX} characters. It is the identity: a changed name is a delete and a create.`,
+    examples: ['users.read'],
+  }),
+  description: managed(descriptionSchema.meta({
+    title: 'Description',
+    description: `What the permission allows, at most ${DESCRIPTION_MAX} characters.`,
+    examples: ['Read user profiles'],
+  }).optional(), ''),
+})
+.meta({title: 'Permission', description: 'One permission of the Descope project; roles grant permissions to users.'})
+
+export type PermissionConfig = z.infer<typeof permissionSchema>
+
+export const permissionsSchema = z
+.array(permissionSchema)
+.meta({
+  title: 'Permissions',
+  description:
+    'The permissions of the project. Permissions not listed here are left alone unless `apply --prune` is used; '
+    + 'Descope\'s built-in permissions (User Admin, SSO Admin, Impersonate) are never managed.',
+})
+.optional()
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : undefined)
+
+/** Names of the permissions declared in a raw configuration value, with their index. */
+export function readPermissionNames(raw: Record<string, unknown>): Array<{index: number; name: string}> {
+  if (!Array.isArray(raw.permissions)) return []
+  return raw.permissions.flatMap((entry: unknown, index) => {
+    const name = isRecord(entry) ? text(entry.name) : undefined
+    return name ? [{index, name}] : []
+  })
+}
+
+/** Permission names declared in a raw configuration value. */
+export function declaredPermissionNames(raw: Record<string, unknown>): Set<string> {
+  return new Set(readPermissionNames(raw).map(({name}) => name))
+}
+
+export function where(context: CheckContext, path: PathSegment[]): string {
+  const line = context.lineOf(path)
+  return line === undefined ? formatPath(path) : `${formatPath(path)}, line ${line}`
+}
+
+function checkPermissions(raw: Record<string, unknown>, context: CheckContext): void {
+  const seen = new Map<string, number>()
+  const lowerCase = new Map<string, {index: number; name: string}>()
+  for (const {index, name} of readPermissionNames(raw)) {
+    const path = ['permissions', index, 'name']
+    const first = seen.get(name)
+    if (first !== undefined) {
+      context.error(path, `duplicate permission "${name}": already declared at ${where(context, ['permissions', first, 'name'])}`, 'permission names must be unique in a project')
+      continue
+    }
+
+    seen.set(name, index)
+    const builtIn = BUILT_IN_PERMISSIONS.find(candidate => candidate.toLowerCase() === name.toLowerCase())
+    if (builtIn !== undefined) {
+      context.error(path, `"${name}" is a built-in Descope permission`, `remove it here: every project has "${builtIn}", and roles may name it without declaring it`)
+      continue
+    }
+
+    const similar = lowerCase.get(name.toLowerCase())
+    if (similar) {
+      context.warn(
+        path,
+        `permission "${name}" differs only in case from "${similar.name}" (${where(context, ['permissions', similar.index, 'name'])})`,
+        'they are two permissions: rename one if that is not intended',
+      )
+    } else {
+      lowerCase.set(name.toLowerCase(), {index, name})
+    }
+  }
+}
+
+/** The permission fields the configuration manages (wire names), with Descope's defaults: from the schema. */
+const permissionDefaults = fieldDefaults(permissionSchema) as {description: string}
 
 /** A permission as the engine sees it: key = name; with `onlySet`, only the fields given (desired state). */
 export function permissionItem(permission: Pick<Permission, 'description' | 'name'>, onlySet = false): ResourceItem {
@@ -16,7 +125,21 @@ export function permissionItem(permission: Pick<Permission, 'description' | 'nam
   return {fields, key: permission.name, kind: 'permission'}
 }
 
-export const permissionsKind: ResourceKind = {
+declare module './types.js' {
+  interface ResourceKindNames {
+    permission: true
+  }
+}
+
+export const permissionsKind = defineKind({
+  // Descope's built-in permissions are not managed: never "unmanaged" drift, never pruned. Roles may still name them.
+  builtIn: item => BUILT_IN_PERMISSIONS.includes(item.key),
+  config: {
+    check: checkPermissions,
+    count: raw => (Array.isArray(raw.permissions) ? raw.permissions.length : 0),
+    key: 'permissions',
+    schema: permissionsSchema,
+  },
   async create(client, desired) {
     const description = desired.fields.description as string | undefined
     await createPermission(client, {name: desired.key, ...(description === undefined ? {} : {description})})
@@ -26,21 +149,30 @@ export const permissionsKind: ResourceKind = {
     await deletePermission(client, live.key)
   },
   dependsOn: () => [],
-  desired(config) {
-    return (config.permissions ?? []).map(permission => permissionItem(permission, true))
+  desired(config: ConfigSections) {
+    return ((config.permissions ?? []) as PermissionConfig[]).map(permission => permissionItem(permission, true))
   },
+  managedFields: Object.keys(permissionDefaults),
   name: 'permission',
   // Before the roles that grant them.
   phase: 0,
   plural: 'permissions',
   async readLive(client) {
-    // Descope's built-in permissions (User Admin, SSO Admin, Impersonate) are not managed: never
-    // "unmanaged" drift, never pruned. Roles may still name them.
+    // Descope marks its built-ins `systemDefault`; they are left out of the live state.
     return (await loadAllPermissions(client)).filter(permission => !permission.systemDefault).map(permission => permissionItem(permission))
+  },
+  toConfig(items, config) {
+    if (items.length > 0) {
+      config.permissions = [...items]
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map(permission => ({name: permission.key, ...(permission.fields.description ? {description: permission.fields.description} : {})}))
+    }
+
+    return []
   },
   async update(client, desired, live) {
     // The update replaces the description: the managed value, else the live one.
     const {description} = {...permissionDefaults, ...live.fields, ...desired.fields} as {description: string}
     await updatePermission(client, {description, name: desired.key, newName: desired.key})
   },
-}
+})

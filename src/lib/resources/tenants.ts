@@ -1,27 +1,296 @@
+/**
+ * The tenant kind: `tenants:` in the configuration, `tenant:<id>` in plans.
+ */
+import {z} from 'zod'
+
 import type {Tenant, TenantCreateRequest, TenantUpdateRequest} from '../api/types.js'
-import type {ResourceFields, ResourceItem, ResourceKind} from './types.js'
+import type {CheckContext} from '../config/resources/types.js'
+import type {ConfigSections, ResourceFields, ResourceItem} from './types.js'
 
 import {
   createTenant, deleteTenant, loadAllTenants, updateTenant,
 } from '../api/tenants.js'
+import {formatPath, isRecord, type PathSegment} from '../config/path.js'
+import {didYouMean} from '@descope-mgmt/shared/suggest'
+import {defineKind, fieldDefaults, managed} from './define.js'
 
-/** The tenant fields the configuration can manage (wire names), with Descope's defaults. */
-const tenantDefaults = {
-  name: '',
-  selfProvisioningDomains: [] as string[],
-  customAttributes: {} as Record<string, unknown>,
-  enforceSSO: false,
-  enforceSSOExclusions: [] as string[],
-  disabled: false,
-  parent: '',
-  roleInheritance: '',
+export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/
+/** Letters, digits and inner hyphens per label; at least two labels; a top-level label of letters. */
+export const hostnamePattern = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/
+export const attributeKeyPattern = /^[A-Za-z0-9_-]{1,20}$/
+
+const quoted = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : String(value))
+
+export const tenantIdSchema = z
+.string()
+.regex(tenantIdPattern, {error: issue => `invalid tenant id ${quoted(issue.input)}: use 1-64 letters, digits, "_" or "-"`})
+.meta({title: 'Tenant id', description: 'A tenant id: 1-64 letters, digits, "_" or "-".', examples: ['acme']})
+
+export const customAttributeValueSchema = z
+.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()], {
+  error: 'must be a string, number, boolean, list of strings or null',
+})
+.meta({title: 'Custom attribute value', description: 'A string, number, boolean, list of strings, or null.'})
+
+const tenantMeta = {title: 'Tenant', description: 'One tenant of the Descope project.'}
+
+export const tenantSchema = z
+.strictObject({
+  id: tenantIdSchema.meta({
+    title: 'Tenant id',
+    description:
+        'Unique id of the tenant: 1-64 letters, digits, "_" or "-". Set once when the tenant is created; Descope cannot change it later.',
+    examples: ['acme'],
+  }),
+  name: managed(z
+  .string()
+  .trim()
+  .min(1, {error: 'must not be empty'})
+  .max(254, {error: 'must be at most 254 characters'})
+  .meta({title: 'Name', description: 'Display name of the tenant; unique in the project (case-insensitive), at most 254 characters.', examples: ['Acme Inc']}), ''),
+  selfProvisioningDomains: managed(z
+  .array(z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(hostnamePattern, {error: issue => `${quoted(issue.input)} is not a valid domain name (expected e.g. acme.com)`})
+  .meta({title: 'Domain', description: 'An email domain such as acme.com (stored lower-case).'}))
+  .meta({
+    title: 'Self-provisioning domains',
+    description:
+          'Users who sign up with an email address in one of these domains join this tenant. Each domain may belong to one tenant only.',
+    examples: [['acme.com']],
+  })
+  .optional(), [] as string[]),
+  customAttributes: managed(z
+  .record(
+    z.string().regex(attributeKeyPattern, {
+      error: issue => `invalid custom attribute name ${quoted(issue.input)}: use 1-20 letters, digits, "_" or "-"`,
+    }),
+    customAttributeValueSchema,
+  )
+  .meta({
+    title: 'Custom attributes',
+    description:
+          'Tenant custom attributes by machine name (1-20 letters, digits, "_" or "-"). The attributes must be defined in the Descope project.',
+    examples: [{plan: 'gold', seats: 10}],
+  })
+  .optional(), {}),
+  enforceSSO: managed(z
+  .boolean()
+  .meta({title: 'Enforce SSO', description: 'Require users of this tenant to sign in with the tenant SSO.'})
+  .optional(), false),
+  enforceSSOExclusions: managed(z
+  .array(z.string().trim().min(1, {error: 'must not be empty'}))
+  .meta({
+    title: 'SSO enforcement exclusions',
+    description: 'User ids or email addresses that may sign in without SSO while enforceSSO is true.',
+  })
+  .optional(), [] as string[]),
+  disabled: managed(z.boolean().meta({title: 'Disabled', description: 'Disable the tenant: its users cannot sign in to it.'}).optional(), false),
+  parent: managed(tenantIdSchema
+  .meta({
+    title: 'Parent tenant',
+    description:
+          'Id of the parent tenant, declared in this file or already existing in the project. Descope sets the parent only when the tenant is created.',
+  })
+  .optional(), ''),
+  roleInheritance: managed(z
+  .enum(['', 'none', 'userOnly'])
+  .meta({
+    title: 'Role inheritance',
+    description:
+          'How roles of the parent tenant apply in this sub-tenant: "" (Descope default: users with roles in the parent get them here), "none", or "userOnly".',
+  })
+  .optional(), ''),
+})
+.meta(tenantMeta)
+
+export type TenantConfig = z.infer<typeof tenantSchema>
+
+/** The `tenants` section; `entryFields` are fields other kinds declare in each tenant (its `settings`). */
+function tenantsSectionSchema<Fields extends z.ZodRawShape>(entryFields?: Fields) {
+  return z
+  .array(entryFields ? tenantSchema.extend(entryFields).meta(tenantMeta) : tenantSchema)
+  .meta({
+    title: 'Tenants',
+    description: 'The tenants of the project. Tenants not listed here are left alone unless `apply --prune` is used.',
+  })
+  .optional()
 }
 
-type TenantFields = typeof tenantDefaults
-const managedFields = Object.keys(tenantDefaults) as Array<keyof TenantFields>
+export const tenantsSchema = tenantsSectionSchema()
+
+interface RawTenant {
+  index: number
+  id?: string
+  name?: string
+  parent?: string
+  domains: Array<{domain: string; index: number}>
+  enforceSSO?: unknown
+  exclusions: number
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
+
+function readTenants(raw: Record<string, unknown>): RawTenant[] {
+  if (!Array.isArray(raw.tenants)) return []
+  return raw.tenants.flatMap((entry: unknown, index): RawTenant[] => {
+    if (!isRecord(entry)) return []
+    const domains = Array.isArray(entry.selfProvisioningDomains)
+      ? entry.selfProvisioningDomains.flatMap((domain: unknown, domainIndex) =>
+        typeof domain === 'string' ? [{domain: domain.trim().toLowerCase(), index: domainIndex}] : [])
+      : []
+    return [
+      {
+        domains,
+        enforceSSO: entry.enforceSSO,
+        exclusions: Array.isArray(entry.enforceSSOExclusions) ? entry.enforceSSOExclusions.length : 0,
+        id: text(entry.id),
+        index,
+        name: text(entry.name)?.trim(),
+        parent: text(entry.parent),
+      },
+    ]
+  })
+}
+
+function at(index: number, ...rest: PathSegment[]): PathSegment[] {
+  return ['tenants', index, ...rest]
+}
+
+function where(context: CheckContext, path: PathSegment[]): string {
+  const line = context.lineOf(path)
+  return line === undefined ? formatPath(path) : `${formatPath(path)}, line ${line}`
+}
+
+/** Reports each parent cycle once, starting from its first tenant in file order. */
+function checkCycles(tenants: RawTenant[], context: CheckContext): void {
+  const byId = new Map<string, RawTenant>()
+  for (const tenant of tenants) if (tenant.id !== undefined && !byId.has(tenant.id)) byId.set(tenant.id, tenant)
+  const reported = new Set<string>()
+  for (const start of tenants) {
+    if (start.id === undefined || byId.get(start.id) !== start) continue
+    const chain: string[] = []
+    let current: RawTenant | undefined = start
+    let closedAt: string | undefined
+    while (current?.id !== undefined) {
+      if (chain.includes(current.id)) {
+        closedAt = current.id
+        break
+      }
+
+      chain.push(current.id)
+      // Self-parents are reported on their own.
+      if (current.parent === undefined || current.parent === current.id) break
+      current = byId.get(current.parent)
+    }
+
+    if (closedAt === undefined) continue
+    const cycle = chain.slice(chain.indexOf(closedAt))
+    if (cycle.some(id => reported.has(id))) continue
+    for (const id of cycle) reported.add(id)
+    const first = tenants.find(tenant => tenant.id !== undefined && cycle.includes(tenant.id) && byId.get(tenant.id) === tenant)!
+    const ordered = [...cycle.slice(cycle.indexOf(first.id!)), ...cycle.slice(0, cycle.indexOf(first.id!))]
+    context.error(
+      at(first.index, 'parent'),
+      `parent cycle: ${[...ordered, ordered[0]].join(' → ')}`,
+      'a tenant cannot be its own ancestor: remove one of these parent links',
+    )
+  }
+}
+
+function checkTenants(raw: Record<string, unknown>, context: CheckContext): void {
+  const tenants = readTenants(raw)
+  const ids = new Map<string, RawTenant>()
+  const names = new Map<string, RawTenant>()
+  const domains = new Map<string, {tenant: RawTenant; index: number}>()
+
+  for (const tenant of tenants) {
+    if (tenant.id !== undefined) {
+      const first = ids.get(tenant.id)
+      if (first) {
+        context.error(at(tenant.index, 'id'), `duplicate tenant id "${tenant.id}": already used by ${where(context, at(first.index, 'id'))}`, 'tenant ids must be unique')
+      } else {
+        ids.set(tenant.id, tenant)
+      }
+    }
+
+    if (tenant.name !== undefined && tenant.name !== '') {
+      const key = tenant.name.toLowerCase()
+      const first = names.get(key)
+      if (first) {
+        context.error(
+          at(tenant.index, 'name'),
+          `duplicate tenant name "${tenant.name}": already used by ${where(context, at(first.index, 'name'))}`,
+          'tenant names must be unique in a project, ignoring case',
+        )
+      } else {
+        names.set(key, tenant)
+      }
+    }
+
+    const own = new Set<string>()
+    for (const {domain, index} of tenant.domains) {
+      if (own.has(domain)) {
+        context.warn(at(tenant.index, 'selfProvisioningDomains', index), `domain "${domain}" is listed twice for this tenant`)
+        continue
+      }
+
+      own.add(domain)
+      const claimed = domains.get(domain)
+      if (claimed) {
+        const owner = claimed.tenant.id === undefined ? formatPath(at(claimed.tenant.index)) : `tenant "${claimed.tenant.id}"`
+        context.error(
+          at(tenant.index, 'selfProvisioningDomains', index),
+          `domain "${domain}" is already claimed by ${owner} (${where(context, at(claimed.tenant.index, 'selfProvisioningDomains', claimed.index))})`,
+          'a self-provisioning domain can belong to one tenant only',
+        )
+      } else {
+        domains.set(domain, {index, tenant})
+      }
+    }
+
+    if (tenant.exclusions > 0 && tenant.enforceSSO !== true) {
+      context.warn(at(tenant.index, 'enforceSSOExclusions'), 'enforceSSOExclusions has no effect unless enforceSSO is true')
+    }
+  }
+
+  for (const tenant of tenants) {
+    if (tenant.parent === undefined || !tenantIdPattern.test(tenant.parent)) continue
+    if (tenant.parent === tenant.id) {
+      context.error(at(tenant.index, 'parent'), `tenant "${tenant.id}" cannot be its own parent`, 'remove `parent`, or name another tenant')
+    } else if (!ids.has(tenant.parent) && !context.existingTenantIds?.has(tenant.parent)) {
+      const existing = context.existingTenantIds ?? new Set<string>()
+      const suggestion = didYouMean(tenant.parent, [...ids.keys(), ...existing])
+      context.error(
+        at(tenant.index, 'parent'),
+        `parent "${tenant.parent}" is not a tenant declared in this configuration${context.existingTenantIds ? ' nor in the project' : ''}`,
+        suggestion ?? 'declare the parent tenant in `tenants`, or create it first',
+      )
+    }
+  }
+
+  checkCycles(tenants, context)
+}
+
+/** Tenant ids declared in a raw configuration value (for `protect` checks and suggestions). */
+export function declaredTenantIds(raw: Record<string, unknown>): Set<string> {
+  return new Set(readTenants(raw).flatMap(tenant => (tenant.id === undefined ? [] : [tenant.id])))
+}
+
+/** The tenant fields the configuration manages (wire names), with Descope's defaults: from the schema. */
+const tenantDefaults = fieldDefaults(tenantSchema)
+const managedFields = Object.keys(tenantDefaults)
+
+/**
+ * Live tenant fields the configuration does not manage; Descope's update replaces every field, so
+ * they must be sent back as they are (§0 of the API notes). `parent` is create-only.
+ */
+const passthroughFields = ['authType', 'domains', 'federatedAppIds'] as const
 
 /** Lists compared as sets are kept sorted, so the same state always looks the same. */
-function normalise(field: keyof TenantFields, value: unknown): unknown {
+function normalise(field: string, value: unknown): unknown {
   if (field === 'selfProvisioningDomains' && Array.isArray(value)) return [...new Set(value.map(domain => String(domain).toLowerCase()))].sort()
   if (field === 'enforceSSOExclusions' && Array.isArray(value)) return [...value].sort()
   return value
@@ -32,7 +301,7 @@ export function tenantItem(tenant: Partial<Tenant> & {id: string}, onlySet = fal
   for (const field of managedFields) {
     const value = tenant[field as keyof Tenant]
     if (value === undefined) {
-      if (!onlySet) fields[field] = tenantDefaults[field]
+      if (!onlySet) fields[field] = structuredClone(tenantDefaults[field])
       continue
     }
 
@@ -48,7 +317,57 @@ function updateRequest(key: string, fields: ResourceFields): TenantUpdateRequest
   return {...(rest as Omit<TenantUpdateRequest, 'id'>), id: key}
 }
 
-export const tenantsKind: ResourceKind = {
+const isEmpty = (value: unknown): boolean =>
+  value === undefined || value === null || value === '' || value === false
+  || (Array.isArray(value) && value.length === 0)
+  || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0)
+
+const sortKeys = (record: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)))
+
+/** Order of a tenant's fields in a written configuration: the parent right after the name. */
+const tenantFileOrder = ['name', 'parent', ...managedFields.filter(field => field !== 'name' && field !== 'parent')]
+
+/** Tenants sorted by id, each parent before its sub-tenants. */
+function orderTenants(tenants: ResourceItem[]): ResourceItem[] {
+  const byId = new Map(tenants.map(tenant => [tenant.key, tenant]))
+  const children = new Map<string, ResourceItem[]>()
+  const roots: ResourceItem[] = []
+  for (const tenant of [...tenants].sort((a, b) => a.key.localeCompare(b.key))) {
+    const parent = typeof tenant.fields.parent === 'string' ? tenant.fields.parent : ''
+    if (parent && byId.has(parent) && parent !== tenant.key) children.set(parent, [...(children.get(parent) ?? []), tenant])
+    else roots.push(tenant)
+  }
+
+  const ordered: ResourceItem[] = []
+  const seen = new Set<string>()
+  const visit = (tenant: ResourceItem): void => {
+    if (seen.has(tenant.key)) return
+    seen.add(tenant.key)
+    ordered.push(tenant)
+    for (const child of children.get(tenant.key) ?? []) visit(child)
+  }
+
+  for (const root of roots) visit(root)
+  // A parent cycle (not possible in Descope) would leave tenants out: keep them anyway.
+  for (const tenant of tenants) visit(tenant)
+  return ordered
+}
+
+declare module './types.js' {
+  interface ResourceKindNames {
+    tenant: true
+  }
+}
+
+export const tenantsKind = defineKind({
+  config: {
+    check: checkTenants,
+    count: raw => (Array.isArray(raw.tenants) ? raw.tenants.length : 0),
+    key: 'tenants',
+    schema: tenantsSchema,
+    withEntryFields: fields => tenantsSectionSchema(fields),
+  },
   async create(client, desired) {
     const {parent, ...rest} = desired.fields
     const request: TenantCreateRequest = {...(rest as Omit<TenantCreateRequest, 'id'>), id: desired.key}
@@ -64,19 +383,34 @@ export const tenantsKind: ResourceKind = {
     const {parent} = item.fields
     return typeof parent === 'string' && parent ? [`tenant:${parent}`] : []
   },
-  desired(config) {
-    return (config.tenants ?? []).map(tenant => tenantItem(tenant as Partial<Tenant> & {id: string}, true))
+  desired(config: ConfigSections) {
+    return ((config.tenants ?? []) as TenantConfig[]).map(tenant => tenantItem(tenant as Partial<Tenant> & {id: string}, true))
   },
   immutable: ['parent'],
+  managedFields,
   name: 'tenant',
+  passthroughFields,
   // After permissions, before roles: tenant roles need their tenant.
   phase: 1,
   plural: 'tenants',
   async readLive(client) {
     return (await loadAllTenants(client)).map(tenant => tenantItem(tenant))
   },
+  toConfig(items, config) {
+    if (items.length === 0) return []
+    config.tenants = orderTenants(items).map(tenant => {
+      const entry: Record<string, unknown> = {id: tenant.key}
+      for (const field of tenantFileOrder) {
+        const value = tenant.fields[field]
+        if (!isEmpty(value)) entry[field] = field === 'customAttributes' ? sortKeys(value as Record<string, unknown>) : value
+      }
+
+      return entry
+    })
+    return []
+  },
   async update(client, desired, live) {
     // Descope's update replaces every field: start from the live tenant, then apply the managed fields.
     await updateTenant(client, updateRequest(desired.key, {...live.fields, ...desired.fields}))
   },
-}
+})

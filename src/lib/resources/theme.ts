@@ -1,10 +1,44 @@
+/**
+ * The theme kind: `theme: {file}` in the configuration, `theme:theme` in plans; the project's one
+ * theme, replaced, never deleted.
+ */
+import {z} from 'zod'
+
 import type {ThemeDocument} from '../api/themes.js'
+import type {CheckContext} from '../config/resources/types.js'
 import type {JsonObject} from '../flows/format.js'
-import type {ResourceItem, ResourceKind} from './types.js'
+import type {ConfigSections, ResourceItem} from './types.js'
 
 import {exportTheme, importTheme, normaliseTheme} from '../api/themes.js'
+import {isRecord} from '../config/path.js'
 import {CliError, ExitCode} from '../errors.js'
-import {configFileError, readConfiguredTheme} from '../flows/config-files.js'
+import {configFileError, ConfiguredFileError, readConfiguredTheme} from '../flows/config-files.js'
+import {serialiseTheme} from '../flows/theme.js'
+import {defineKind} from './define.js'
+
+export const themeSchema = z
+.strictObject({
+  file: z.string().trim().min(1, {error: 'must not be empty'}).meta({
+    title: 'File',
+    description: 'The theme file, as `theme export` writes it, relative to this configuration file.',
+    examples: ['theme.json'],
+  }),
+})
+.meta({title: 'Theme', description: 'The project theme (light and dark styles), managed from a file.'})
+.optional()
+
+function checkTheme(raw: Record<string, unknown>, context: CheckContext): void {
+  const {theme} = raw
+  if (!isRecord(theme) || typeof theme.file !== 'string' || theme.file.trim() === '') return
+  try {
+    readConfiguredTheme(context.configDir, theme.file.trim())
+  } catch (error) {
+    const hint = error instanceof ConfiguredFileError && !error.missing
+      ? 'fix the file, or write it again with `descope-mgmt theme export --out FILE`'
+      : 'the path is relative to the configuration file; write the file with `descope-mgmt theme export --out FILE`'
+    context.error(['theme', 'file'], (error as Error).message.replace(/\.$/, ''), hint)
+  }
+}
 
 /** The project's one theme: key `theme`, fields = the normalised v2 theme. */
 export const THEME_KEY = 'theme'
@@ -17,7 +51,19 @@ export function themeOfItem(item: Pick<ResourceItem, 'fields'>): ThemeDocument {
   return normaliseTheme(item.fields)
 }
 
-export const themeKind: ResourceKind = {
+declare module './types.js' {
+  interface ResourceKindNames {
+    theme: true
+  }
+}
+
+export const themeKind = defineKind({
+  config: {
+    check: checkTheme,
+    count: raw => (isRecord(raw.theme) ? 1 : 0),
+    key: 'theme',
+    schema: themeSchema,
+  },
   async create(client, desired) {
     await importTheme(client, themeOfItem(desired))
   },
@@ -30,14 +76,18 @@ export const themeKind: ResourceKind = {
   },
   singleton: true,
   // `theme: {file}`, read relative to the configuration file.
-  desired(config, context) {
-    if (!config.theme) return []
+  desired(config: ConfigSections, context) {
+    const theme = config.theme as undefined | {file: string}
+    if (!theme) return []
     try {
-      return [themeItem(readConfiguredTheme(context?.configDir, config.theme.file))]
+      return [themeItem(readConfiguredTheme(context?.configDir, theme.file))]
     } catch (error) {
       throw configFileError(`theme: ${(error as Error).message}`)
     }
   },
+  labels: {plural: 'the theme', singular: 'theme', title: 'Theme'},
+  // The whole exported theme is managed: an import replaces it.
+  managedFields: [],
   name: 'theme',
   // Last: nothing depends on the theme.
   phase: 4,
@@ -45,7 +95,12 @@ export const themeKind: ResourceKind = {
   async readLive(client) {
     return [themeItem(await exportTheme(client))]
   },
+  toConfig(items, config) {
+    if (items.length === 0) return []
+    config.theme = {file: 'theme.json'}
+    return [{path: 'theme.json', text: serialiseTheme(themeOfItem(items[0]))}]
+  },
   async update(client, desired) {
     await importTheme(client, themeOfItem(desired))
   },
-}
+})

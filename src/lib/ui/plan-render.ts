@@ -6,6 +6,7 @@ import type {FieldChange} from '../plan/diff.js'
 import type {Change, Plan, SkippedChange} from '../plan/types.js'
 
 import {diffFlows, flowFromFields} from '../flows/diff.js'
+import {resourceKinds} from '../resources/index.js'
 import {renderFlowDiff} from './flow-diff-render.js'
 
 export interface RenderOptions {
@@ -20,9 +21,7 @@ type Style = Parameters<typeof styleText>[0]
 
 const symbols = {create: '+', delete: '-', update: '~'} as const
 const styles: Record<Change['action'], Style> = {create: 'green', delete: 'red', update: 'yellow'}
-const kindTitles: Record<string, string> = {
-  flow: 'Flows', permission: 'Permissions', role: 'Roles', tenant: 'Tenants', theme: 'Theme',
-}
+const kindTitles: Record<string, string> = Object.fromEntries(resourceKinds.map(kind => [kind.name, kind.labels.title]))
 
 /** Whether to colour output: a TTY, and neither NO_COLOR nor --no-color. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout, noColorFlag = false): boolean {

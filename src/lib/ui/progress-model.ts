@@ -45,8 +45,8 @@ export interface GroupProgress {
 
 export interface RunInfo {
   changes: readonly Change[]
-  /** The kinds of the changes; their `plural` names the groups. */
-  kinds: ReadonlyArray<{name: string; plural: string}>
+  /** The kinds of the changes; their display plural (`labels.plural`, else `plural`) names the groups. */
+  kinds: ReadonlyArray<{name: string; plural: string; labels?: {plural: string}}>
   concurrency: number
   alreadyDone?: readonly string[]
   environment?: string
@@ -181,7 +181,7 @@ export class ProgressModel {
     this.eta = this.tracker(info.concurrency)
     const earlier = new Set(info.alreadyDone ?? [])
     this.alreadyDone = earlier.size
-    const plurals = new Map(info.kinds.map(kind => [kind.name, kind.plural]))
+    const plurals = new Map(info.kinds.map(kind => [kind.name, kind.labels?.plural ?? kind.plural]))
     for (const change of info.changes) {
       if (earlier.has(change.id)) continue
       const key = `${info.environment ?? ''}|${change.kind}`

@@ -277,9 +277,52 @@ describe('emulator tenant routes', () => {
   describe('settings', () => {
     beforeEach(() => create({id: 'acme', name: 'Acme', selfProvisioningDomains: ['acme.com']}))
 
-    it('returns the tenant-level fields of a tenant never configured', async () => {
+    const defaults = {
+      enabled: false,
+      enableInactivity: false,
+      inactivityTime: 12,
+      inactivityTimeUnit: 'hours',
+      JITDisabled: false,
+      refreshTokenExpiration: 4,
+      refreshTokenExpirationUnit: 'weeks',
+      sessionTokenExpiration: 10,
+      sessionTokenExpirationUnit: 'minutes',
+      stepupTokenExpiration: 10,
+      stepupTokenExpirationUnit: 'minutes',
+    }
+
+    it('exist with defaults from the creation of the tenant, beside its tenant-level fields', async () => {
       const response = await api.get('/v1/mgmt/tenant/settings?id=acme')
-      expect(response.body).to.deep.equal({authType: 'none', domains: [], selfProvisioningDomains: ['acme.com']})
+      expect(response.body).to.deep.equal({
+        ...defaults, authType: 'none', domains: [], selfProvisioningDomains: ['acme.com'],
+      })
+    })
+
+    it('go with their tenant: a tenant deleted then created again has the defaults', async () => {
+      await api.post('/v1/mgmt/tenant/settings', {enabled: true, tenantId: 'acme'})
+      await api.post('/v1/mgmt/tenant/delete', {id: 'acme'})
+      expect((await api.get<DescopeErrorBody>('/v1/mgmt/tenant/settings?id=acme')).status).to.equal(404)
+      await create({id: 'acme', name: 'Acme'})
+      expect((await api.get('/v1/mgmt/tenant/settings?id=acme')).body).to.deep.include({enabled: false})
+    })
+
+    it("refuses settings outside Descope's limits, naming the field", async () => {
+      const refused = async (body: Record<string, unknown>) => {
+        const response = await api.post<DescopeErrorBody>('/v1/mgmt/tenant/settings', {...body, tenantId: 'acme'})
+        expect(response.status).to.equal(400)
+        expect(response.body.errorCode).to.equal('E011003')
+        return response.body.errorMessage
+      }
+
+      expect(await refused({sessionTokenExpiration: 2, sessionTokenExpirationUnit: 'minutes'})).to.contain('sessionTokenExpiration')
+      expect(await refused({stepupTokenExpiration: 2})).to.contain('stepupTokenExpiration')
+      expect(await refused({
+        refreshTokenExpiration: 1, refreshTokenExpirationUnit: 'hours', sessionTokenExpiration: 2, sessionTokenExpirationUnit: 'hours',
+      })).to.contain('refreshTokenExpiration')
+      expect(await refused({inactivityTime: 9, inactivityTimeUnit: 'minutes'})).to.contain('inactivityTime')
+      expect(await refused({sessionTokenExpiration: 4.5})).to.contain('whole number')
+      expect((await api.get('/v1/mgmt/tenant/settings?id=acme')).body).to.deep.include({sessionTokenExpiration: 10})
+      expect((await api.post('/v1/mgmt/tenant/settings', {inactivityTime: 10, inactivityTimeUnit: 'minutes', tenantId: 'acme'})).status).to.equal(200)
     })
 
     it('stores every setting, and overrides the previous ones entirely', async () => {
@@ -306,7 +349,7 @@ describe('emulator tenant routes', () => {
 
       await api.post('/v1/mgmt/tenant/settings', {enabled: false, tenantId: 'acme'})
       expect((await api.get('/v1/mgmt/tenant/settings?id=acme')).body).to.deep.equal({
-        authType: 'none', domains: [], enabled: false, selfProvisioningDomains: [],
+        ...defaults, authType: 'none', domains: [], enabled: false, selfProvisioningDomains: [],
       })
     })
 

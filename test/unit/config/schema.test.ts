@@ -56,6 +56,7 @@ describe('JSON Schema', () => {
       'disabled',
       'parent',
       'roleInheritance',
+      'settings',
     ])
     expect(tenant.required).to.deep.equal(['id', 'name'])
     expect(tenant.additionalProperties).to.equal(false)

@@ -5,13 +5,12 @@ import path from 'node:path'
 import type {FlowDocument} from '../../../src/lib/flows/format.js'
 
 import {normaliseTheme} from '../../../src/lib/api/themes.js'
-import {flowKindFiles} from '../../../src/lib/flows/backup-files.js'
 import {diffFlows} from '../../../src/lib/flows/diff.js'
 import {
   detectFormat, flowFromV1, flowFromV2, flowToV1, parseFlowText, resolveFlowId, serialiseFlow,
 } from '../../../src/lib/flows/format.js'
 import {diffThemes, parseThemeText} from '../../../src/lib/flows/theme.js'
-import {flowItem} from '../../../src/lib/resources/flows.js'
+import {flowItem, flowKindFiles} from '../../../src/lib/resources/flows.js'
 import {renderFlowDiff, renderThemeDiff} from '../../../src/lib/ui/flow-diff-render.js'
 import {repoRoot} from '../../helpers/cli.js'
 

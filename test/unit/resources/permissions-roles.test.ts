@@ -20,8 +20,8 @@ describe('resource kinds: permissions and roles', () => {
 
   afterEach(() => resetApiState())
 
-  it('are registered in write order: permissions, tenants, roles, flows, theme', () => {
-    expect(resourceKinds.map(kind => `${kind.plural}:${kind.phase}`)).to.deep.equal(['permissions:0', 'tenants:1', 'roles:2', 'flows:3', 'theme:4'])
+  it('are registered in write order: permissions, tenants and their settings, roles, flows, theme', () => {
+    expect(resourceKinds.map(kind => `${kind.plural}:${kind.phase}`)).to.deep.equal(['permissions:0', 'tenants:1', 'tenantSettings:1.5', 'roles:2', 'flows:3', 'theme:4'])
     expect(selectKinds(['roles,permissions']).map(kind => kind.name)).to.deep.equal(['permission', 'role'])
   })
 

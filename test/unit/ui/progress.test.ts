@@ -130,6 +130,15 @@ describe('progress', () => {
     })
   })
 
+  it("names a group by its kind's display plural when it has one (tenantSettings: tenant settings)", () => {
+    const model = new ProgressModel({now: () => 0})
+    const settings = change('tenantSettings:acme')
+    model.start({changes: [settings], concurrency: 1, kinds: [{labels: {plural: 'tenant settings'}, name: 'tenantSettings', plural: 'tenantSettings'}] as unknown as ResourceKind[]})
+    const lines = renderFrame(model.snapshot(), {color: false, height: 10, width: 80}).map(line => strip(line))
+    expect(lines.some(line => line.startsWith('Syncing tenant settings... '))).to.equal(true)
+    expect(lines.join('\n')).to.not.contain('tenantSettings')
+  })
+
   describe('plain lines (CI, no terminal)', () => {
     it('writes the start, one line per finished, failed, skipped or retried change, each group as it completes, and no summary', async () => {
       const stream = capture()

@@ -20,7 +20,7 @@ export interface TenantRecord {
   parent: string
   defaultRoles: string[]
   roleInheritance: '' | 'none' | 'userOnly'
-  /** Tenant session settings (`tenant/settings`), stored as sent. */
+  /** Tenant session settings (`tenant/settings`): every setting, defaults for those never sent. */
   settings: JsonObject
 }
 

@@ -149,7 +149,7 @@ export function createTenant(project: ProjectState, body: JsonObject, now: numbe
     domains: [],
     id,
     parent,
-    settings: {},
+    settings: structuredClone(tenantSettingsDefaults),
   }
   project.tenants.set(id, tenant)
   namesOf(project).set(tenant.name, id)
@@ -187,26 +187,79 @@ function searchTenants(project: ProjectState, body: JsonObject): TenantRecord[] 
 }
 
 const expirationUnits = ['minutes', 'hours', 'days', 'weeks'] as const
+const minutesPer: Record<(typeof expirationUnits)[number], number> = {
+  days: 24 * 60, hours: 60, minutes: 1, weeks: 7 * 24 * 60,
+}
+
+/**
+ * The session settings of a tenant never configured, and of any field a configure call leaves out
+ * (it overrides everything). Descope documents no tenant defaults: these are its project defaults
+ * (inferred), and what descope-mgmt assumes too.
+ */
+export const tenantSettingsDefaults: Readonly<JsonObject> = Object.freeze({
+  enabled: false,
+  enableInactivity: false,
+  inactivityTime: 12,
+  inactivityTimeUnit: 'hours',
+  JITDisabled: false,
+  refreshTokenExpiration: 4,
+  refreshTokenExpirationUnit: 'weeks',
+  sessionTokenExpiration: 10,
+  sessionTokenExpirationUnit: 'minutes',
+  stepupTokenExpiration: 10,
+  stepupTokenExpirationUnit: 'minutes',
+})
 
 /** node-sdk sends these two capitalised; go, java and the OpenAPI do not (reference §2.1). */
 const capitalisedSettings: Record<string, string> = {InactivityTime: 'inactivityTime', InactivityTimeUnit: 'inactivityTimeUnit'}
 
-/** Validates tenant settings; only the fields given are returned (absent ones are cleared). */
+const durations = ['refreshTokenExpiration', 'sessionTokenExpiration', 'stepupTokenExpiration', 'inactivityTime'] as const
+
+/** Descope's limits (docs and terraform): tokens at least 3 minutes, the session at most the refresh token, inactivity at least 10 minutes. */
+function checkSettingLimits(settings: JsonObject): void {
+  const minutes = (field: string) => (settings[field] as number) * minutesPer[settings[`${field}Unit`] as (typeof expirationUnits)[number]]
+  for (const field of ['sessionTokenExpiration', 'refreshTokenExpiration', 'stepupTokenExpiration']) {
+    if (minutes(field) < 3) throw new EmulatorError('invalidArgument', `"${field}" must be at least 3 minutes`)
+  }
+
+  if (minutes('sessionTokenExpiration') > minutes('refreshTokenExpiration')) {
+    throw new EmulatorError('invalidArgument', '"sessionTokenExpiration" must not be longer than "refreshTokenExpiration"')
+  }
+
+  if (minutes('inactivityTime') < 10) throw new EmulatorError('invalidArgument', '"inactivityTime" must be at least 10 minutes')
+}
+
+/** Validates a configure call: the settings it sends, defaults for the others (it overrides them all). */
 function parseSettings(body: JsonObject): JsonObject {
   const normalised = {...body}
   for (const [capitalised, wire] of Object.entries(capitalisedSettings)) {
     if (normalised[wire] === undefined && normalised[capitalised] !== undefined) normalised[wire] = normalised[capitalised]
   }
 
-  const settings: JsonObject = {}
-  for (const field of ['enabled', 'enableInactivity', 'JITDisabled']) settings[field] = optionalBoolean(normalised, field)
-  for (const field of ['refreshTokenExpiration', 'sessionTokenExpiration', 'stepupTokenExpiration', 'inactivityTime']) {
-    settings[field] = optionalNumber(normalised, field)
-    settings[`${field}Unit`] = optionalEnum(normalised, `${field}Unit`, expirationUnits)
+  const given: JsonObject = {}
+  for (const field of ['enabled', 'enableInactivity', 'JITDisabled']) given[field] = optionalBoolean(normalised, field)
+  for (const field of durations) {
+    const amount = optionalNumber(normalised, field)
+    if (amount !== undefined && (!Number.isInteger(amount) || amount < 1)) throw new EmulatorError('invalidArgument', `"${field}" must be a whole number of at least 1`)
+    given[field] = amount
+    given[`${field}Unit`] = optionalEnum(normalised, `${field}Unit`, expirationUnits)
   }
 
-  settings.ssoSetupSuiteSettings = optionalObject(normalised, 'ssoSetupSuiteSettings')
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined))
+  given.ssoSetupSuiteSettings = optionalObject(normalised, 'ssoSetupSuiteSettings')
+  const settings = {...structuredClone(tenantSettingsDefaults), ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))}
+  checkSettingLimits(settings)
+  return settings
+}
+
+/** The wire form of a tenant's settings: its tenant-level fields, then the settings (defaults under what was stored before they existed). */
+function settingsToWire(tenant: TenantRecord): JsonObject {
+  return {
+    authType: tenant.authType,
+    domains: tenant.domains,
+    selfProvisioningDomains: tenant.selfProvisioningDomains,
+    ...tenantSettingsDefaults,
+    ...tenant.settings,
+  }
 }
 
 function deleteTenant(project: ProjectState, body: JsonObject): void {
@@ -276,13 +329,7 @@ export const tenantRoutes: RouteDefinition[] = [
   },
   {
     handler({project, query}) {
-      const tenant = existingTenant(project, requiredQuery(query, 'id'))
-      return {
-        authType: tenant.authType,
-        domains: tenant.domains,
-        selfProvisioningDomains: tenant.selfProvisioningDomains,
-        ...tenant.settings,
-      }
+      return settingsToWire(existingTenant(project, requiredQuery(query, 'id')))
     },
     method: 'GET',
     path: '/v1/mgmt/tenant/settings',
