@@ -1,3 +1,4 @@
+import {didYouMean} from '@descope-mgmt/shared/suggest'
 /**
  * The role kind: `roles:` in the configuration, `role:<name>` or `role:<tenantId>/<name>` in plans.
  */
@@ -11,7 +12,6 @@ import {
   createRole, deleteRole, loadAllRoles, updateRole,
 } from '../api/roles.js'
 import {isRecord, type PathSegment} from '../config/path.js'
-import {didYouMean} from '@descope-mgmt/shared/suggest'
 import {defineKind, fieldDefaults, managed} from './define.js'
 import {
   BUILT_IN_PERMISSIONS, declaredPermissionNames, descriptionSchema, NAME_MAX, permissionNameSchema, where,

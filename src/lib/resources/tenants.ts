@@ -1,3 +1,4 @@
+import {didYouMean} from '@descope-mgmt/shared/suggest'
 /**
  * The tenant kind: `tenants:` in the configuration, `tenant:<id>` in plans.
  */
@@ -11,7 +12,6 @@ import {
   createTenant, deleteTenant, loadAllTenants, updateTenant,
 } from '../api/tenants.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
-import {didYouMean} from '@descope-mgmt/shared/suggest'
 import {defineKind, fieldDefaults, managed} from './define.js'
 
 export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/
