@@ -30,6 +30,8 @@ export const OPERATIONS = [
   'POST /v1/mgmt/tenant/delete',
   'POST /v1/mgmt/tenant/search',
   'POST /v1/mgmt/tenant/update',
+  'GET /v1/mgmt/tenant/settings',
+  'POST /v1/mgmt/tenant/settings',
   'GET /v1/mgmt/role/all',
   'POST /v1/mgmt/role/create',
   'POST /v1/mgmt/role/create/batch',

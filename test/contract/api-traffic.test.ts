@@ -21,7 +21,7 @@ import {
   createRole, createRoles, deleteRole, deleteRoles, loadAllRoles, searchRoles, updateRole, updateRoles,
 } from '../../src/lib/api/roles.js'
 import {
-  createTenant, deleteTenant, loadAllTenants, loadTenant, searchTenants, updateTenant,
+  configureTenantSettings, createTenant, deleteTenant, loadAllTenants, loadTenant, loadTenantSettings, searchTenants, updateTenant,
 } from '../../src/lib/api/tenants.js'
 import {exportTheme, importTheme} from '../../src/lib/api/themes.js'
 import {flowFromV2} from '../../src/lib/flows/format.js'
@@ -71,6 +71,11 @@ describe('contract: every src/lib/api endpoint against the emulator', function (
     expect((await loadTenant(client, 'holding')).name).to.equal('Holding Group')
     expect((await loadAllTenants(client)).map(tenant => tenant.id)).to.include.members(['holding', 'holding-eu', generated.id])
     expect((await searchTenants(client, {tenantIds: ['holding-eu']})).map(tenant => tenant.parent)).to.deep.equal(['holding'])
+    const settings = await loadTenantSettings(client, 'holding')
+    await configureTenantSettings(client, {
+      ...settings, enabled: true, sessionTokenExpiration: 15, sessionTokenExpirationUnit: 'minutes', tenantId: 'holding',
+    })
+    expect(await loadTenantSettings(client, 'holding')).to.include({enabled: true, sessionTokenExpiration: 15})
 
     await createRole(client, {description: 'Reads reports', name: 'Viewer', permissionNames: ['reports.read']})
     await createRole(client, {

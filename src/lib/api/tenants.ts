@@ -15,6 +15,7 @@ export const TENANT_PATHS = Object.freeze({
   delete: '/v1/mgmt/tenant/delete',
   load: '/v1/mgmt/tenant',
   search: '/v1/mgmt/tenant/search',
+  settings: '/v1/mgmt/tenant/settings',
   update: '/v1/mgmt/tenant/update',
 })
 
@@ -145,4 +146,25 @@ export function tenantMatchesRequest(tenant: Tenant, req: TenantCreateRequest): 
     && sameScalar(tenant.roleInheritance, req.roleInheritance)
     && sameScalar(tenant.parent, req.parent)
   )
+}
+
+/** node-sdk spells these two with a capital I; the tool reads both and sends the lowercase ones. */
+const capitalisedSettings: Record<string, string> = {InactivityTime: 'inactivityTime', InactivityTimeUnit: 'inactivityTimeUnit'}
+
+/** Every session settings field the live project returns for a tenant, wire names in lowercase. */
+export async function loadTenantSettings(client: DescopeClient, tenantId: string): Promise<Body> {
+  const body = asObject(await client.request<unknown>('GET', TENANT_PATHS.settings, {searchParams: {id: tenantId}}))
+  const settings: Body = {}
+  for (const [field, value] of Object.entries(body)) {
+    const wire = capitalisedSettings[field]
+    if (wire === undefined) settings[field] = value
+    else if (body[wire] === undefined) settings[wire] = value
+  }
+
+  return settings
+}
+
+/** Configures a tenant's settings; Descope overrides every setting with what the body says, defaults included. */
+export async function configureTenantSettings(client: DescopeClient, body: Body & {tenantId: string}): Promise<void> {
+  await client.request<unknown>('POST', TENANT_PATHS.settings, {json: body})
 }

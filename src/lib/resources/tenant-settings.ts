@@ -12,12 +12,10 @@ import type {
   ConfigSections, ResourceFields, ResourceItem,
 } from './types.js'
 
-import {loadAllTenants} from '../api/tenants.js'
+import {configureTenantSettings, loadAllTenants, loadTenantSettings} from '../api/tenants.js'
 import {isRecord, type PathSegment} from '../config/path.js'
 import {CliError, ExitCode} from '../errors.js'
 import {defineKind, fieldDefaults, managed} from './define.js'
-
-const SETTINGS_PATH = '/v1/mgmt/tenant/settings'
 
 export const expirationUnits = ['minutes', 'hours', 'days', 'weeks'] as const
 const minutesPer: Record<(typeof expirationUnits)[number], number> = {
@@ -73,26 +71,6 @@ const managedFields = Object.keys(settingsDefaults)
  */
 const passthroughFields = ['domains', 'selfProvisioningDomains', 'authType', 'ssoSetupSuiteSettings'] as const
 
-/** node-sdk spells these two with a capital I; the tool reads both and sends the lowercase ones. */
-const capitalised: Record<string, string> = {InactivityTime: 'inactivityTime', InactivityTimeUnit: 'inactivityTimeUnit'}
-
-function lowercaseNames(body: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [field, value] of Object.entries(body)) {
-    const wire = capitalised[field]
-    if (wire === undefined) out[field] = value
-    else if (body[wire] === undefined) out[wire] = value
-  }
-
-  return out
-}
-
-/** Every settings field the live project returns for a tenant, wire names in lowercase. */
-export async function loadTenantSettings(client: DescopeClient, tenantId: string): Promise<Record<string, unknown>> {
-  const body = await client.request<unknown>('GET', SETTINGS_PATH, {searchParams: {id: tenantId}})
-  return isRecord(body) ? lowercaseNames(body) : {}
-}
-
 /** The settings item of a tenant: managed fields only, Descope's defaults where the API leaves one out. */
 export function tenantSettingsItem(tenantId: string, settings: Record<string, unknown>, onlySet = false): ResourceItem {
   const fields: ResourceFields = {}
@@ -113,13 +91,13 @@ export function tenantSettingsItem(tenantId: string, settings: Record<string, un
  * The configure body: every field the live GET returns right now (read just before the write, so
  * a tenant's domains changed earlier in the same run are not reverted), then the managed ones.
  */
-export async function configureBody(client: DescopeClient, desired: ResourceItem): Promise<Record<string, unknown>> {
+export async function configureBody(client: DescopeClient, desired: ResourceItem): Promise<Record<string, unknown> & {tenantId: string}> {
   const live = await loadTenantSettings(client, desired.key)
   return {...live, ...desired.fields, tenantId: desired.key}
 }
 
 async function configure(client: DescopeClient, desired: ResourceItem): Promise<void> {
-  await client.request<unknown>('POST', SETTINGS_PATH, {json: await configureBody(client, desired)})
+  await configureTenantSettings(client, await configureBody(client, desired))
 }
 
 const minutesOf = (amount: unknown, unitName: unknown): number | undefined =>
