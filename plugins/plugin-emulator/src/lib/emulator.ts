@@ -6,6 +6,7 @@ import type {
   AuditFields, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
 } from './types.js'
 
+import {defaultErrorStyle, type ErrorStyle} from './errors.js'
 import {
   type Fault, type FaultInput, type Knobs, type LatencyInput, parseFault, type RateLimitInput,
 } from './knobs.js'
@@ -44,9 +45,12 @@ export interface EmulatorCoreOptions {
   /** What the emulator starts with and `reset()` returns to. */
   baseline: Seed
   now: () => number
+  /** How not-found and already-exists are answered; `reset()` returns to it. Default `descope`. */
+  errorStyle?: ErrorStyle
 }
 
 export class EmulatorCore {
+  errorStyle: ErrorStyle
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
@@ -56,6 +60,7 @@ export class EmulatorCore {
   readonly stats = new StatsRecorder()
   readonly store: ProjectStore
   private readonly baseline: Seed
+  private readonly baselineErrorStyle: ErrorStyle
 
   constructor(options: EmulatorCoreOptions) {
     this.store = new ProjectStore(id => this.persistence?.markDirty(id))
@@ -63,6 +68,8 @@ export class EmulatorCore {
     this.knobs = options.knobs
     this.baseline = options.baseline
     this.now = options.now
+    this.baselineErrorStyle = options.errorStyle ?? defaultErrorStyle
+    this.errorStyle = this.baselineErrorStyle
   }
 
   /**
@@ -144,7 +151,7 @@ export class EmulatorCore {
     return this.log.list(filter)
   }
 
-  /** Back to the start-up state: the baseline's projects and knobs, empty counters and log. */
+  /** Back to the start-up state: the baseline's projects, knobs and error style, empty counters and log. */
   async reset(): Promise<void> {
     const {projects} = this.baselineProjects()
     const built = await Promise.all(projects.map(seed => buildSeedProject(seed, this.invoke)))
@@ -152,6 +159,7 @@ export class EmulatorCore {
     for (const project of built) this.store.put(project)
     this.knobs.clear()
     this.applyKnobs(this.baseline)
+    this.errorStyle = this.baselineErrorStyle
     this.limiter.clear()
     this.resetStats()
   }

@@ -83,6 +83,8 @@ export interface LogEntry {
   status: number
   outcome: Outcome
   fault?: string
+  /** The errorCode of an error answer (E011409 for "already exists" in either error style). */
+  errorCode?: string
   /** The parsed request body, for requests to mutation routes only (never headers). */
   body?: JsonObject
   /** The `x-descope-license` tier the request carried: the SDKs' rate-limit handshake (no secret). */
