@@ -128,7 +128,7 @@ describe('crash recovery: SIGKILL at a random moment, then resume', function () 
       const creates = await tenantCreates(ws.emulator)
       expect([...creates].filter(([, count]) => count !== 1)).to.deep.equal([])
       expect([...creates.keys()].sort()).to.deep.equal(TENANTS.map(tenant => tenant.id))
-      const refused = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.status === 409)
+      const refused = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.errorCode === 'E011409')
       expect(refused.map(entry => entry.body?.id), 'creates repeated for tenants that existed').to.deep.equal([])
 
       // Journals parse line by line; the newest run ended complete; the lock is released.
