@@ -27,9 +27,9 @@ export default class EmulatorStart extends Command {
     'at run time through the admin API under /emulator/ (loopback only). With --data the state is kept in a folder and',
     'loaded again on the next start. Invalid flags, a bad seed file or a port in use exit with code 3.',
     '',
-    'A missing or duplicate tenant, role, permission or flow is answered as Descope most likely does (--error-style descope):',
-    'HTTP 400 with a code and a text such as "Tenant not found" or "Tenant already exists". --error-style rest answers 404',
-    'and 409 instead. An unknown route answers 404 with a text about the route in both styles.',
+    'A missing or duplicate tenant, role, permission or flow is answered as Descope most likely does',
+    '(--error-style descope): HTTP 400 with a code and a text such as "Tenant not found". --error-style rest',
+    'answers 404 and 409 instead. An unknown route answers 404 with a text about the route in both styles.',
   ].join('\n')
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'Run on 127.0.0.1:4280 with one empty project, in memory.'},
