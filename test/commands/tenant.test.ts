@@ -124,6 +124,23 @@ describe('tenant commands (@oclif/test + nock)', function () {
       expect(body.error.message).to.contain('Tenant "nope" does not exist')
       expect(body.error.hint).to.contain('tenant list')
     })
+
+    it('reads Descope\'s 400 "Tenant not found" as an unknown tenant too', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'nope'}).reply(400, {errorCode: 'E011404', errorDescription: 'Tenant not found', errorMessage: 'Tenant "nope" does not exist'})
+      const {error, stdout} = await runCommand(['tenant', 'get', 'nope', '--json'])
+      expect(error?.oclif?.exit).to.equal(3)
+      expect(JSON.parse(stdout).error).to.include({code: 'tenant_not_found', exitCode: 3})
+    })
+
+    it('never reads a 404 of an unknown route as "the tenant does not exist": exit 5, check the base URL', async () => {
+      api().get('/v1/mgmt/tenant').query({id: 'acme'}).reply(404, '<html><body><h1>404 Not Found</h1></body></html>', {'content-type': 'text/html'})
+      const {error, stdout} = await runCommand(['tenant', 'get', 'acme', '--json'])
+      expect(error?.oclif?.exit).to.equal(5)
+      const body = JSON.parse(stdout)
+      expect(body.error).to.include({code: 'unknown_endpoint', exitCode: 5})
+      expect(body.error.message).to.contain('does not know the endpoint GET /v1/mgmt/tenant').and.not.contain('does not exist')
+      expect(body.error.hint).to.contain('--base-url')
+    })
   })
 
   describe('tenant create', () => {

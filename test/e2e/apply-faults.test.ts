@@ -5,7 +5,7 @@ import {readdir, readFile, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {errorStyles, startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {
   builtCli, type CliResult, makeTempHome, runCli,
 } from '../helpers/cli.js'
@@ -147,7 +147,9 @@ async function waitForCreates(emulator: Emulator, count: number): Promise<number
   throw new Error(`the emulator never served ${count} tenant creates`)
 }
 
-describe('apply under faults (built CLI against the emulator)', function () {
+// Retried creates and resumes read "already exists" and "not found" from the answers: both error
+// styles of the emulator (400 with a text, or 404/409) must lead to the same outcome.
+for (const errorStyle of errorStyles) describe(`apply under faults, emulator error style ${errorStyle} (built CLI against the emulator)`, function () {
   this.timeout(180_000)
 
   describe('429 storms, 503 bursts and connection resets during a 200-tenant apply', () => {
@@ -163,7 +165,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
     const burst = '503:POST /v1/mgmt/tenant/create:12'
 
     before(async () => {
-      context = await setUp(project, {faults: [burst, ...noise], rateLimit: '25/1s'})
+      context = await setUp(project, {errorStyle, faults: [burst, ...noise], rateLimit: '25/1s'})
       await writeFile(context.configFile, configYaml({
         concurrency: 8, project, rateLimit: {requests: 200, windowSeconds: 1}, tenants, url: context.emulator.url,
       }))
@@ -244,6 +246,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
 
     beforeEach(async () => {
       context = await setUp(project, {
+        errorStyle,
         projects: [{...project, tenants: [{id: 'squat-2', name: 'Tenant t002'}, {id: 'squat-20', name: 'Tenant t020'}]}],
       })
       await writeFile(context.configFile, configYaml({project, tenants, url: context.emulator.url}))
@@ -309,7 +312,7 @@ describe('apply under faults (built CLI against the emulator)', function () {
     let context: Awaited<ReturnType<typeof setUp>>
 
     beforeEach(async () => {
-      context = await setUp(project, {latency: '50ms'})
+      context = await setUp(project, {errorStyle, latency: '50ms'})
       await writeFile(context.configFile, configYaml({project, tenants, url: context.emulator.url}))
     })
 

@@ -4,7 +4,7 @@ import {
 } from 'node:fs/promises'
 import path from 'node:path'
 
-import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {errorStyles, startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {journalDir, listJournals, readJournal} from '../../src/lib/apply/journal.js'
 import {acquireLock} from '../../src/lib/apply/lock.js'
 import {auditFile, readAudit} from '../../src/lib/audit/log.js'
@@ -92,18 +92,6 @@ describe('tenant commands against the emulator (built CLI)', function () {
     expect(result.stderr).to.contain('--yes')
     const tenants = parseJson<Array<{id: string}>>(await cli('tenant', 'list', '--json'))
     expect(tenants.map(tenant => tenant.id)).to.include('acme')
-  })
-
-  it('explains an unknown tenant and a duplicate, with exit code 3', async () => {
-    const missing = await cli('tenant', 'get', 'nope')
-    expect(missing.code).to.equal(3)
-    expect(missing.stderr).to.contain('Tenant "nope" does not exist').and.contain('tenant list')
-
-    const duplicate = await cli('tenant', 'create', '--id', 'acme', '--name', 'Another')
-    expect(duplicate.code).to.equal(3)
-    expect(duplicate.stderr).to.contain('already exists').and.contain('tenant update acme')
-    const failed = parseJson<Array<{resource: string; errorCode?: string}>>(await cli('audit', 'list', '--failed', '--json'))
-    expect(failed.map(record => [record.resource, record.errorCode])).to.deep.equal([['tenant:acme', 'E011409']])
   })
 
   it('maps a wrong key to exit code 4 and never prints the key', async () => {
@@ -225,3 +213,63 @@ describe('tenant commands against the emulator (built CLI)', function () {
     })
   })
 })
+
+for (const errorStyle of errorStyles) {
+  describe(`tenant commands on a missing or existing tenant, emulator error style ${errorStyle} (built CLI)`, function () {
+    this.timeout(60_000)
+    let emulator: Emulator
+    let home: Awaited<ReturnType<typeof makeTempHome>>
+    let env: Record<string, string>
+
+    before(async () => {
+      emulator = await startEmulator({errorStyle, port: 0, projects: [{id: 'P2ErrorStyles', managementKey: 'K2ErrorStylesManagementKey000001', tenants: [{id: 'acme', name: 'Acme'}]}]})
+      home = await makeTempHome()
+      env = {
+        ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: 'K2ErrorStylesManagementKey000001', DESCOPE_PROJECT_ID: 'P2ErrorStyles',
+      }
+    })
+
+    after(async () => {
+      await emulator.stop()
+      await home.cleanup()
+    })
+
+    const cli = (...args: string[]) => runCli(args, {cwd: home.dir, env})
+
+    it('explains an unknown tenant, an unknown parent and a duplicate, with exit code 3', async () => {
+      const missing = await cli('tenant', 'get', 'nope')
+      expect(missing.code, missing.stderr).to.equal(3)
+      expect(missing.stderr).to.contain('Tenant "nope" does not exist').and.contain('tenant list')
+
+      const gone = await cli('tenant', 'delete', 'nope', '--yes')
+      expect(gone.code, gone.stderr).to.equal(3)
+      expect(gone.stderr).to.contain('Tenant "nope" does not exist')
+
+      const orphan = await cli('tenant', 'create', '--id', 'orphan', '--name', 'Orphan', '--parent', 'nope')
+      expect(orphan.code, orphan.stderr).to.equal(3)
+      expect(orphan.stderr).to.contain('Tenant "nope" does not exist')
+
+      const duplicate = await cli('tenant', 'create', '--id', 'acme', '--name', 'Another')
+      expect(duplicate.code, duplicate.stderr).to.equal(3)
+      expect(duplicate.stderr).to.contain('already exists').and.contain('tenant update acme')
+      const failed = parseJson<Array<{resource: string; errorCode?: string}>>(await cli('audit', 'list', '--failed', '--json'))
+      expect(failed.map(record => [record.resource, record.errorCode]), 'newest first').to.deep.equal([['tenant:acme', 'E011409'], ['tenant:orphan', 'E011404']])
+      const statuses = (await emulator.admin.requests({path: '/v1/mgmt/tenant*'})).filter(entry => entry.errorCode).map(entry => entry.status)
+      expect(statuses, 'the emulator answered in the chosen style').to.deep.equal(errorStyle === 'rest' ? [404, 404, 404, 409] : [400, 400, 400, 400])
+    })
+
+    it('reads a 404 of an unknown route as an unknown endpoint (exit 5), never as a missing or existing tenant', async () => {
+      const wrongBase = {...env, DESCOPE_BASE_URL: `${emulator.url}/not-the-api`}
+      const load = await runCli(['tenant', 'get', 'acme', '--json'], {cwd: home.dir, env: wrongBase})
+      expect(load.code, load.stderr).to.equal(5)
+      const {error} = parseJson<{error: {code: string; hint: string; message: string}}>(load)
+      expect(error.code).to.equal('unknown_endpoint')
+      expect(error.message).to.contain('does not know the endpoint GET /v1/mgmt/tenant').and.not.contain('does not exist')
+      expect(error.hint).to.contain('--base-url')
+
+      const create = await runCli(['tenant', 'create', '--id', 'acme', '--name', 'Acme'], {cwd: home.dir, env: wrongBase})
+      expect(create.code, create.stderr).to.equal(5)
+      expect(create.stderr).to.contain('does not know the endpoint POST /v1/mgmt/tenant/create').and.not.contain('already exists')
+    })
+  })
+}

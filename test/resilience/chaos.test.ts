@@ -1,7 +1,6 @@
 import {expect} from 'chai'
 
-import type {LogEntry} from '../../plugins/plugin-emulator/src/index.js'
-
+import {errorStyles, type LogEntry} from '../../plugins/plugin-emulator/src/index.js'
 import {DEFAULT_RETRY} from '../../src/lib/api/client.js'
 import {type LiveTenant} from '../helpers/emulator-log.js'
 import {
@@ -39,13 +38,16 @@ function keyOf(entry: LogEntry): string {
   return `${entry.path} ${writeTarget(entry)}`
 }
 
-describe('chaos: 500 resources applied through 5xx, 429 bursts, latency jitter and connection resets', function () {
+// Under both error styles of the emulator: "already exists" and "not found" must read the same.
+for (const errorStyle of errorStyles) describe(`chaos: 500 resources applied through 5xx, 429 bursts, latency jitter and connection resets (error style ${errorStyle})`, function () {
   this.timeout(240_000)
   const seed = seedFrom(20_240_601)
   let ws: Workspace
 
   before(async () => {
-    ws = await workspaceWithSeededEmulator('Chaos', seed, {faults: [BURST, ...NOISE], latency: '0-20ms', rateLimit: '120/1s'})
+    ws = await workspaceWithSeededEmulator('Chaos', seed, {
+      errorStyle, faults: [BURST, ...NOISE], latency: '0-20ms', rateLimit: '120/1s',
+    })
     await ws.configure({permissions: PERMISSIONS, roles: ROLES, tenants: TENANTS}, {concurrency: 8, rateLimit: {requests: 200, windowSeconds: 1}})
   })
 

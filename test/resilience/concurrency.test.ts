@@ -34,7 +34,7 @@ async function expectConverged(ws: Workspace): Promise<void> {
   const creates = await tenantCreates(ws.emulator)
   expect([...creates].filter(([, count]) => count !== 1), 'tenants created more than once').to.deep.equal([])
   expect([...creates.keys()].sort()).to.deep.equal(TENANTS.map(tenant => tenant.id))
-  const conflicts = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.status === 409)
+  const conflicts = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.errorCode === 'E011409')
   expect(conflicts, 'creates of tenants that already existed').to.deep.equal([])
   const plan = await ws.cli(['plan', '-e', 'e'])
   expect(plan.code, output(plan)).to.equal(0)

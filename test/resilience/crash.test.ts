@@ -5,6 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {CliResult} from '../helpers/cli.js'
 
+import {errorStyles} from '../../plugins/plugin-emulator/src/index.js'
 import {listBackups, verifyBackup} from '../../src/lib/backup/store.js'
 import {
   inFreshHome, seededRandom, seedFrom, TENANT_CREATE, tenantCreates, tenants, waitFor, type Workspace, workspace,
@@ -56,7 +57,8 @@ function summary(result: CliResult): string {
   return `exit ${result.code}\n${result.stdout.slice(-2000)}\n${result.stderr}`
 }
 
-describe('crash recovery: SIGKILL at a random moment, then resume', function () {
+// Under both error styles of the emulator: a resume reads "already exists" and "not found" the same.
+for (const errorStyle of errorStyles) describe(`crash recovery: SIGKILL at a random moment, then resume (error style ${errorStyle})`, function () {
   this.timeout(150_000)
   const seed = seedFrom(7_301_994)
   const random = seededRandom(seed)
@@ -65,7 +67,7 @@ describe('crash recovery: SIGKILL at a random moment, then resume', function () 
 
   before(async () => {
     // Latency makes the 60 creates take a while, so a kill can land in the middle of them.
-    ws = await workspace('Crash', {latency: '10-25ms'})
+    ws = await workspace('Crash', {errorStyle, latency: '10-25ms'})
     await ws.configure({tenants: TENANTS})
     verifiedByCli = false
     console.log(`      crash trials: seed ${seed} (replay with RESILIENCE_SEED=${seed})`)
@@ -128,7 +130,7 @@ describe('crash recovery: SIGKILL at a random moment, then resume', function () 
       const creates = await tenantCreates(ws.emulator)
       expect([...creates].filter(([, count]) => count !== 1)).to.deep.equal([])
       expect([...creates.keys()].sort()).to.deep.equal(TENANTS.map(tenant => tenant.id))
-      const refused = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.status === 409)
+      const refused = (await ws.emulator.admin.requests({method: 'POST', path: TENANT_CREATE})).filter(entry => entry.errorCode === 'E011409')
       expect(refused.map(entry => entry.body?.id), 'creates repeated for tenants that existed').to.deep.equal([])
 
       // Journals parse line by line; the newest run ended complete; the lock is released.

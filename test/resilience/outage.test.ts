@@ -225,7 +225,7 @@ describe('outage: the API is down or answers 503', function () {
         expect(live).to.deep.equal(TENANTS.map(tenant => tenant.id))
         expect([...creates.values()].every(count => count === 1)).to.equal(true)
         expect(creates.size).to.be.lessThan(TENANTS.length)
-        const conflicts = (await emulator.admin.requests({method: 'POST'})).filter(entry => entry.status === 409)
+        const conflicts = (await emulator.admin.requests({method: 'POST'})).filter(entry => entry.errorCode === 'E011409')
         expect(conflicts).to.deep.equal([])
       } finally {
         await emulator.stop()

@@ -7,6 +7,7 @@ import {once} from 'node:events'
 import {type AddressInfo, isIP} from 'node:net'
 
 import {EmulatorCore, type ProjectCredentials} from './lib/emulator.js'
+import {type ErrorStyle, parseErrorStyle} from './lib/errors.js'
 import {
   type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, type RateLimitInput,
 } from './lib/knobs.js'
@@ -18,7 +19,17 @@ import {Persistence} from './lib/store.js'
 
 export type {ProjectCredentials} from './lib/emulator.js'
 export {
-  defaultErrorCodes, EmulatorError, type ErrorKind, type ErrorSpec, errorSpec, resetErrorCodes, setErrorCodes,
+  defaultErrorCodes,
+  defaultErrorStyle,
+  EmulatorError,
+  type ErrorKind,
+  type ErrorSpec,
+  errorSpec,
+  type ErrorStyle,
+  errorStyles,
+  parseErrorStyle,
+  resetErrorCodes,
+  setErrorCodes,
 } from './lib/errors.js'
 export {
   type Fault,
@@ -82,6 +93,11 @@ export interface StartEmulatorOptions {
    * off by default, since bodies can be large. Headers are never logged.
    */
   logBodies?: boolean
+  /**
+   * How a missing or duplicate entity is answered: `descope` (the default) with HTTP 400, a code
+   * and a text such as "Tenant not found"; `rest` with 404 and 409. Unknown routes answer 404 in both.
+   */
+  errorStyle?: ErrorStyle
 }
 
 export interface EmulatorAdmin {
@@ -98,6 +114,9 @@ export interface EmulatorAdmin {
   seed(seed: Record<string, unknown> | string): Promise<Array<{id: string; name: string}>>
   requests(filter?: LogFilter): Promise<LogEntry[]>
   state(): Promise<ReturnType<EmulatorCore['state']>>
+  /** The error style in force; `reset()` returns to the one the emulator started with. */
+  errorStyle(): Promise<ErrorStyle>
+  setErrorStyle(style: ErrorStyle): Promise<void>
 }
 
 export interface RunningEmulator {
@@ -136,8 +155,9 @@ function urlHost(host: string): string {
 
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1'
+  const errorStyle = options.errorStyle === undefined ? undefined : parseErrorStyle(options.errorStyle, 'The errorStyle option')
   const core = new EmulatorCore({
-    baseline: await resolveBaseline(options), knobs: new Knobs(), logBodies: options.logBodies, now: options.now ?? Date.now, routes,
+    baseline: await resolveBaseline(options), errorStyle, knobs: new Knobs(), logBodies: options.logBodies, now: options.now ?? Date.now, routes,
   })
   if (options.dataDir) {
     const persistence = new Persistence(options.dataDir, id => core.store.get(id))
@@ -163,6 +183,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       async clearFaults() {
         core.clearFaults()
       },
+      errorStyle: async () => core.errorStyle,
       requests: async filter => core.requests(filter),
       reset: () => core.reset(),
       async resetStats() {
@@ -172,6 +193,9 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       setFaults: async faults => core.setFaults(faults),
       async setLatency(latency, projectId) {
         core.setLatency(latency, projectId)
+      },
+      async setErrorStyle(style) {
+        core.errorStyle = parseErrorStyle(style)
       },
       async setRateLimit(rateLimit, projectId) {
         core.setRateLimit(rateLimit, projectId)

@@ -1,4 +1,5 @@
 import {DescopeApiError, type DescopeApiErrorDetails} from '../errors.js'
+import {classifyFailure} from './failure-kind.js'
 
 /** What is known about one failed call; never holds request headers. */
 export interface FailureInfo {
@@ -80,9 +81,6 @@ export function parseRetryAfter(value?: string, now = Date.now()): number | unde
   const date = Date.parse(value)
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
 }
-
-const NOT_FOUND_TEXT = /not[\s_-]?found|does not exist|doesn't exist|no such/i
-const EXISTS_TEXT = /already[\s_-]?exists?|duplicate|already (?:in use|taken|used)/i
 
 function retried(count: number | undefined): string {
   if (!count) return ''
@@ -168,17 +166,25 @@ export function toDescopeApiError(info: FailureInfo): DescopeApiError {
     })
   }
 
-  if (status === 409 || (status === 400 && EXISTS_TEXT.test(`${body.errorDescription} ${body.errorMessage}`))) {
+  const kind = classifyFailure({...body, status})
+  if (kind === 'already_exists') {
     return new DescopeApiError(`Already exists: ${request} (HTTP ${status})${what}.`, details, {
       code: body.errorCode ?? 'already_exists',
       hint: 'Change it with `descope-mgmt tenant update`, or let `descope-mgmt plan` and `apply` reconcile it.',
     })
   }
 
-  if (status === 404) {
-    return new DescopeApiError(`Not found: ${request} (HTTP 404)${what}.`, details, {
+  if (kind === 'not_found') {
+    return new DescopeApiError(`Not found: ${request} (HTTP ${status})${what}.`, details, {
       code: body.errorCode ?? 'not_found',
       hint: 'Check the id; `descope-mgmt tenant list` shows what exists.',
+    })
+  }
+
+  if (kind === 'unknown_endpoint') {
+    return new DescopeApiError(`${info.baseUrl} does not know the endpoint ${request} (HTTP ${status})${what}.`, details, {
+      code: 'unknown_endpoint',
+      hint: `Check that ${info.baseUrl} is the Descope API (\`--base-url\`/DESCOPE_BASE_URL), and that this descope-mgmt version supports it (\`descope-mgmt --version\`; update it if it is old).`,
     })
   }
 
@@ -240,22 +246,22 @@ export function apiErrorDetails(error: unknown): DescopeApiErrorDetails | undefi
   return undefined
 }
 
-function text(details: DescopeApiErrorDetails): string {
-  return `${details.errorDescription ?? ''} ${details.errorMessage ?? ''}`
-}
-
-/** 404, or a 400 whose description says "not found". */
+/** A Descope error body with 400 or 404 whose code or text says "not found"; never a 404 of an unknown route. */
 export function isNotFound(error: unknown): boolean {
   const details = apiErrorDetails(error)
-  if (!details) return false
-  return details.status === 404 || (details.status === 400 && NOT_FOUND_TEXT.test(text(details)))
+  return details !== undefined && classifyFailure(details) === 'not_found'
 }
 
-/** 409, or a 400 whose description says "already exists" or "duplicate". */
+/** A Descope error body with 400 or 409 whose code or text says "already exists" or "duplicate". */
 export function isAlreadyExists(error: unknown): boolean {
   const details = apiErrorDetails(error)
-  if (!details) return false
-  return details.status === 409 || (details.status === 400 && EXISTS_TEXT.test(text(details)))
+  return details !== undefined && classifyFailure(details) === 'already_exists'
+}
+
+/** A 404 or 405 of a route the server does not have (no Descope body, or one about the route). */
+export function isUnknownEndpoint(error: unknown): boolean {
+  const details = apiErrorDetails(error)
+  return details !== undefined && classifyFailure(details) === 'unknown_endpoint'
 }
 
 /** 401 or 403. */

@@ -17,12 +17,15 @@ export {
   isAlreadyExists,
   isAuthError,
   isNotFound,
+  isUnknownEndpoint,
   parseErrorBody,
   parseRetryAfter,
   retryCountOf,
   toDescopeApiError,
 } from './errors.js'
 export type {FailureInfo} from './errors.js'
+export {classifyFailure, KNOWN_ERROR_CODES} from './failure-kind.js'
+export type {FailureKind, KnownErrorCode} from './failure-kind.js'
 export {
   createPermission,
   createPermissions,

@@ -37,11 +37,11 @@ describe('emulator admin API', () => {
       const {body: stats} = await admin<Stats>(emulator, 'GET', '/emulator/stats')
       expect(stats.totals).to.deep.equal({
         byStatus: {
-          200: 2, 401: 1, 404: 1, 409: 1,
+          200: 2, 400: 1, 401: 1, 404: 1,
         }, faultsInjected: 0, mutations: 1, rateLimited: 0, requests: 5, served: 5,
       })
       expect(stats.routes['POST /v1/mgmt/tenant/create']).to.deep.equal({
-        byStatus: {200: 1, 409: 1}, faultsInjected: 0, mutations: 1, rateLimited: 0, requests: 2, served: 2,
+        byStatus: {200: 1, 400: 1}, faultsInjected: 0, mutations: 1, rateLimited: 0, requests: 2, served: 2,
       })
       expect(stats.routes.unmatched.requests).to.equal(1)
       expect(stats.projects).to.have.all.keys(project.id)
@@ -182,6 +182,32 @@ describe('emulator admin API', () => {
       expect(response.status).to.equal(400)
       expect(response.body.errorMessage).to.match(/projects\[0]\.roles: .*missing/)
       expect((await api.get<{tenants: Array<{id: string}>}>('/v1/mgmt/tenant/all')).body.tenants.map(tenant => tenant.id)).to.deep.equal(['seeded'])
+    })
+
+    it('switches the error style at run time, refuses an unknown one, and reset returns to the start-up style', async () => {
+      expect((await admin(emulator, 'GET', '/emulator/error-style')).body).to.deep.equal({errorStyle: 'descope'})
+      await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+      expect((await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})).status).to.equal(400)
+      expect((await admin(emulator, 'POST', '/emulator/error-style', {errorStyle: 'rest'})).body).to.deep.equal({errorStyle: 'rest'})
+      expect((await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})).status).to.equal(409)
+      expect((await api.get('/v1/mgmt/tenant?id=nope')).status).to.equal(404)
+      const refused = await admin<DescopeErrorBody>(emulator, 'POST', '/emulator/error-style', {errorStyle: 'http'})
+      expect(refused.status).to.equal(400)
+      expect(refused.body).to.include({errorCode: 'E011003'})
+      expect(refused.body.errorMessage).to.include('descope, rest')
+      expect(await emulator.admin.errorStyle()).to.equal('rest')
+      await emulator.admin.reset()
+      expect(await emulator.admin.errorStyle()).to.equal('descope')
+      await emulator.admin.setErrorStyle('rest')
+      expect((await admin(emulator, 'GET', '/emulator/error-style')).body).to.deep.equal({errorStyle: 'rest'})
+    })
+
+    it('logs the errorCode of error answers, whatever their status', async () => {
+      await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+      await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+      await api.get('/v1/mgmt/tenant?id=nope')
+      const log = await emulator.admin.requests({path: '/v1/mgmt/tenant*'})
+      expect(log.map(entry => [entry.status, entry.errorCode])).to.deep.equal([[200, undefined], [400, 'E011409'], [400, 'E011404']])
     })
 
     it('answers an unknown admin route with a JSON 404 and a wrong method with 405', async () => {

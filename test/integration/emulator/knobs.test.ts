@@ -62,7 +62,7 @@ describe('emulator knobs', () => {
       const limited = await api.post('/v1/mgmt/tenant/create', {id: 'late', name: 'Late'})
       expect(limited.status).to.equal(429)
       clock.now += 60_000
-      expect((await api.get('/v1/mgmt/tenant?id=late')).status).to.equal(404)
+      expect((await api.get<DescopeErrorBody>('/v1/mgmt/tenant?id=late')).body.errorCode).to.equal('E011404')
 
       const stats = await emulator.stats()
       expect(stats.totals).to.deep.include({rateLimited: 1, requests: 5, served: 4})
@@ -119,7 +119,7 @@ describe('emulator knobs', () => {
       expect(first.body).to.include({errorCode: 'E011503', errorDescription: 'Injected fault'})
       expect((await api.get('/v1/mgmt/tenant/all')).status).to.equal(200)
       expect((await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})).status).to.equal(503)
-      expect((await api.get('/v1/mgmt/tenant?id=acme')).status, 'a failed create changes nothing').to.equal(404)
+      expect((await api.get<DescopeErrorBody>('/v1/mgmt/tenant?id=acme')).body.errorCode, 'a failed create changes nothing').to.equal('E011404')
       expect((await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})).status).to.equal(200)
       expect(await emulator.admin.setFaults([])).to.deep.equal([])
 

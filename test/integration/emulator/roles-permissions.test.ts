@@ -59,7 +59,7 @@ describe('emulator role and permission routes', () => {
       expect(await permissions()).to.deep.equal([])
     })
 
-    it('validates: duplicate 409, unknown 404, missing name/newName E011002, wrong types E011003', async () => {
+    it('validates: duplicate E011409, unknown E011404, missing name/newName E011002, wrong types E011003', async () => {
       await api.post('/v1/mgmt/permission/create', {name: 'read'})
       await api.post('/v1/mgmt/permission/create', {name: 'write'})
       expect(await errorCode('/v1/mgmt/permission/create', {name: 'read'})).to.equal('E011409')
@@ -85,7 +85,8 @@ describe('emulator role and permission routes', () => {
     it('runs batches all or nothing', async () => {
       await api.post('/v1/mgmt/permission/create', {name: 'read'})
       const failed = await api.post<DescopeErrorBody>('/v1/mgmt/permission/create/batch', {permissions: [{name: 'a'}, {name: 'read'}]})
-      expect(failed.status).to.equal(409)
+      expect(failed.status).to.equal(400)
+      expect(failed.body).to.include({errorCode: 'E011409', errorDescription: 'Permission already exists'})
       expect(failed.body.errorMessage).to.match(/^permissions\[1]: /)
       expect((await permissions()).map(permission => permission.name)).to.deep.equal(['read'])
 
@@ -132,7 +133,7 @@ describe('emulator role and permission routes', () => {
       expect(await errorCode('/v1/mgmt/role/create', {name: 'admin'})).to.equal('E011409')
     })
 
-    it('validates: unknown permission E011003, unknown tenant 404, missing name E011002, wrong types E011003', async () => {
+    it('validates: unknown permission E011003, unknown tenant E011404, missing name E011002, wrong types E011003', async () => {
       expect(await errorCode('/v1/mgmt/role/create', {name: 'x', permissionNames: ['read', 'fly']})).to.equal('E011003')
       expect(await errorCode('/v1/mgmt/role/create', {name: 'x', tenantId: 'nope'})).to.equal('E011404')
       expect(await errorCode('/v1/mgmt/role/create', {description: 'no name'})).to.equal('E011002')
@@ -177,7 +178,8 @@ describe('emulator role and permission routes', () => {
       expect(created.body.roles.map(role => [role.name, role.tenantId])).to.deep.equal([['a', ''], ['b', 'acme']])
 
       const failed = await api.post<DescopeErrorBody>('/v1/mgmt/role/create/batch', {roles: [{name: 'c'}, {name: 'c'}]})
-      expect(failed.status).to.equal(409)
+      expect(failed.status).to.equal(400)
+      expect(failed.body).to.include({errorCode: 'E011409', errorDescription: 'Role already exists'})
       expect(failed.body.errorMessage).to.match(/^roles\[1]: /)
       expect(await roles()).to.have.length(2)
 

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import type {RunningEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 
-import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
+import {errorStyles, startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 import {
   Api, apiFor, type DescopeErrorBody, httpRequest,
 } from './helpers.js'
@@ -107,6 +107,21 @@ describe('emulator HTTP server', () => {
       const response = await httpRequest<DescopeErrorBody>(`${emulator.url}/favicon.ico`)
       expect(response.status).to.equal(404)
       expect(response.body.errorCode).to.equal('E011405')
+    })
+
+    it('answers an unknown route with 404 and a text about the route in both error styles, unlike a missing tenant', async () => {
+      for (const errorStyle of errorStyles) {
+        await emulator.admin.setErrorStyle(errorStyle)
+        const route = await api.request<DescopeErrorBody>('POST', '/v1/mgmt/tenant/nothing')
+        expect(route.status, errorStyle).to.equal(404)
+        expect(route.body, errorStyle).to.include({errorCode: 'E011405', errorDescription: 'Route not found', errorMessage: 'No route POST /v1/mgmt/tenant/nothing'})
+        const missing = await api.get<DescopeErrorBody>('/v1/mgmt/tenant?id=nope')
+        expect(missing.status, errorStyle).to.equal(errorStyle === 'rest' ? 404 : 400)
+        expect(missing.body, errorStyle).to.include({errorCode: 'E011404', errorDescription: 'Tenant not found'})
+      }
+
+      await emulator.admin.reset()
+      expect(await emulator.admin.errorStyle()).to.equal('descope')
     })
 
     it('answers a wrong method on a known path with a JSON 405 and Allow', async () => {

@@ -84,10 +84,28 @@ describe('emulator start command', function () {
     expect((await finished).code).to.equal(0)
   })
 
+  it('answers a missing tenant with 400 by default, and with 404 under --error-style rest, and says which in the summary', async () => {
+    for (const [args, status, summary] of [[[], 400, 'error style descope'], [['--error-style', 'rest'], 404, 'error style rest']] as const) {
+      const {child, finished, output} = spawnStart(['--port', '0', ...args])
+      try {
+        const exported = await exportsOf(output, finished)
+        const api = new Api({url: exported.DESCOPE_BASE_URL}, exported.DESCOPE_PROJECT_ID, exported.DESCOPE_MANAGEMENT_KEY)
+        const missing = await api.get<{errorCode: string; errorDescription: string}>('/v1/mgmt/tenant?id=nope')
+        expect(missing.status, summary).to.equal(status)
+        expect(missing.body, summary).to.include({errorCode: 'E011404', errorDescription: 'Tenant not found'})
+        expect(output.stderr).to.contain(summary)
+      } finally {
+        child.kill('SIGKILL')
+        await finished
+      }
+    }
+  })
+
   const invalid: Array<[string, string[], RegExp]> = [
     ['a bad latency', ['--latency', 'soon'], /latency "soon"/],
     ['a bad rate limit', ['--rate-limit', '200 a minute'], /rate limit "200 a minute"/],
     ['a bad fault', ['--fault', '503:tenant/create'], /fault route "tenant\/create"/],
+    ['an unknown error style', ['--error-style', 'http'], /descope, rest/],
     ['a non-loopback host', ['--host', '0.0.0.0'], /Refusing to listen on 0\.0\.0\.0.*--allow-remote/s],
     ['a port that is not a number', ['--port', 'eighty'], /eighty/],
     ['a seed file that does not exist', ['--seed', '/nonexistent/seed.yaml'], /seed\.yaml/],

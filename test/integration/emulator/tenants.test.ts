@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import type {RunningEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 
-import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
+import {errorStyles, startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 import {Api, apiFor, type DescopeErrorBody} from './helpers.js'
 
 interface WireTenant {
@@ -16,12 +16,15 @@ interface WireTenant {
 
 const startTime = Date.UTC(2026, 2, 2, 9, 15)
 
-describe('emulator tenant routes', () => {
+for (const errorStyle of errorStyles) describe(`emulator tenant routes (error style ${errorStyle})`, () => {
   let emulator: RunningEmulator
   let api: Api
+  /** The status of a missing and of a duplicate tenant in this style. */
+  const notFound = errorStyle === 'rest' ? 404 : 400
+  const exists = errorStyle === 'rest' ? 409 : 400
 
   before(async () => {
-    emulator = await startEmulator({now: () => startTime, port: 0})
+    emulator = await startEmulator({errorStyle, now: () => startTime, port: 0})
     api = apiFor(emulator)
   })
 
@@ -86,19 +89,20 @@ describe('emulator tenant routes', () => {
       })
     })
 
-    it('refuses a duplicate id and a duplicate name with alreadyExists (409 E011409)', async () => {
+    it('refuses a duplicate id and a duplicate name with alreadyExists (E011409, "Tenant already exists")', async () => {
       await create({id: 'acme', name: 'Acme'})
       for (const duplicate of [{id: 'acme', name: 'Other'}, {id: 'other', name: 'Acme'}]) {
         const response = await create(duplicate)
-        expect(response.status).to.equal(409)
-        expect(response.body.errorCode).to.equal('E011409')
+        expect(response.status).to.equal(exists)
+        expect(response.body).to.include({errorCode: 'E011409', errorDescription: 'Tenant already exists'})
+        expect(response.body.errorMessage).to.match(/already exists/)
       }
     })
 
-    it('requires the parent to exist (404 E011404) and links parent and successors', async () => {
+    it('requires the parent to exist (E011404, "Tenant not found") and links parent and successors', async () => {
       const missing = await create({id: 'child', name: 'Child', parent: 'nope'})
-      expect(missing.status).to.equal(404)
-      expect(missing.body.errorCode).to.equal('E011404')
+      expect(missing.status).to.equal(notFound)
+      expect(missing.body).to.include({errorCode: 'E011404', errorDescription: 'Tenant not found', errorMessage: 'Tenant "nope" does not exist'})
 
       await create({id: 'acme', name: 'Acme'})
       await create({id: 'acme-eu', name: 'Acme EU', parent: 'acme'})
@@ -170,12 +174,12 @@ describe('emulator tenant routes', () => {
     it('frees the old name on rename and takes the new one; a delete frees the name too', async () => {
       await api.post('/v1/mgmt/tenant/update', {id: 'acme', name: 'Acme Corp'})
       expect((await create({id: 'new-acme', name: 'Acme'})).status).to.equal(200)
-      expect((await create({id: 'copy', name: 'Acme Corp'})).status).to.equal(409)
+      expect((await create({id: 'copy', name: 'Acme Corp'})).status).to.equal(exists)
       await api.post('/v1/mgmt/tenant/delete', {id: 'new-acme'})
       expect((await create({id: 'again', name: 'Acme'})).status).to.equal(200)
     })
 
-    it('answers an unknown id with 404, a taken name with 409, a missing name with E011002', async () => {
+    it('answers an unknown id with not found, a taken name with already exists, a missing name with E011002', async () => {
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/update', {id: 'nope', name: 'X'})).body.errorCode).to.equal('E011404')
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/update', {id: 'acme-eu', name: 'Acme'})).body.errorCode).to.equal('E011409')
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/update', {id: 'acme'})).body.errorCode).to.equal('E011002')
@@ -198,7 +202,7 @@ describe('emulator tenant routes', () => {
 
       expect((await api.post('/v1/mgmt/tenant/delete', {cascade: true, id: 'acme-eu'})).status).to.equal(200)
       expect((await api.post('/v1/mgmt/tenant/delete', {id: 'acme'})).status).to.equal(200)
-      expect((await load('acme')).status).to.equal(404)
+      expect((await load('acme')).status).to.equal(notFound)
     })
 
     it('deletes the roles of the tenant with it', async () => {
@@ -207,18 +211,18 @@ describe('emulator tenant routes', () => {
       expect((await api.get<{roles: unknown[]}>('/v1/mgmt/role/all')).body.roles).to.deep.equal([])
     })
 
-    it('answers an unknown id with 404, a missing id with E011002 and a non-boolean cascade with E011003', async () => {
-      expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/delete', {id: 'nope'})).status).to.equal(404)
+    it('answers an unknown id with not found, a missing id with E011002 and a non-boolean cascade with E011003', async () => {
+      expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/delete', {id: 'nope'})).status).to.equal(notFound)
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/delete', {})).body.errorCode).to.equal('E011002')
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/delete', {cascade: 'yes', id: 'acme-eu'})).body.errorCode).to.equal('E011003')
     })
   })
 
   describe('load and loadAll', () => {
-    it('answers load without an id with E011002 and an unknown id with 404', async () => {
+    it('answers load without an id with E011002 and an unknown id with not found', async () => {
       expect((await api.get<DescopeErrorBody>('/v1/mgmt/tenant')).body.errorCode).to.equal('E011002')
       const missing = await load('nope')
-      expect(missing.status).to.equal(404)
+      expect(missing.status).to.equal(notFound)
       expect(missing.body.errorMessage).to.contain('nope')
     })
 
@@ -362,11 +366,11 @@ describe('emulator tenant routes', () => {
 
     it('validates settings: missing tenantId, unknown tenant, wrong types and units', async () => {
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/settings', {enabled: true})).body.errorCode).to.equal('E011002')
-      expect((await api.post('/v1/mgmt/tenant/settings', {tenantId: 'nope'})).status).to.equal(404)
+      expect((await api.post('/v1/mgmt/tenant/settings', {tenantId: 'nope'})).status).to.equal(notFound)
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/settings', {enabled: 'yes', tenantId: 'acme'})).body.errorCode).to.equal('E011003')
       expect((await api.post<DescopeErrorBody>('/v1/mgmt/tenant/settings', {sessionTokenExpirationUnit: 'years', tenantId: 'acme'})).body.errorCode).to.equal('E011003')
       expect((await api.get<DescopeErrorBody>('/v1/mgmt/tenant/settings')).body.errorCode).to.equal('E011002')
-      expect((await api.get('/v1/mgmt/tenant/settings?id=nope')).status).to.equal(404)
+      expect((await api.get('/v1/mgmt/tenant/settings?id=nope')).status).to.equal(notFound)
     })
   })
 
@@ -382,13 +386,13 @@ describe('emulator tenant routes', () => {
       expect((await load('acme')).body.defaultRoles).to.deep.equal(['viewer'])
     })
 
-    it('refuses unknown and tenant-scoped roles (E011003) and unknown tenants (404)', async () => {
+    it('refuses unknown and tenant-scoped roles (E011003) and unknown tenants (not found)', async () => {
       for (const defaultRoles of [['nope'], ['tenant-only']]) {
         const response = await api.post<DescopeErrorBody>('/v1/mgmt/tenant/updateDefaultRoles', {defaultRoles, id: 'acme'})
         expect(response.body.errorCode).to.equal('E011003')
       }
 
-      expect((await api.post('/v1/mgmt/tenant/updateDefaultRoles', {defaultRoles: [], id: 'nope'})).status).to.equal(404)
+      expect((await api.post('/v1/mgmt/tenant/updateDefaultRoles', {defaultRoles: [], id: 'nope'})).status).to.equal(notFound)
     })
 
     it('follows renames and deletions of the role', async () => {

@@ -5,11 +5,13 @@ import {
   isAlreadyExists,
   isAuthError,
   isNotFound,
+  isUnknownEndpoint,
   parseErrorBody,
   parseRetryAfter,
   retryCountOf,
   toDescopeApiError,
 } from '../../../src/lib/api/errors.js'
+import {classifyFailure, KNOWN_ERROR_CODES} from '../../../src/lib/api/failure-kind.js'
 import {CliError, DescopeApiError, ExitCode} from '../../../src/lib/errors.js'
 
 const base = {
@@ -57,31 +59,124 @@ describe('api errors', () => {
     expect(isAuthError(forbidden)).to.equal(true)
   })
 
-  it('404 and 409 (the emulator) and 400 with a telling description are recognised', () => {
-    const notFound = toDescopeApiError({...base, body: '{"errorCode":"E011404","errorDescription":"Tenant not found"}', status: 404})
-    expect(isNotFound(notFound)).to.equal(true)
-    expect(isAlreadyExists(notFound)).to.equal(false)
-    expect(notFound.exitCode).to.equal(ExitCode.Api)
-    const exists = toDescopeApiError({...base, body: '{"errorCode":"E011409","errorDescription":"Tenant already exists"}', status: 409})
-    expect(isAlreadyExists(exists)).to.equal(true)
-    expect(isNotFound(exists)).to.equal(false)
-    expect(exists.hint).to.include('descope-mgmt tenant update').and.include('plan').and.include('apply')
-    const exists400 = toDescopeApiError({...base, body: '{"errorCode":"E011003","errorDescription":"Duplicate tenant name"}', status: 400})
-    expect(isAlreadyExists(exists400)).to.equal(true)
-    const already400 = toDescopeApiError({...base, body: '{"errorMessage":"tenant id already exists"}', status: 400})
-    expect(isAlreadyExists(already400)).to.equal(true)
-    const missing400 = toDescopeApiError({...base, body: '{"errorCode":"E011003","errorDescription":"Tenant does not exist"}', status: 400})
-    expect(isNotFound(missing400)).to.equal(true)
-    const plain400 = toDescopeApiError({...base, body: '{"errorCode":"E011002","errorDescription":"Missing arguments"}', status: 400})
-    expect(isNotFound(plain400)).to.equal(false)
-    expect(isAlreadyExists(plain400)).to.equal(false)
-    expect(isNotFound(new Error('not found'))).to.equal(false)
-    expect(isAlreadyExists(null)).to.equal(false)
+  describe('not found, already exists and unknown endpoints', () => {
+    const failure = (status: number, body?: string) => toDescopeApiError({...base, body, status})
+    const json = (body: Record<string, string>) => JSON.stringify(body)
+
+    it('reads Descope\'s conservative shape: 400 with a code and a text', () => {
+      const notFound = failure(400, json({errorCode: 'E011404', errorDescription: 'Tenant not found', errorMessage: 'Tenant "acme" does not exist'}))
+      expect(isNotFound(notFound)).to.equal(true)
+      expect(isAlreadyExists(notFound)).to.equal(false)
+      expect(isUnknownEndpoint(notFound)).to.equal(false)
+      expect(notFound.message).to.match(/^Not found: POST \/v1\/mgmt\/tenant\/create \(HTTP 400\)/)
+      expect(notFound.exitCode).to.equal(ExitCode.Api)
+      const exists = failure(400, json({errorCode: 'E011409', errorDescription: 'Tenant already exists'}))
+      expect(isAlreadyExists(exists)).to.equal(true)
+      expect(isNotFound(exists)).to.equal(false)
+      expect(exists.hint).to.include('descope-mgmt tenant update').and.include('plan').and.include('apply')
+      expect(isAlreadyExists(failure(400, json({errorCode: 'E011003', errorDescription: 'Duplicate tenant name'})))).to.equal(true)
+      expect(isAlreadyExists(failure(400, json({errorCode: 'E011003', errorMessage: 'tenant id already exists'})))).to.equal(true)
+      expect(isNotFound(failure(400, json({errorCode: 'E011003', errorDescription: 'Tenant does not exist'})))).to.equal(true)
+      expect(isNotFound(failure(400, json({errorCode: 'E011003', errorMessage: 'no such role'})))).to.equal(true)
+    })
+
+    it('reads the REST shape: 404 and 409 with a Descope body that says so', () => {
+      const notFound = failure(404, json({errorCode: 'E011404', errorDescription: 'Tenant not found'}))
+      expect(isNotFound(notFound)).to.equal(true)
+      expect(isUnknownEndpoint(notFound)).to.equal(false)
+      expect(notFound.code).to.equal('E011404')
+      const exists = failure(409, json({errorCode: 'E011409', errorDescription: 'Already exists'}))
+      expect(isAlreadyExists(exists)).to.equal(true)
+      expect(exists.message).to.match(/^Already exists: .*\(HTTP 409\)/)
+    })
+
+    it('knows each code of the table by its code alone, with the statuses that fit', () => {
+      for (const [code, known] of Object.entries(KNOWN_ERROR_CODES)) {
+        expect(known.source, code).to.be.a('string').and.not.equal('')
+        const body = json({errorCode: code})
+        if (known.kind === 'not_found') {
+          expect(isNotFound(failure(400, body)), `${code} 400`).to.equal(true)
+          expect(isNotFound(failure(404, body)), `${code} 404`).to.equal(true)
+          expect(isNotFound(failure(409, body)), `${code} 409`).to.equal(false)
+          expect(isAlreadyExists(failure(400, body)), `${code} is not "exists"`).to.equal(false)
+        } else {
+          expect(isAlreadyExists(failure(400, body)), `${code} 400`).to.equal(true)
+          expect(isAlreadyExists(failure(409, body)), `${code} 409`).to.equal(true)
+          expect(isAlreadyExists(failure(404, body)), `${code} 404`).to.equal(false)
+          expect(isNotFound(failure(400, body)), `${code} is not "not found"`).to.equal(false)
+        }
+      }
+
+      expect(classifyFailure({errorCode: 'E112102', errorDescription: 'User not found', status: 404})).to.equal('not_found')
+      expect(classifyFailure({errorCode: 'E062107', status: 400})).to.equal('already_exists')
+      expect(classifyFailure({errorCode: 'E062107', status: 500})).to.equal(undefined)
+    })
+
+    it('never reads a 404 of an unknown route as "not found": exit 5, says the endpoint is unknown', () => {
+      const shapes: Array<[string, string | undefined]> = [
+        ['no body', undefined],
+        ['an empty body', ''],
+        ['an HTML page', '<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>'],
+        ['plain text', '404 page not found'],
+        ['JSON without errorCode', json({error: 'Not Found', message: 'Tenant not found'})],
+        ['a Descope body about the route', json({errorCode: 'E011405', errorDescription: 'Route not found', errorMessage: 'No route POST /v1/mgmt/tenant/create'})],
+        ['a Descope body about the path', json({errorCode: 'E000404', errorDescription: 'Path does not exist'})],
+      ]
+      for (const [shape, body] of shapes) {
+        const err = failure(404, body)
+        expect(isNotFound(err), shape).to.equal(false)
+        expect(isAlreadyExists(err), shape).to.equal(false)
+        expect(isUnknownEndpoint(err), shape).to.equal(true)
+        expect(err.exitCode, shape).to.equal(ExitCode.Api)
+        expect(err.code, shape).to.equal('unknown_endpoint')
+        expect(err.message, shape).to.include('does not know the endpoint POST /v1/mgmt/tenant/create (HTTP 404)')
+        expect(err.hint, shape).to.include('--base-url').and.include('version')
+      }
+
+      expect(failure(404, '<html>Not Found</html>').message, 'HTML is never shown').not.to.include('<')
+      expect(isUnknownEndpoint(failure(405, json({errorCode: 'E011406', errorDescription: 'Method not allowed'})))).to.equal(true)
+    })
+
+    it('needs a Descope body: a 409 or 400 without errorCode is not "already exists", nor a 400 "not found"', () => {
+      expect(isAlreadyExists(failure(409, '{}'))).to.equal(false)
+      expect(isAlreadyExists(failure(409, json({message: 'Tenant already exists'})))).to.equal(false)
+      expect(isAlreadyExists(failure(400, json({errorMessage: 'tenant id already exists'})))).to.equal(false)
+      expect(isNotFound(failure(400, 'Tenant not found'))).to.equal(false)
+      expect(isNotFound(failure(400))).to.equal(false)
+    })
+
+    it('leaves 400s unrelated to existence, and existence texts with other statuses, alone', () => {
+      const missingArgument = failure(400, json({errorCode: 'E011002', errorDescription: 'Missing arguments'}))
+      expect(classifyFailure(missingArgument.details)).to.equal(undefined)
+      expect(missingArgument.message).to.match(/^Descope refused POST .* \(HTTP 400\)/)
+      expect(isNotFound(failure(400, json({errorCode: 'E011003', errorDescription: 'Request is invalid', errorMessage: 'name: expected a string'})))).to.equal(false)
+      expect(isNotFound(failure(409, json({errorCode: 'E011404', errorDescription: 'Tenant not found'})))).to.equal(false)
+      expect(isAlreadyExists(failure(404, json({errorCode: 'E011409', errorDescription: 'Tenant already exists'})))).to.equal(false)
+      expect(isNotFound(failure(500, json({errorCode: 'E011500', errorDescription: 'Tenant not found'})))).to.equal(false)
+      expect(classifyFailure({errorCode: 'E011404', errorDescription: 'Something else', status: 404})).to.equal(undefined)
+      expect(isNotFound(new Error('not found'))).to.equal(false)
+      expect(isAlreadyExists(null)).to.equal(false)
+    })
+
+    it('decides on the words of the text, not on the names it quotes', () => {
+      const named = (name: string) => failure(400, json({errorCode: 'E011404', errorDescription: 'Tenant not found', errorMessage: `Tenant "${name}" does not exist`}))
+      expect(isNotFound(named('route-66'))).to.equal(true)
+      expect(isNotFound(named('api path'))).to.equal(true)
+      expect(isAlreadyExists(failure(400, json({errorCode: 'E011003', errorMessage: 'Name "duplicate" is too long'})))).to.equal(false)
+    })
   })
 
   it('recognises errors from another copy of the module (plugins) by name and details', () => {
-    const foreign = Object.assign(new Error('x'), {details: {method: 'GET', path: '/p', status: 404}, name: 'DescopeApiError'})
+    const foreign = Object.assign(new Error('x'), {
+      details: {
+        errorCode: 'E011404', errorDescription: 'Tenant not found', method: 'GET', path: '/p', status: 400,
+      },
+      name: 'DescopeApiError',
+    })
     expect(isNotFound(foreign)).to.equal(true)
+    const foreignRoute = Object.assign(new Error('x'), {details: {method: 'GET', path: '/p', status: 404}, name: 'DescopeApiError'})
+    expect(isNotFound(foreignRoute)).to.equal(false)
+    expect(isUnknownEndpoint(foreignRoute)).to.equal(true)
     expect(apiErrorDetails({details: {status: 404}})).to.equal(undefined)
   })
 

@@ -58,7 +58,7 @@ describe('api permissions', () => {
       .post('/v1/mgmt/permission/create')
       .reply(503)
       .post('/v1/mgmt/permission/create')
-      .reply(409, {errorCode: 'E011409'})
+      .reply(400, {errorCode: 'E011409', errorDescription: 'Permission already exists'})
       .get('/v1/mgmt/permission/all')
       .reply(200, {
         permissions: [{
@@ -74,7 +74,7 @@ describe('api permissions', () => {
       .post('/v1/mgmt/permission/create')
       .reply(503)
       .post('/v1/mgmt/permission/create')
-      .reply(409, {errorCode: 'E011409'})
+      .reply(409, {errorCode: 'E011409', errorDescription: 'Already exists'})
       .get('/v1/mgmt/permission/all')
       .reply(200, {permissions: [{description: 'Someone else', name: 'users.read'}]})
       const differs = await failure(createPermission(testClient(), {description: 'Read', name: 'users.read'}))
@@ -84,7 +84,7 @@ describe('api permissions', () => {
       .post('/v1/mgmt/permission/create')
       .reply(520)
       .post('/v1/mgmt/permission/create')
-      .reply(409, {})
+      .reply(409, {errorCode: 'E011409', errorDescription: 'Permission already exists'})
       .get('/v1/mgmt/permission/all')
       .reply(500, {})
       const unreadable = await failure(createPermission(testClient({retry: {limit: 1}}), {name: 'users.read'}))
@@ -115,9 +115,17 @@ describe('api permissions', () => {
       const err = await failure(deletePermission(testClient(), 'x'))
       expect(isNotFound(err)).to.equal(true)
 
-      const scope = nock(BASE).post('/v1/mgmt/permission/delete').reply(503).post('/v1/mgmt/permission/delete').reply(404, {errorCode: 'E011404'})
+      const scope = nock(BASE).post('/v1/mgmt/permission/delete').reply(503).post('/v1/mgmt/permission/delete').reply(400, {errorCode: 'E011404', errorDescription: 'Permission not found'})
       await deletePermission(testClient(), 'x')
       expect(scope.isDone()).to.equal(true)
+    })
+
+    it('a retried delete answered by a 404 of an unknown route is an error, not "already deleted"', async () => {
+      nock(BASE).post('/v1/mgmt/permission/delete').reply(503).post('/v1/mgmt/permission/delete').reply(404, '404 page not found')
+      const err = await failure(deletePermission(testClient(), 'x'))
+      expect(isNotFound(err)).to.equal(false)
+      expect(err.code).to.equal('unknown_endpoint')
+      expect(err.exitCode).to.equal(5)
     })
   })
 

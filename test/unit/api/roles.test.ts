@@ -68,7 +68,7 @@ describe('api roles', () => {
       .post('/v1/mgmt/role/create')
       .reply(503)
       .post('/v1/mgmt/role/create')
-      .reply(409, {})
+      .reply(400, {errorCode: 'E011409', errorDescription: 'Role already exists'})
       .get('/v1/mgmt/role/all')
       .reply(200, {
         roles: [
@@ -129,9 +129,17 @@ describe('api roles', () => {
       expect(isNotFound(err)).to.equal(true)
       expect(err.message).to.contain('Role "x" does not exist')
 
-      const scope = nock(BASE).post('/v1/mgmt/role/delete').reply(522).post('/v1/mgmt/role/delete').reply(404, {})
+      const scope = nock(BASE).post('/v1/mgmt/role/delete').reply(522).post('/v1/mgmt/role/delete').reply(400, {errorCode: 'E011404', errorDescription: 'Role not found'})
       await deleteRole(testClient(), 'x')
       expect(scope.isDone()).to.equal(true)
+    })
+
+    it('a retried delete answered by a 404 without a Descope body is an error, not "already deleted"', async () => {
+      nock(BASE).post('/v1/mgmt/role/delete').reply(522).post('/v1/mgmt/role/delete').reply(404, {})
+      const err = await failure(deleteRole(testClient(), 'x'))
+      expect(isNotFound(err)).to.equal(false)
+      expect(err.code).to.equal('unknown_endpoint')
+      expect(err.message).to.contain('does not know the endpoint POST /v1/mgmt/role/delete')
     })
   })
 

@@ -80,7 +80,7 @@ describe('api tenants', () => {
       .post('/v1/mgmt/tenant/create')
       .reply(503)
       .post('/v1/mgmt/tenant/create')
-      .reply(409, {errorCode: 'E011409'})
+      .reply(400, {errorCode: 'E011409', errorDescription: 'Tenant already exists'})
       .get('/v1/mgmt/tenant')
       .query({id: 'acme'})
       // The server returns defaults the request left out, and lower-cases domains.
@@ -115,11 +115,21 @@ describe('api tenants', () => {
       .post('/v1/mgmt/tenant/create')
       .reply(520)
       .post('/v1/mgmt/tenant/create')
-      .reply(409, {})
+      .reply(409, {errorCode: 'E011409', errorDescription: 'Tenant already exists'})
       .post('/v1/mgmt/tenant/search', {tenantNames: ['Acme']})
       .reply(200, {tenants: [{id: 'T2gen', name: 'Acme'}]})
       expect(await createTenant(testClient(), {name: 'Acme'})).to.deep.equal({id: 'T2gen'})
       expect(scope.isDone()).to.equal(true)
+    })
+
+    it('a retried create answered by a 404 or 409 without a Descope body is an error, with no look-up', async () => {
+      for (const [status, body] of [[404, '<html><body>Not Found</body></html>'], [409, '{}']] as const) {
+        const scope = nock(BASE).post('/v1/mgmt/tenant/create').reply(503).post('/v1/mgmt/tenant/create').reply(status, body)
+        const err = await failure(createTenant(testClient(), {id: 'acme', name: 'Acme'}))
+        expect(isAlreadyExists(err), String(status)).to.equal(false)
+        expect((err as unknown as DescopeApiError).details, String(status)).to.include({retryCount: 1, status})
+        expect(scope.isDone()).to.equal(true)
+      }
     })
 
     it('a retried create keeps the original error when the check itself fails', async () => {
@@ -127,7 +137,7 @@ describe('api tenants', () => {
       .post('/v1/mgmt/tenant/create')
       .reply(503)
       .post('/v1/mgmt/tenant/create')
-      .reply(409, {})
+      .reply(409, {errorCode: 'E011409', errorDescription: 'Tenant already exists'})
       .get('/v1/mgmt/tenant')
       .query({id: 'acme'})
       .reply(404, {})

@@ -5,7 +5,7 @@
 import type {HttpMethod, JsonObject} from './types.js'
 
 import {EmulatorCore} from './emulator.js'
-import {EmulatorError} from './errors.js'
+import {EmulatorError, parseErrorStyle} from './errors.js'
 import {KnobError} from './knobs.js'
 import {RouteTable} from './route-table.js'
 import {parseSeed} from './seed.js'
@@ -90,6 +90,15 @@ const adminRoutes = new RouteTable<AdminRoute>([
     },
     method: 'POST',
     path: '/emulator/rate-limit',
+  },
+  {handler: core => ({errorStyle: core.errorStyle}), method: 'GET', path: '/emulator/error-style'},
+  {
+    async handler(core, request) {
+      core.errorStyle = parseErrorStyle((await request.body()).errorStyle, '"errorStyle"')
+      return {errorStyle: core.errorStyle}
+    },
+    method: 'POST',
+    path: '/emulator/error-style',
   },
   {handler: core => core.state(), method: 'GET', path: '/emulator/state'},
   {

@@ -6,6 +6,7 @@ import type {
   AuditFields, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
 } from './types.js'
 
+import {defaultErrorStyle, type ErrorStyle} from './errors.js'
 import {
   type Fault, type FaultInput, type Knobs, type LatencyInput, parseFault, type RateLimitInput,
 } from './knobs.js'
@@ -46,9 +47,12 @@ export interface EmulatorCoreOptions {
   now: () => number
   /** Log every request's query and body and the answer's body (see LogEntry). */
   logBodies?: boolean
+  /** How not-found and already-exists are answered; `reset()` returns to it. Default `descope`. */
+  errorStyle?: ErrorStyle
 }
 
 export class EmulatorCore {
+  errorStyle: ErrorStyle
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
@@ -59,6 +63,7 @@ export class EmulatorCore {
   readonly stats = new StatsRecorder()
   readonly store: ProjectStore
   private readonly baseline: Seed
+  private readonly baselineErrorStyle: ErrorStyle
 
   constructor(options: EmulatorCoreOptions) {
     this.store = new ProjectStore(id => this.persistence?.markDirty(id))
@@ -67,6 +72,8 @@ export class EmulatorCore {
     this.baseline = options.baseline
     this.now = options.now
     this.logBodies = options.logBodies ?? false
+    this.baselineErrorStyle = options.errorStyle ?? defaultErrorStyle
+    this.errorStyle = this.baselineErrorStyle
   }
 
   /**
@@ -148,7 +155,7 @@ export class EmulatorCore {
     return this.log.list(filter)
   }
 
-  /** Back to the start-up state: the baseline's projects and knobs, empty counters and log. */
+  /** Back to the start-up state: the baseline's projects, knobs and error style, empty counters and log. */
   async reset(): Promise<void> {
     const {projects} = this.baselineProjects()
     const built = await Promise.all(projects.map(seed => buildSeedProject(seed, this.invoke)))
@@ -156,6 +163,7 @@ export class EmulatorCore {
     for (const project of built) this.store.put(project)
     this.knobs.clear()
     this.applyKnobs(this.baseline)
+    this.errorStyle = this.baselineErrorStyle
     this.limiter.clear()
     this.resetStats()
   }

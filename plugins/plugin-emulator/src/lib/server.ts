@@ -12,7 +12,7 @@ import type {JsonObject, ProjectState, RouteDefinition} from './types.js'
 
 import {handleAdminRequest} from './admin.js'
 import {EmulatorCore} from './emulator.js'
-import {EmulatorError} from './errors.js'
+import {EmulatorError, type ErrorStyle} from './errors.js'
 import {type Outcome} from './stats.js'
 import {isPlainObject} from './validate.js'
 
@@ -24,15 +24,18 @@ interface Reply {
   status: number
   json: string
   headers?: Record<string, string>
+  /** The errorCode of an error reply, for the request log. */
+  errorCode?: string
 }
 
 function reply(status: number, body: unknown, headers?: Record<string, string>): Reply {
   return {headers, json: JSON.stringify(body), status}
 }
 
-function errorReply(error: unknown): Reply {
+function errorReply(error: unknown, style: ErrorStyle): Reply {
   const emulatorError = error instanceof EmulatorError ? error : new EmulatorError('internal', (error as Error)?.message ?? 'Unexpected error')
-  return reply(emulatorError.status, emulatorError.toBody(), emulatorError.headers)
+  const body = emulatorError.toBody()
+  return {...reply(emulatorError.statusIn(style), body, emulatorError.headers), errorCode: body.errorCode}
 }
 
 function send(response: ServerResponse, {headers, json, status}: Reply): void {
@@ -113,7 +116,7 @@ export class EmulatorServer {
   constructor(private readonly core: EmulatorCore) {
     this.http = createServer((request, response) => {
       this.dispatch(request, response).catch((error: Error) => {
-        if (!response.headersSent) send(response, errorReply(error))
+        if (!response.headersSent) send(response, errorReply(error, core.errorStyle))
       })
     })
   }
@@ -125,9 +128,9 @@ export class EmulatorServer {
       const answer = isLoopback(request.socket.remoteAddress)
         ? await handleAdminRequest(this.core, method, url, () => readBody(request).then(text => parseJsonBody(text))).then(
           body => reply(200, body),
-          errorReply,
+          error => errorReply(error, this.core.errorStyle),
         )
-        : errorReply(new EmulatorError('forbidden', 'The admin API answers loopback clients only'))
+        : errorReply(new EmulatorError('forbidden', 'The admin API answers loopback clients only'), this.core.errorStyle)
       send(response, answer)
       return
     }
@@ -153,6 +156,7 @@ export class EmulatorServer {
       projectId: handled.project?.id ?? null,
       status,
       time: new Date(this.core.now()).toISOString(),
+      ...(handled.reply !== 'reset' && handled.reply.errorCode ? {errorCode: handled.reply.errorCode} : {}),
       ...(handled.fault ? {fault: handled.fault} : {}),
       ...((mutation || logBodies) && handled.body ? {body: handled.body} : {}),
       ...(logBodies ? {query: Object.fromEntries(url.searchParams)} : {}),
@@ -186,7 +190,7 @@ export class EmulatorServer {
         const error = new EmulatorError('rateLimited', `More than ${limit?.requests} requests in ${limit?.windowMs} ms; retry after ${retryAfter} s`, {
           'Retry-After': retryAfter,
         })
-        return {...handled, outcome: 'rateLimited', reply: errorReply(error)}
+        return {...handled, outcome: 'rateLimited', reply: errorReply(error, this.core.errorStyle)}
       }
 
       const body = parseJsonBody(text)
@@ -197,7 +201,7 @@ export class EmulatorServer {
         ...handled, fault: 'reset', outcome: 'fault', reply: 'reset',
       }
       if (fault?.type === 'status') return {
-        ...handled, fault: `status ${fault.status}`, outcome: 'fault', reply: injectedErrorReply(fault.status),
+        ...handled, fault: `status ${fault.status}`, outcome: 'fault', reply: injectedErrorReply(fault.status, this.core.errorStyle),
       }
       if (fault?.type === 'slow') {
         handled.fault = `slow ${fault.delayMs}ms`
@@ -206,7 +210,7 @@ export class EmulatorServer {
 
       return {...handled, reply: await this.runRoute(handled.route, project, body, url, request.socket.remoteAddress ?? '')}
     } catch (error) {
-      return {...handled, reply: errorReply(error)}
+      return {...handled, reply: errorReply(error, this.core.errorStyle)}
     }
   }
 
@@ -230,7 +234,8 @@ export class EmulatorServer {
  * (so 500 and 503 match `internal` and `unavailable`); a 429 is Descope's own E130429 with
  * `Retry-After: 1`, so clients can exercise their rate-limit handling.
  */
-function injectedErrorReply(status: number): Reply {
-  if (status === 429) return errorReply(new EmulatorError('rateLimited', 'Injected fault: rate limit exceeded', {'Retry-After': '1'}))
-  return reply(status, {errorCode: `E011${status}`, errorDescription: 'Injected fault', errorMessage: `Injected fault: status ${status}`})
+function injectedErrorReply(status: number, style: ErrorStyle): Reply {
+  if (status === 429) return errorReply(new EmulatorError('rateLimited', 'Injected fault: rate limit exceeded', {'Retry-After': '1'}), style)
+  const errorCode = `E011${status}`
+  return {...reply(status, {errorCode, errorDescription: 'Injected fault', errorMessage: `Injected fault: status ${status}`}), errorCode}
 }

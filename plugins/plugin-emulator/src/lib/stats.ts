@@ -83,6 +83,8 @@ export interface LogEntry {
   status: number
   outcome: Outcome
   fault?: string
+  /** The errorCode of an error answer (E011409 for "already exists" in either error style). */
+  errorCode?: string
   /**
    * The parsed request body (never headers): for requests to mutation routes, or for every
    * request when the emulator was started with `logBodies`.

@@ -91,7 +91,7 @@ export class ProjectStore implements ProjectDirectory {
   }
 
   create(project: NewProject): ProjectState {
-    if (this.projects.has(project.id)) throw new EmulatorError('alreadyExists', `Project ${project.id} already exists`)
+    if (this.projects.has(project.id)) throw EmulatorError.alreadyExists('Project', `Project ${project.id} already exists`)
     return this.put(createProjectState(project))
   }
 

@@ -1,7 +1,9 @@
 import {Command, Flags} from '@oclif/core'
 import {once} from 'node:events'
 
-import {formatFault, type RunningEmulator, startEmulator} from '../../index.js'
+import {
+  type ErrorStyle, errorStyles, formatFault, type RunningEmulator, startEmulator,
+} from '../../index.js'
 import {redactKey} from '../../lib/secrets.js'
 
 /** descope-mgmt's exit code for invalid input or configuration. */
@@ -24,6 +26,10 @@ export default class EmulatorStart extends Command {
     "emulator's own local key), and a summary on stderr. Latency, rate limits and faults can be set here, in a seed file, or",
     'at run time through the admin API under /emulator/ (loopback only). With --data the state is kept in a folder and',
     'loaded again on the next start. Invalid flags, a bad seed file or a port in use exit with code 3.',
+    '',
+    'A missing or duplicate tenant, role, permission or flow is answered as Descope most likely does',
+    '(--error-style descope): HTTP 400 with a code and a text such as "Tenant not found". --error-style rest',
+    'answers 404 and 409 instead. An unknown route answers 404 with a text about the route in both styles.',
   ].join('\n')
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'Run on 127.0.0.1:4280 with one empty project, in memory.'},
@@ -32,6 +38,7 @@ export default class EmulatorStart extends Command {
       description: 'Run in the background on a free port; once emulator.env has its three export lines, `source emulator.env` points this shell at it.',
     },
     {command: '<%= config.bin %> <%= command.id %> --data .descope-emulator --seed seed.yaml', description: 'Keep the state in a folder; create the seed projects that do not exist there yet.'},
+    {command: '<%= config.bin %> <%= command.id %> --error-style rest', description: 'Answer a missing entity with 404 and a duplicate with 409 instead of 400.'},
     {command: '<%= config.bin %> <%= command.id %> --latency 20-80ms --rate-limit 200/60s', description: 'Behave like a remote API: 20-80 ms per call and 429 beyond 200 calls a minute.'},
     {
       command: "<%= config.bin %> <%= command.id %> --fault '503:POST /v1/mgmt/tenant/create:3' --fault 'reset:*:p=0.05'",
@@ -40,6 +47,11 @@ export default class EmulatorStart extends Command {
   ]
   static override flags = {
     'allow-remote': Flags.boolean({description: 'Allow a --host that is not loopback (the API then answers the network; the admin API still answers loopback only).'}),
+    'error-style': Flags.string({
+      default: 'descope',
+      description: 'How a missing or duplicate entity is answered: descope = HTTP 400 with a code and a text ("Tenant not found"), rest = 404 and 409.',
+      options: [...errorStyles],
+    }),
     data: Flags.directory({description: 'Folder for the state: one JSON file per project (mode 0600), loaded at start and written as it changes.'}),
     fault: Flags.string({
       description: [
@@ -71,6 +83,7 @@ export default class EmulatorStart extends Command {
 
     const emulator = await this.start({
       dataDir: flags.data,
+      errorStyle: flags['error-style'] as ErrorStyle,
       faults: flags.fault,
       host: flags.host,
       latency: flags.latency,
@@ -97,8 +110,9 @@ export default class EmulatorStart extends Command {
       `Descope Management API emulator listening on ${emulator.url}`,
       ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
       `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
+      `  error style ${await emulator.admin.errorStyle()} (not found / already exists answer ${await emulator.admin.errorStyle() === 'rest' ? '404 / 409' : '400 with a code and a text'})`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
-      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, reset, seed)`,
+      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, error-style, reset, seed)`,
       'Press Ctrl-C to stop.',
     ]
     process.stderr.write(`${lines.join('\n')}\n`)

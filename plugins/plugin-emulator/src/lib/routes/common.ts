@@ -49,7 +49,7 @@ export function eachItem<T>(items: JsonObject[], field: string | undefined, run:
       return run(item)
     } catch (error) {
       if (field === undefined || !(error instanceof EmulatorError)) throw error
-      throw new EmulatorError(error.kind, `${field}[${index}]: ${error.message}`, error.headers)
+      throw Object.assign(new EmulatorError(error.kind, `${field}[${index}]: ${error.message}`, error.headers), {subject: error.subject})
     }
   })
 }

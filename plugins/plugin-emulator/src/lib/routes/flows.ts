@@ -34,7 +34,7 @@ import {
 
 function findFlow(project: ProjectState, flowId: string): FlowRecord {
   const flow = project.flows.get(flowId)
-  if (!flow) throw new EmulatorError('notFound', `Flow "${flowId}" does not exist`)
+  if (!flow) throw EmulatorError.notFound('Flow', `Flow "${flowId}" does not exist`)
   return flow
 }
 

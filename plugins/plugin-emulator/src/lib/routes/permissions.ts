@@ -17,13 +17,13 @@ function findByName(permissions: Permissions, name: string): PermissionRecord | 
 
 function existingPermission(permissions: Permissions, reference: Reference): PermissionRecord {
   const permission = reference.id === undefined ? findByName(permissions, reference.name) : permissions.get(reference.id)
-  if (!permission) throw new EmulatorError('notFound', `Permission "${reference.id ?? reference.name}" does not exist`)
+  if (!permission) throw EmulatorError.notFound('Permission', `Permission "${reference.id ?? reference.name}" does not exist`)
   return permission
 }
 
 function refuseTakenName(permissions: Permissions, name: string, except?: PermissionRecord): void {
   const holder = findByName(permissions, name)
-  if (holder && holder !== except) throw new EmulatorError('alreadyExists', `A permission named "${name}" already exists`)
+  if (holder && holder !== except) throw EmulatorError.alreadyExists('Permission', `A permission named "${name}" already exists`)
 }
 
 /** Creates permissions, all or none (also used to load seed files). */

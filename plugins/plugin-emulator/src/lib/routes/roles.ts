@@ -28,13 +28,13 @@ function findRole(roles: Roles, reference: Reference, tenantId: string): RoleRec
 
 function existingRole(roles: Roles, reference: Reference, tenantId: string): RoleRecord {
   const role = findRole(roles, reference, tenantId)
-  if (!role) throw new EmulatorError('notFound', `${roleLabel(reference, tenantId)} does not exist`)
+  if (!role) throw EmulatorError.notFound('Role', `${roleLabel(reference, tenantId)} does not exist`)
   return role
 }
 
 function refuseTakenName(roles: Roles, name: string, tenantId: string, except?: RoleRecord): void {
   const holder = findRole(roles, {name}, tenantId)
-  if (holder && holder !== except) throw new EmulatorError('alreadyExists', `${roleLabel({name}, tenantId)} already exists`)
+  if (holder && holder !== except) throw EmulatorError.alreadyExists('Role', `${roleLabel({name}, tenantId)} already exists`)
 }
 
 /** The fields create and update both set; update overrides all of them. */
@@ -53,7 +53,7 @@ function writableFields(project: ProjectState, body: JsonObject) {
 
 function tenantOf(project: ProjectState, body: JsonObject): string {
   const tenantId = optionalString(body, 'tenantId') ?? ''
-  if (tenantId && !project.tenants.has(tenantId)) throw new EmulatorError('notFound', `Tenant "${tenantId}" does not exist`)
+  if (tenantId && !project.tenants.has(tenantId)) throw EmulatorError.notFound('Tenant', `Tenant "${tenantId}" does not exist`)
   return tenantId
 }
 

@@ -53,7 +53,7 @@ function writableFields(body: JsonObject) {
 
 function existingTenant(project: ProjectState, id: string): TenantRecord {
   const tenant = project.tenants.get(id)
-  if (!tenant) throw new EmulatorError('notFound', `Tenant "${id}" does not exist`)
+  if (!tenant) throw EmulatorError.notFound('Tenant', `Tenant "${id}" does not exist`)
   return tenant
 }
 
@@ -77,7 +77,7 @@ function namesOf(project: ProjectState): Map<string, string> {
 function refuseDuplicateName(project: ProjectState, name: string, exceptId?: string): void {
   const id = namesOf(project).get(name)
   const holder = id === undefined ? undefined : project.tenants.get(id)
-  if (holder?.name === name && holder.id !== exceptId) throw new EmulatorError('alreadyExists', `A tenant named "${name}" already exists (id "${holder.id}")`)
+  if (holder?.name === name && holder.id !== exceptId) throw EmulatorError.alreadyExists('Tenant', `A tenant named "${name}" already exists (id "${holder.id}")`)
 }
 
 function childrenOf(project: ProjectState, id: string): string[] {
@@ -136,7 +136,7 @@ export function createTenant(project: ProjectState, body: JsonObject, now: numbe
     do id = randomId('T')
     while (project.tenants.has(id))
   } else if (project.tenants.has(id)) {
-    throw new EmulatorError('alreadyExists', `A tenant with id "${id}" already exists`)
+    throw EmulatorError.alreadyExists('Tenant', `A tenant with id "${id}" already exists`)
   }
 
   refuseDuplicateName(project, fields.name)
