@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {redactSecret, redactText} from '../../../src/lib/redact.js'
+import {redactSecret, redactText} from '../../src/lib/redact.js'
 
 describe('redaction', () => {
   const key = 'K2LocalEmulatorManagementKey0001abcd'

@@ -1,10 +1,10 @@
 import {deepStrictEqual, equal, match} from 'node:assert/strict'
 
-import type {JsonObject} from '../../../plugins/plugin-emulator/src/lib/types.js'
+import type {JsonObject} from '../../../../plugins/plugin-emulator/src/lib/types.js'
 
-import {omit} from '../../../plugins/plugin-emulator/src/lib/flow-format.js'
-import {flowRoutes} from '../../../plugins/plugin-emulator/src/lib/routes/flows.js'
-import {expectEmulatorError, fixture, RouteCaller} from './route-context.js'
+import {omit} from '../../../../plugins/plugin-emulator/src/lib/flow-format.js'
+import {flowRoutes} from '../../../../plugins/plugin-emulator/src/lib/routes/flows.js'
+import {expectEmulatorError, fixture, RouteCaller} from '../route-context.js'
 
 type V1Export = {flow: JsonObject; screens: JsonObject[]}
 type FlowList = {flows: JsonObject[]; total: number}

@@ -4,13 +4,13 @@ import {
 
 import type {
   JsonObject, PermissionRecord, ProjectState, RoleRecord, TenantRecord,
-} from '../../../plugins/plugin-emulator/src/lib/types.js'
+} from '../../../../plugins/plugin-emulator/src/lib/types.js'
 
-import {flowRecordFromV2} from '../../../plugins/plugin-emulator/src/lib/flow-format.js'
-import {projectRoutes} from '../../../plugins/plugin-emulator/src/lib/routes/project.js'
+import {flowRecordFromV2} from '../../../../plugins/plugin-emulator/src/lib/flow-format.js'
+import {projectRoutes} from '../../../../plugins/plugin-emulator/src/lib/routes/project.js'
 import {
   emptyProject, expectEmulatorError, fixture, RouteCaller,
-} from './route-context.js'
+} from '../route-context.js'
 
 type Files = Record<string, JsonObject>
 type Validation = {failures?: string[]; missingSecrets?: unknown; ok: boolean}

@@ -1,10 +1,10 @@
 import {deepStrictEqual, equal, ok} from 'node:assert/strict'
 
-import type {JsonObject} from '../../../plugins/plugin-emulator/src/lib/types.js'
+import type {JsonObject} from '../../../../plugins/plugin-emulator/src/lib/types.js'
 
-import {defaultTheme} from '../../../plugins/plugin-emulator/src/lib/flow-format.js'
-import {themeRoutes} from '../../../plugins/plugin-emulator/src/lib/routes/themes.js'
-import {expectEmulatorError, fixture, RouteCaller} from './route-context.js'
+import {defaultTheme} from '../../../../plugins/plugin-emulator/src/lib/flow-format.js'
+import {themeRoutes} from '../../../../plugins/plugin-emulator/src/lib/routes/themes.js'
+import {expectEmulatorError, fixture, RouteCaller} from '../route-context.js'
 
 type ThemeBody = {theme: JsonObject}
 

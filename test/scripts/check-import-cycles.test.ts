@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {repoRoot} from '../../helpers/cli.js'
+import {repoRoot} from '../helpers/cli.js'
 
 const script = path.join(repoRoot, 'scripts', 'check-import-cycles.mjs')
 const fixtures = path.join('test', 'fixtures', 'import-cycles')

@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import type {AuditRecord, JsonObject, ProjectState} from '../../../plugins/plugin-emulator/src/lib/types.js'
+import type {AuditRecord, JsonObject, ProjectState} from '../../../../plugins/plugin-emulator/src/lib/types.js'
 
-import {auditRoutes} from '../../../plugins/plugin-emulator/src/lib/routes/audit.js'
-import {createProjectState, ProjectStore} from '../../../plugins/plugin-emulator/src/lib/store.js'
+import {auditRoutes} from '../../../../plugins/plugin-emulator/src/lib/routes/audit.js'
+import {createProjectState, ProjectStore} from '../../../../plugins/plugin-emulator/src/lib/store.js'
 
 function record(index: number): AuditRecord {
   return {
