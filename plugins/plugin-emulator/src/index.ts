@@ -82,6 +82,11 @@ export interface StartEmulatorOptions {
    * off by default, since bodies can be large. Headers are never logged.
    */
   logBodies?: boolean
+  /**
+   * A `tenant/update` without `authType` keeps the tenant's instead of resetting it to "none"
+   * (Descope does not document which it does; the default is the harder case).
+   */
+  tenantUpdateKeepsAuthType?: boolean
 }
 
 export interface EmulatorAdmin {
@@ -137,7 +142,12 @@ function urlHost(host: string): string {
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1'
   const core = new EmulatorCore({
-    baseline: await resolveBaseline(options), knobs: new Knobs(), logBodies: options.logBodies, now: options.now ?? Date.now, routes,
+    baseline: await resolveBaseline(options),
+    behaviour: {tenantUpdateKeepsAuthType: options.tenantUpdateKeepsAuthType ?? false},
+    knobs: new Knobs(),
+    logBodies: options.logBodies,
+    now: options.now ?? Date.now,
+    routes,
   })
   if (options.dataDir) {
     const persistence = new Persistence(options.dataDir, id => core.store.get(id))

@@ -3,7 +3,7 @@
  * API. The HTTP server (server.ts) and the programmatic handle (index.ts) both drive this.
  */
 import type {
-  AuditFields, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
+  AuditFields, EmulatorBehaviour, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
 } from './types.js'
 
 import {
@@ -46,9 +46,14 @@ export interface EmulatorCoreOptions {
   now: () => number
   /** Log every request's query and body and the answer's body (see LogEntry). */
   logBodies?: boolean
+  /** Behaviours at start-up (and after `reset()`); unset ones take the harder case. */
+  behaviour?: Partial<EmulatorBehaviour>
 }
 
+const defaultBehaviour: Readonly<EmulatorBehaviour> = Object.freeze({tenantUpdateKeepsAuthType: false})
+
 export class EmulatorCore {
+  behaviour: EmulatorBehaviour
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
@@ -59,6 +64,7 @@ export class EmulatorCore {
   readonly stats = new StatsRecorder()
   readonly store: ProjectStore
   private readonly baseline: Seed
+  private readonly baselineBehaviour: EmulatorBehaviour
 
   constructor(options: EmulatorCoreOptions) {
     this.store = new ProjectStore(id => this.persistence?.markDirty(id))
@@ -67,6 +73,8 @@ export class EmulatorCore {
     this.baseline = options.baseline
     this.now = options.now
     this.logBodies = options.logBodies ?? false
+    this.baselineBehaviour = {...defaultBehaviour, ...options.behaviour}
+    this.behaviour = {...this.baselineBehaviour}
   }
 
   /**
@@ -100,7 +108,7 @@ export class EmulatorCore {
   readonly invoke = async (project: ProjectState, method: HttpMethod, path: string, body: JsonObject): Promise<unknown> => {
     const route = this.routes.lookup(method, path)
     return route.handler({
-      audit() {}, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
+      audit() {}, behaviour: this.behaviour, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
     })
   }
 
@@ -114,6 +122,7 @@ export class EmulatorCore {
           action, data, fields, remoteAddress, tenants,
         })
       },
+      behaviour: this.behaviour,
       body,
       now: this.now(),
       project,
@@ -156,6 +165,7 @@ export class EmulatorCore {
     for (const project of built) this.store.put(project)
     this.knobs.clear()
     this.applyKnobs(this.baseline)
+    this.behaviour = {...this.baselineBehaviour}
     this.limiter.clear()
     this.resetStats()
   }
@@ -187,6 +197,12 @@ export class EmulatorCore {
 
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): void {
     this.knobs.setRateLimit(rateLimit, projectId)
+  }
+
+  /** Changes the behaviours given; the others stay. */
+  setBehaviour(changes: Partial<EmulatorBehaviour>): EmulatorBehaviour {
+    this.behaviour = {...this.behaviour, ...changes}
+    return this.behaviour
   }
 
   /** Every project as JSON, keys redacted, plus the knobs in force. */

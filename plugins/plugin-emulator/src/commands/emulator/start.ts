@@ -56,6 +56,9 @@ export default class EmulatorStart extends Command {
     }),
     'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
     seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
+    'tenant-update-keeps-auth-type': Flags.boolean({
+      description: 'A tenant update without authType keeps the tenant\'s; by default it resets it to "none", like every field an update leaves out.',
+    }),
   }
   static override summary = 'Run a local emulator of the Descope Management API.'
 
@@ -77,6 +80,7 @@ export default class EmulatorStart extends Command {
       port: flags.port,
       rateLimit: flags['rate-limit'],
       seed: flags.seed,
+      tenantUpdateKeepsAuthType: flags['tenant-update-keeps-auth-type'],
     })
     await this.announce(emulator, flags.data)
 
@@ -98,7 +102,7 @@ export default class EmulatorStart extends Command {
       ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
       `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
-      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, reset, seed)`,
+      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, behaviour, reset, seed)`,
       'Press Ctrl-C to stop.',
     ]
     process.stderr.write(`${lines.join('\n')}\n`)
