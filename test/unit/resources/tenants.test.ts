@@ -17,7 +17,7 @@ const liveTenant = {
   id: 'acme',
   name: 'Acme',
   parent: 'holding',
-  roleInheritance: 'userOnly',
+  roleInheritance: 'userOnly' as const,
   selfProvisioningDomains: ['acme.com'],
   successors: [],
 }
