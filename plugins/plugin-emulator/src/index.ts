@@ -98,6 +98,11 @@ export interface StartEmulatorOptions {
    * and a text such as "Tenant not found"; `rest` with 404 and 409. Unknown routes answer 404 in both.
    */
   errorStyle?: ErrorStyle
+  /**
+   * A `tenant/update` without `authType` keeps the tenant's instead of resetting it to "none"
+   * (Descope does not document which it does; the default is the harder case).
+   */
+  tenantUpdateKeepsAuthType?: boolean
 }
 
 export interface EmulatorAdmin {
@@ -157,7 +162,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const host = options.host ?? '127.0.0.1'
   const errorStyle = options.errorStyle === undefined ? undefined : parseErrorStyle(options.errorStyle, 'The errorStyle option')
   const core = new EmulatorCore({
-    baseline: await resolveBaseline(options), errorStyle, knobs: new Knobs(), logBodies: options.logBodies, now: options.now ?? Date.now, routes,
+    baseline: await resolveBaseline(options),
+    behaviour: {tenantUpdateKeepsAuthType: options.tenantUpdateKeepsAuthType ?? false},
+    errorStyle,
+    knobs: new Knobs(),
+    logBodies: options.logBodies,
+    now: options.now ?? Date.now,
+    routes,
   })
   if (options.dataDir) {
     const persistence = new Persistence(options.dataDir, id => core.store.get(id))

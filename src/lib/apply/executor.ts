@@ -47,10 +47,11 @@ export interface ExecuteOptions {
   /** Ctrl-C: stop new work, let in-flight work finish, report. */
   signal?: AbortSignal
   /**
-   * Fresh live fields by change id (`kind:key`), used instead of the plan's `live` for updates
-   * and deletes (a saved plan's copy may be older than the live state read just before applying).
+   * Fresh live items by change id (`kind:key`), read under the lock: used instead of the plan's
+   * `live` for updates and deletes (a saved plan's copy may be older, and holds no passthrough
+   * fields, which an update must send back as they are now).
    */
-  liveByKey?: Map<string, ResourceFields>
+  liveItems?: ReadonlyMap<string, ResourceItem>
   /** Change ids finished by an earlier run (`findResumable(...).done`): not run again. */
   alreadyDone?: Iterable<string>
 }
@@ -65,8 +66,10 @@ export function isApiUnavailable(error: unknown): boolean {
   return Boolean(error && typeof error === 'object' && ((error as {code?: unknown}).code === 'api_unavailable' || (error as {name?: unknown}).name === 'DescopeUnavailableError'))
 }
 
-function itemOf(change: Change, fields: ResourceFields | undefined): ResourceItem {
-  return {fields: fields ?? {}, key: change.key, kind: change.kind}
+function itemOf(change: Change, fields: ResourceFields | undefined, passthrough?: ResourceFields): ResourceItem {
+  return {
+    fields: fields ?? {}, key: change.key, kind: change.kind, ...(passthrough ? {passthrough} : {}),
+  }
 }
 
 function describeError(change: Change, error: unknown, durationMs: number): FailedChange {
@@ -189,20 +192,20 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
   /** Resolves to the generated key of a create without one. */
   const perform = async (change: Change): Promise<string | undefined> => {
     const kind = kinds.get(change.kind)!
-    const live = options.liveByKey?.get(change.id) ?? change.live
+    const live = options.liveItems?.get(change.id) ?? itemOf(change, change.live)
     switch (change.action) {
     case 'create': {
-      const created = await kind.create(client, itemOf(change, change.desired))
+      const created = await kind.create(client, itemOf(change, change.desired, change.passthrough))
       return change.key === '' && typeof created === 'string' && created ? created : undefined
     }
 
     case 'delete': {
-      await kind.delete(client, itemOf(change, live), change.writeOptions)
+      await kind.delete(client, live, change.writeOptions)
       return undefined
     }
 
     case 'update': {
-      await kind.update(client, itemOf(change, change.desired), itemOf(change, live))
+      await kind.update(client, itemOf(change, change.desired), live)
       return undefined
     }
     }

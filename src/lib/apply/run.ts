@@ -196,6 +196,8 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
         kinds: options.kinds,
         // The journal first: its line is on disk before the change is sent (see hooks.ts).
         observers: [journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
+        // Updates send back the unmanaged fields as they are now, not as a saved plan saw them.
+        liveItems: new Map(liveNow.map(item => [qualifiedId(item), item])),
         plan,
         runId: journal.runId,
         signal: interrupt.signal,

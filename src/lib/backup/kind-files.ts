@@ -22,6 +22,7 @@ export function asResourceItems(content: unknown, kindNames?: ReadonlySet<string
     if (typeof item.kind !== 'string' || item.kind === '' || (kindNames && !kindNames.has(item.kind))) throw new Error(`element ${index} has no valid "kind"`)
     if (typeof item.key !== 'string' || item.key === '') throw new Error(`element ${index} has no "key"`)
     if (!isRecord(item.fields)) throw new Error(`element ${index} (${item.key}) has no "fields" object`)
+    if (item.passthrough !== undefined && !isRecord(item.passthrough)) throw new Error(`element ${index} (${item.key}) has a "passthrough" that is not an object`)
   }
 
   return content as ResourceItem[]

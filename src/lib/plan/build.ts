@@ -89,7 +89,13 @@ export function buildPlan(input: PlanInput): Plan {
         // It will exist with the defaults: nothing to create when those are what is wanted.
         if (kind.implicit && jsonEqual(managedLive(kind, item.fields, {}), item.fields)) continue
         changes.push({
-          ...base, action: 'create', after: kind.dependsOn(item), desired: item.fields, fields: diffValues({}, item.fields), phase: writePhase(item),
+          ...base,
+          action: 'create',
+          after: kind.dependsOn(item),
+          desired: item.fields,
+          fields: diffValues({}, item.fields),
+          ...(item.passthrough ? {passthrough: item.passthrough} : {}),
+          phase: writePhase(item),
         })
         continue
       }

@@ -13,6 +13,11 @@ export interface Change {
   fields: FieldChange[]
   /** The desired managed fields (create, update). */
   desired?: ResourceFields
+  /**
+   * Unmanaged fields a create sends too (a restore puts back what the backup held). Updates take
+   * theirs from the live item read under the lock, never from the plan.
+   */
+  passthrough?: ResourceFields
   /** The full live fields (update, delete). */
   live?: ResourceFields
   /** `kind:key` of the changes that must finish before this one starts. */

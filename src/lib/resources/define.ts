@@ -6,7 +6,7 @@
  */
 import {z} from 'zod'
 
-import type {KindDefinition, ResourceFields} from './types.js'
+import type {KindDefinition, ResourceFields, ResourceItem} from './types.js'
 
 import {singleFileKind} from '../backup/kind-files.js'
 
@@ -47,4 +47,33 @@ export function fieldDefaults(schema: z.ZodObject): ResourceFields {
   }
 
   return defaults
+}
+
+/**
+ * The passthrough fields an API object has (cloned), for `ResourceItem.passthrough`; undefined
+ * when it has none of them.
+ */
+export function passthroughOf(object: object, fields: readonly string[]): ResourceFields | undefined {
+  const picked: ResourceFields = {}
+  for (const field of fields) {
+    const value = (object as Record<string, unknown>)[field]
+    if (value !== undefined && value !== null) picked[field] = structuredClone(value)
+  }
+
+  return Object.keys(picked).length > 0 ? picked : undefined
+}
+
+/**
+ * What an update sends: Descope's updates replace every field, so the live passthrough fields,
+ * then every managed field (live value, else Descope's default), then the desired ones.
+ */
+export function updateFields(desired: ResourceItem, live: ResourceItem, defaults: ResourceFields): ResourceFields {
+  return {
+    ...live.passthrough, ...defaults, ...live.fields, ...desired.fields,
+  }
+}
+
+/** What a create sends: the passthrough fields the desired item carries (a restored backup's), then the managed ones. */
+export function createFields(desired: ResourceItem): ResourceFields {
+  return {...desired.passthrough, ...desired.fields}
 }

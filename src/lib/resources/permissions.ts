@@ -11,7 +11,9 @@ import {
   createPermission, deletePermission, loadAllPermissions, updatePermission,
 } from '../api/permissions.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
-import {defineKind, fieldDefaults, managed} from './define.js'
+import {
+  defineKind, fieldDefaults, managed, updateFields,
+} from './define.js'
 
 export const NAME_MAX = 100
 export const DESCRIPTION_MAX = 254
@@ -171,8 +173,9 @@ export const permissionsKind = defineKind({
     return []
   },
   async update(client, desired, live) {
-    // The update replaces the description: the managed value, else the live one.
-    const {description} = {...permissionDefaults, ...live.fields, ...desired.fields} as {description: string}
+    // The update replaces the description (the only field it takes besides the names): the
+    // managed value, else the live one.
+    const {description} = updateFields(desired, live, permissionDefaults) as {description: string}
     await updatePermission(client, {description, name: desired.key, newName: desired.key})
   },
 })

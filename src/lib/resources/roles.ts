@@ -12,7 +12,9 @@ import {
   createRole, deleteRole, loadAllRoles, updateRole,
 } from '../api/roles.js'
 import {isRecord, type PathSegment} from '../config/path.js'
-import {defineKind, fieldDefaults, managed} from './define.js'
+import {
+  defineKind, fieldDefaults, managed, updateFields,
+} from './define.js'
 import {
   BUILT_IN_PERMISSIONS, declaredPermissionNames, descriptionSchema, NAME_MAX, permissionNameSchema, where,
 } from './permissions.js'
@@ -287,10 +289,9 @@ export const rolesKind = defineKind({
     return []
   },
   async update(client, desired, live) {
-    // Descope's update replaces every field: live values, then the managed ones; the name stays (a
-    // changed name is another key: a delete and a create).
-    const fields = {...roleDefaults, ...live.fields, ...desired.fields}
-    const body = request(desired, fields)
+    // The name stays: a changed name is another key (a delete and a create). Every field the
+    // update accepts is managed, so nothing passes through.
+    const body = request(desired, updateFields(desired, live, roleDefaults))
     await updateRole(client, {...body, newName: body.name})
   },
 })

@@ -12,7 +12,9 @@ import {
   createTenant, deleteTenant, loadAllTenants, updateTenant,
 } from '../api/tenants.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
-import {defineKind, fieldDefaults, managed} from './define.js'
+import {
+  createFields, defineKind, fieldDefaults, managed, passthroughOf, updateFields,
+} from './define.js'
 
 export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/
 /** Letters, digits and inner hyphens per label; at least two labels; a top-level label of letters. */
@@ -284,10 +286,12 @@ const tenantDefaults = fieldDefaults(tenantSchema)
 const managedFields = Object.keys(tenantDefaults)
 
 /**
- * Live tenant fields the configuration does not manage; Descope's update replaces every field, so
- * they must be sent back as they are (§0 of the API notes). `parent` is create-only.
+ * Live tenant fields the configuration does not manage but `tenant/update` accepts (the OpenAPI's
+ * UpdateTenantRequest): Descope's update replaces every field, so they are sent back as read.
+ * `parent` is create-only; the SSO `domains` are not in the update request (tenant settings set
+ * them, and that kind passes them through).
  */
-const passthroughFields = ['authType', 'domains', 'federatedAppIds'] as const
+const passthroughFields = ['authType', 'federatedAppIds'] as const
 
 /** Lists compared as sets are kept sorted, so the same state always looks the same. */
 function normalise(field: string, value: unknown): unknown {
@@ -296,6 +300,11 @@ function normalise(field: string, value: unknown): unknown {
   return value
 }
 
+/**
+ * A tenant as the engine sees it. A live tenant (`onlySet` false) has every managed field, Descope's
+ * default where the API leaves one out, and its passthrough fields; with `onlySet` (desired state),
+ * only the managed fields given.
+ */
 export function tenantItem(tenant: Partial<Tenant> & {id: string}, onlySet = false): ResourceItem {
   const fields: ResourceFields = {}
   for (const field of managedFields) {
@@ -308,10 +317,13 @@ export function tenantItem(tenant: Partial<Tenant> & {id: string}, onlySet = fal
     fields[field] = normalise(field, value)
   }
 
-  return {fields, key: tenant.id, kind: 'tenant'}
+  const passthrough = onlySet ? undefined : passthroughOf(tenant, passthroughFields)
+  return {
+    fields, key: tenant.id, kind: 'tenant', ...(passthrough ? {passthrough} : {}),
+  }
 }
 
-/** The update body: every field but `parent`, which Descope sets only at creation. */
+/** The update body: every field given but `parent`, which Descope sets only at creation. */
 function updateRequest(key: string, fields: ResourceFields): TenantUpdateRequest {
   const rest = Object.fromEntries(Object.entries(fields).filter(([field]) => field !== 'parent'))
   return {...(rest as Omit<TenantUpdateRequest, 'id'>), id: key}
@@ -369,7 +381,7 @@ export const tenantsKind = defineKind({
     withEntryFields: fields => tenantsSectionSchema(fields),
   },
   async create(client, desired) {
-    const {parent, ...rest} = desired.fields
+    const {parent, ...rest} = createFields(desired)
     const request: TenantCreateRequest = {...(rest as Omit<TenantCreateRequest, 'id'>), id: desired.key}
     if (parent) request.parent = parent as string
     // An empty key lets Descope generate the id.
@@ -410,7 +422,6 @@ export const tenantsKind = defineKind({
     return []
   },
   async update(client, desired, live) {
-    // Descope's update replaces every field: start from the live tenant, then apply the managed fields.
-    await updateTenant(client, updateRequest(desired.key, {...live.fields, ...desired.fields}))
+    await updateTenant(client, updateRequest(desired.key, updateFields(desired, live, tenantDefaults)))
   },
 })

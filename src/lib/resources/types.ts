@@ -28,6 +28,12 @@ export interface ResourceItem {
   /** Identity within the kind: tenant id, permission name, `role name` or `tenantId/role name`, flow id. */
   key: string
   fields: ResourceFields
+  /**
+   * Live fields the tool does not manage but sends back on an update, since Descope's updates
+   * replace every field (the kind's `passthroughFields`). Kept in backups, never compared: plans,
+   * drift and fingerprints look at `fields` only.
+   */
+  passthrough?: ResourceFields
 }
 
 /** The validated configuration, by top-level section (`tenants`, `roles`, ...). */
@@ -60,7 +66,10 @@ export interface ResourceKind {
   dependsOn(item: ResourceItem): string[]
   /** Resolves to the key Descope chose when `desired.key` is empty and the API generates one. */
   create(client: DescopeClient, desired: ResourceItem): Promise<string | void>
-  /** `live` is the full live item: updates replace every field, so unmanaged fields come from it. */
+  /**
+   * `live` is the full live item, read under the lock: updates replace every field, so its
+   * `passthrough` and managed fields are sent with the desired ones (see `updateFields`).
+   */
   update(client: DescopeClient, desired: ResourceItem, live: ResourceItem): Promise<void>
   delete(client: DescopeClient, live: ResourceItem, options?: WriteOptions): Promise<void>
   /** Fields that cannot change after creation: a change there is a delete and a create. */

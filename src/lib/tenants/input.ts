@@ -8,6 +8,9 @@ export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/
 // One label: letters, digits and inner hyphens; at least two labels, a TLD of letters.
 const hostnamePattern = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
 
+/** The managed fields a `tenant update` sends (every one but `parent`, which cannot change). */
+export type TenantUpdateFields = Omit<TenantUpdateRequest, 'authType' | 'federatedAppIds' | 'id'>
+
 /** What the tenant create/update flags say; absent fields are left as they are. */
 export interface TenantChanges {
   name?: string
@@ -81,10 +84,11 @@ export function buildCreateRequest(id: string | undefined, changes: TenantChange
 }
 
 /**
- * Read-modify-write: `tenant/update` overrides every field, so the request starts from the live
- * tenant and changes only what the flags name.
+ * The managed fields of a `tenant update`: the live tenant's, changed where the flags say. The
+ * update replaces every field, so the tenant kind adds the live fields the tool does not manage
+ * (`federatedAppIds`, `authType`) when it sends them, as for `apply`.
  */
-export function buildUpdateRequest(live: Tenant, changes: TenantChanges): TenantUpdateRequest {
+export function buildUpdateFields(live: Tenant, changes: TenantChanges): TenantUpdateFields {
   if (changes.parent !== undefined && changes.parent !== (live.parent ?? '')) {
     throw new InputError(`The parent of tenant "${live.id}" cannot change after creation.`, {
       hint: 'Descope sets the parent only when a tenant is created: delete and re-create the tenant to move it.',
@@ -99,7 +103,6 @@ export function buildUpdateRequest(live: Tenant, changes: TenantChanges): Tenant
   }
 
   return {
-    id: live.id,
     name: changes.name?.trim() ?? live.name,
     selfProvisioningDomains: changes.domains?.map(domain => normaliseDomain(domain)) ?? live.selfProvisioningDomains ?? [],
     customAttributes: attributes,
@@ -107,8 +110,5 @@ export function buildUpdateRequest(live: Tenant, changes: TenantChanges): Tenant
     enforceSSOExclusions: live.enforceSSOExclusions ?? [],
     disabled: changes.disabled ?? live.disabled ?? false,
     roleInheritance: changes.roleInheritance ?? live.roleInheritance ?? '',
-    // No flag sets these, but the update replaces them too: send back what was read.
-    ...(live.federatedAppIds === undefined ? {} : {federatedAppIds: live.federatedAppIds}),
-    ...(live.authType === undefined ? {} : {authType: live.authType}),
   }
 }

@@ -17,7 +17,7 @@ import {CliError, ExitCode} from '../errors.js'
 import {diffValues} from '../plan/diff.js'
 import {tenantItem, tenantsKind} from '../resources/tenants.js'
 import {qualifiedId} from '../resources/types.js'
-import {buildUpdateRequest} from './input.js'
+import {buildUpdateFields} from './input.js'
 
 function where(connection: Connection): string {
   return connection.environmentName ? `environment "${connection.environmentName}"` : `project ${connection.projectId}`
@@ -129,8 +129,8 @@ export async function applyTenantCreate(context: TenantWriteContext, request: Te
 }
 
 /**
- * `tenant update`: the tenant is read under the lock and the update request built from it and the
- * flags, since Descope's update replaces every field.
+ * `tenant update`: the tenant is read under the lock and its managed fields changed as the flags
+ * say; the tenant kind sends them with the live fields the tool does not manage, as for `apply`.
  */
 export async function applyTenantUpdate(context: TenantWriteContext, id: string, changes: TenantChanges): Promise<TenantWriteResult> {
   const {connection} = context
@@ -141,8 +141,8 @@ export async function applyTenantUpdate(context: TenantWriteContext, id: string,
     operation: 'update',
     async prepare() {
       const live = await loadTenantOrFail(connection, id)
-      const desired = withoutId(buildUpdateRequest(live, changes))
-      const before = withoutId(buildUpdateRequest(live, {}))
+      const desired = buildUpdateFields(live, changes)
+      const before = buildUpdateFields(live, {})
       const item = tenantItem(live)
       return {
         change: {

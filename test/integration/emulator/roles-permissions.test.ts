@@ -144,11 +144,11 @@ describe('emulator role and permission routes', () => {
 
     it('updates by name or id, overriding every field', async () => {
       await api.post('/v1/mgmt/role/create', {
-        default: true, description: 'd', name: 'viewer', permissionNames: ['read'],
+        default: true, description: 'd', name: 'viewer', permissionNames: ['read'], private: true,
       })
       const byName = await api.post<WireRole>('/v1/mgmt/role/update', {name: 'viewer', newName: 'reader', permissionNames: ['read', 'write']})
       expect(byName.body).to.deep.include({
-        default: false, description: '', name: 'reader', permissionNames: ['read', 'write'],
+        default: false, description: '', name: 'reader', permissionNames: ['read', 'write'], private: false,
       })
       const byId = await api.post<WireRole>('/v1/mgmt/role/update', {description: 'by id', id: byName.body.id, newName: 'reader'})
       expect(byId.body).to.deep.include({description: 'by id', id: byName.body.id, permissionNames: []})

@@ -4,9 +4,9 @@ import {once} from 'node:events'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
-import {defaultProject, startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
+import {defaultProject, type RunningEmulator, startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 import {repoRoot} from '../../helpers/cli.js'
-import {Api, makeTempDir} from './helpers.js'
+import {admin, Api, makeTempDir} from './helpers.js'
 
 interface Finished {
   code: null | number
@@ -74,6 +74,19 @@ describe('emulator start command', function () {
     } finally {
       child.kill('SIGKILL')
       await temporary.cleanup()
+    }
+  })
+
+  it('--tenant-update-keeps-auth-type sets the behaviour the admin API shows', async () => {
+    const {child, finished, output} = spawnStart(['--port', '0', '--tenant-update-keeps-auth-type'])
+    try {
+      const exported = await exportsOf(output, finished)
+      const response = await admin({url: exported.DESCOPE_BASE_URL} as RunningEmulator, 'GET', '/emulator/behaviour')
+      expect(response.body).to.deep.equal({tenantUpdateKeepsAuthType: true})
+      child.kill('SIGTERM')
+      expect((await finished).code).to.equal(0)
+    } finally {
+      child.kill('SIGKILL')
     }
   })
 

@@ -3,7 +3,9 @@ import {expect} from 'chai'
 import type {RunningEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 
 import {errorStyles, startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
-import {Api, apiFor, type DescopeErrorBody} from './helpers.js'
+import {
+  admin, Api, apiFor, type DescopeErrorBody,
+} from './helpers.js'
 
 interface WireTenant {
   id: string
@@ -169,6 +171,34 @@ for (const errorStyle of errorStyles) describe(`emulator tenant routes (error st
       })
       await api.post('/v1/mgmt/tenant/update', {id: 'acme', name: 'Acme'})
       expect((await load('acme')).body).to.deep.include({customAttributes: {}, enforceSSO: false, selfProvisioningDomains: []})
+    })
+
+    it('clears federatedAppIds and resets authType to "none" when the update leaves them out', async () => {
+      await create({
+        authType: 'saml', federatedAppIds: ['app1'], id: 'fed', name: 'Fed',
+      })
+      await api.post('/v1/mgmt/tenant/update', {id: 'fed', name: 'Fed 2'})
+      expect((await load('fed')).body).to.deep.include({authType: 'none', federatedAppIds: [], name: 'Fed 2'})
+      await api.post('/v1/mgmt/tenant/update', {
+        authType: 'oidc', federatedAppIds: ['app2'], id: 'fed', name: 'Fed 3',
+      })
+      expect((await load('fed')).body).to.deep.include({authType: 'oidc', federatedAppIds: ['app2']})
+    })
+
+    it('keeps authType on an update without it behind the tenantUpdateKeepsAuthType behaviour (admin API), back to the default on reset', async () => {
+      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({tenantUpdateKeepsAuthType: false})
+      const set = await admin(emulator, 'POST', '/emulator/behaviour', {tenantUpdateKeepsAuthType: true})
+      expect(set.body).to.deep.equal({tenantUpdateKeepsAuthType: true})
+      await create({
+        authType: 'saml', federatedAppIds: ['app1'], id: 'fed', name: 'Fed',
+      })
+      await api.post('/v1/mgmt/tenant/update', {id: 'fed', name: 'Fed 2'})
+      expect((await load('fed')).body).to.deep.include({authType: 'saml', federatedAppIds: []})
+      const unknown = await admin<DescopeErrorBody>(emulator, 'POST', '/emulator/behaviour', {keepEverything: true})
+      expect(unknown.status).to.equal(400)
+      expect(unknown.body.errorMessage).to.contain('keepEverything').and.contain('tenantUpdateKeepsAuthType')
+      await emulator.admin.reset()
+      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({tenantUpdateKeepsAuthType: false})
     })
 
     it('frees the old name on rename and takes the new one; a delete frees the name too', async () => {

@@ -78,7 +78,12 @@ describe('executePlan', () => {
       change('tenant:d', {action: 'update'}),
     ])
     const result = await executePlan({
-      client: fakeClient(), kinds: [kind], liveByKey: new Map([['tenant:d', {fresh: true, name: 'd'}]]), plan,
+      client: fakeClient(),
+      kinds: [kind],
+      liveItems: new Map([['tenant:d', {
+        fields: {fresh: true, name: 'd'}, key: 'd', kind: 'tenant', passthrough: {federatedAppIds: ['app1']},
+      }]]),
+      plan,
     })
 
     expect(result.status).to.equal('complete')
@@ -92,7 +97,7 @@ describe('executePlan', () => {
       live: {fields: {name: 'b', old: true}, key: 'b', kind: 'tenant'},
     })
     expect(byKey.get('c')).to.deep.include({action: 'delete', live: {fields: {name: 'c', old: true}, key: 'c', kind: 'tenant'}})
-    expect(byKey.get('d')?.live?.fields).to.deep.equal({fresh: true, name: 'd'}, 'liveByKey wins over the plan copy')
+    expect(byKey.get('d')?.live).to.deep.include({fields: {fresh: true, name: 'd'}, passthrough: {federatedAppIds: ['app1']}}, 'the fresh live item wins over the plan copy')
     expect(ids(result.done).sort()).to.deep.equal(['tenant:a', 'tenant:b', 'tenant:c', 'tenant:d'])
   })
 

@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 
 import {ExitCode, InputError} from '../../../src/lib/errors.js'
+import {tenantsKind} from '../../../src/lib/resources/tenants.js'
 import {
-  buildCreateRequest, buildUpdateRequest, normaliseDomain, parseAttribute,
+  buildCreateRequest, buildUpdateFields, normaliseDomain, parseAttribute,
 } from '../../../src/lib/tenants/input.js'
 
 describe('tenant input', () => {
@@ -69,7 +70,7 @@ describe('tenant input', () => {
     })
   })
 
-  describe('buildUpdateRequest', () => {
+  describe('buildUpdateFields', () => {
     const live = {
       createdTime: 1_700_000_000,
       customAttributes: {plan: 'gold', trial: true},
@@ -84,43 +85,41 @@ describe('tenant input', () => {
     }
 
     it('keeps every field the flags do not name', () => {
-      expect(buildUpdateRequest(live, {name: 'Acme Corp'})).to.deep.equal({
+      expect(buildUpdateFields(live, {name: 'Acme Corp'})).to.deep.equal({
         customAttributes: {plan: 'gold', trial: true},
         disabled: false,
         enforceSSO: true,
         enforceSSOExclusions: ['admin@acme.com'],
-        id: 'acme',
         name: 'Acme Corp',
         roleInheritance: 'userOnly',
         selfProvisioningDomains: ['acme.com'],
       })
     })
 
-    it('sends back the fields no flag sets but the update replaces (federatedAppIds, authType)', () => {
-      const request = buildUpdateRequest({...live, authType: 'saml', federatedAppIds: ['app-1']}, {disabled: true})
-      expect(request).to.deep.include({authType: 'saml', disabled: true, federatedAppIds: ['app-1']})
-      expect(buildUpdateRequest(live, {disabled: true})).to.not.have.any.keys('authType', 'federatedAppIds')
+    it('holds the managed fields only: the tenant kind adds the live passthrough fields when it sends them', () => {
+      const fields = buildUpdateFields({...live, authType: 'saml', federatedAppIds: ['app-1']}, {disabled: true})
+      expect(fields).to.not.have.any.keys('authType', 'federatedAppIds', 'id', 'parent')
+      expect(Object.keys(fields).sort()).to.deep.equal(tenantsKind.managedFields.filter(field => field !== 'parent').sort())
     })
 
     it('merges attributes, removes the named ones and replaces domains', () => {
-      const request = buildUpdateRequest(live, {attributes: ['plan=platinum'], domains: ['acme.io'], removeAttributes: ['trial']})
+      const request = buildUpdateFields(live, {attributes: ['plan=platinum'], domains: ['acme.io'], removeAttributes: ['trial']})
       expect(request.customAttributes).to.deep.equal({plan: 'platinum'})
       expect(request.selfProvisioningDomains).to.deep.equal(['acme.io'])
     })
 
     it('refuses to move a tenant to another parent and to remove an unknown attribute', () => {
-      expect(() => buildUpdateRequest(live, {parent: 'other'})).to.throw(InputError, /cannot change after creation/)
-      expect(buildUpdateRequest(live, {parent: 'holding'}).name).to.equal('Acme')
-      expect(() => buildUpdateRequest(live, {removeAttributes: ['nope']})).to.throw(InputError, /no attribute "nope"/)
+      expect(() => buildUpdateFields(live, {parent: 'other'})).to.throw(InputError, /cannot change after creation/)
+      expect(buildUpdateFields(live, {parent: 'holding'}).name).to.equal('Acme')
+      expect(() => buildUpdateFields(live, {removeAttributes: ['nope']})).to.throw(InputError, /no attribute "nope"/)
     })
 
     it('fills Descope defaults for fields the live tenant omits', () => {
-      expect(buildUpdateRequest({id: 't1', name: 'T1'}, {disabled: true})).to.deep.equal({
+      expect(buildUpdateFields({id: 't1', name: 'T1'}, {disabled: true})).to.deep.equal({
         customAttributes: {},
         disabled: true,
         enforceSSO: false,
         enforceSSOExclusions: [],
-        id: 't1',
         name: 'T1',
         roleInheritance: '',
         selfProvisioningDomains: [],

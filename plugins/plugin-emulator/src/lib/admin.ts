@@ -2,14 +2,14 @@
  * The admin API under `/emulator/` (no authentication; the server answers loopback clients only).
  * Each route calls the same EmulatorCore operation as the programmatic `admin` handle.
  */
-import type {HttpMethod, JsonObject} from './types.js'
+import type {EmulatorBehaviour, HttpMethod, JsonObject} from './types.js'
 
 import {EmulatorCore} from './emulator.js'
 import {EmulatorError, parseErrorStyle} from './errors.js'
 import {KnobError} from './knobs.js'
 import {RouteTable} from './route-table.js'
 import {parseSeed} from './seed.js'
-import {optionalString} from './validate.js'
+import {optionalBoolean, optionalString} from './validate.js'
 
 interface AdminRequest {
   query: URLSearchParams
@@ -27,6 +27,21 @@ async function knobValue(request: AdminRequest, field: string): Promise<{project
   const body = await request.body()
   if (!(field in body)) throw new EmulatorError('missingArgument', `"${field}" is required (null turns it off)`)
   return {projectId: optionalString(body, 'projectId'), value: body[field] as never}
+}
+
+const behaviourNames: ReadonlyArray<keyof EmulatorBehaviour> = ['tenantUpdateKeepsAuthType']
+
+/** `{tenantUpdateKeepsAuthType: true}`: the behaviours to change, each a boolean. */
+function parseBehaviour(body: JsonObject): Partial<EmulatorBehaviour> {
+  const unknown = Object.keys(body).filter(name => !(behaviourNames as readonly string[]).includes(name))
+  if (unknown.length > 0) throw new EmulatorError('invalidArgument', `Unknown behaviour ${unknown.map(name => `"${name}"`).join(', ')}: known ones are ${behaviourNames.join(', ')}`)
+  const changes: Partial<EmulatorBehaviour> = {}
+  for (const name of behaviourNames) {
+    const value = optionalBoolean(body, name)
+    if (value !== undefined) changes[name] = value
+  }
+
+  return changes
 }
 
 const adminRoutes = new RouteTable<AdminRoute>([
@@ -99,6 +114,14 @@ const adminRoutes = new RouteTable<AdminRoute>([
     },
     method: 'POST',
     path: '/emulator/error-style',
+  },
+  {handler: core => core.behaviour, method: 'GET', path: '/emulator/behaviour'},
+  {
+    async handler(core, request) {
+      return core.setBehaviour(parseBehaviour(await request.body()))
+    },
+    method: 'POST',
+    path: '/emulator/behaviour',
   },
   {handler: core => core.state(), method: 'GET', path: '/emulator/state'},
   {

@@ -3,7 +3,7 @@
  * API. The HTTP server (server.ts) and the programmatic handle (index.ts) both drive this.
  */
 import type {
-  AuditFields, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
+  AuditFields, EmulatorBehaviour, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
 } from './types.js'
 
 import {defaultErrorStyle, type ErrorStyle} from './errors.js'
@@ -49,10 +49,15 @@ export interface EmulatorCoreOptions {
   logBodies?: boolean
   /** How not-found and already-exists are answered; `reset()` returns to it. Default `descope`. */
   errorStyle?: ErrorStyle
+  /** Behaviours at start-up (and after `reset()`); unset ones take the harder case. */
+  behaviour?: Partial<EmulatorBehaviour>
 }
+
+const defaultBehaviour: Readonly<EmulatorBehaviour> = Object.freeze({tenantUpdateKeepsAuthType: false})
 
 export class EmulatorCore {
   errorStyle: ErrorStyle
+  behaviour: EmulatorBehaviour
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
@@ -64,6 +69,7 @@ export class EmulatorCore {
   readonly store: ProjectStore
   private readonly baseline: Seed
   private readonly baselineErrorStyle: ErrorStyle
+  private readonly baselineBehaviour: EmulatorBehaviour
 
   constructor(options: EmulatorCoreOptions) {
     this.store = new ProjectStore(id => this.persistence?.markDirty(id))
@@ -74,6 +80,8 @@ export class EmulatorCore {
     this.logBodies = options.logBodies ?? false
     this.baselineErrorStyle = options.errorStyle ?? defaultErrorStyle
     this.errorStyle = this.baselineErrorStyle
+    this.baselineBehaviour = {...defaultBehaviour, ...options.behaviour}
+    this.behaviour = {...this.baselineBehaviour}
   }
 
   /**
@@ -107,7 +115,7 @@ export class EmulatorCore {
   readonly invoke = async (project: ProjectState, method: HttpMethod, path: string, body: JsonObject): Promise<unknown> => {
     const route = this.routes.lookup(method, path)
     return route.handler({
-      audit() {}, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
+      audit() {}, behaviour: this.behaviour, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
     })
   }
 
@@ -121,6 +129,7 @@ export class EmulatorCore {
           action, data, fields, remoteAddress, tenants,
         })
       },
+      behaviour: this.behaviour,
       body,
       now: this.now(),
       project,
@@ -164,6 +173,7 @@ export class EmulatorCore {
     this.knobs.clear()
     this.applyKnobs(this.baseline)
     this.errorStyle = this.baselineErrorStyle
+    this.behaviour = {...this.baselineBehaviour}
     this.limiter.clear()
     this.resetStats()
   }
@@ -195,6 +205,12 @@ export class EmulatorCore {
 
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): void {
     this.knobs.setRateLimit(rateLimit, projectId)
+  }
+
+  /** Changes the behaviours given; the others stay. */
+  setBehaviour(changes: Partial<EmulatorBehaviour>): EmulatorBehaviour {
+    this.behaviour = {...this.behaviour, ...changes}
+    return this.behaviour
   }
 
   /** Every project as JSON, keys redacted, plus the knobs in force. */

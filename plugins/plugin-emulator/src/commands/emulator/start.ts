@@ -68,6 +68,9 @@ export default class EmulatorStart extends Command {
     }),
     'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
     seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
+    'tenant-update-keeps-auth-type': Flags.boolean({
+      description: 'A tenant update without authType keeps the tenant\'s; by default it resets it to "none", like every field an update leaves out.',
+    }),
   }
   static override summary = 'Run a local emulator of the Descope Management API.'
 
@@ -90,6 +93,7 @@ export default class EmulatorStart extends Command {
       port: flags.port,
       rateLimit: flags['rate-limit'],
       seed: flags.seed,
+      tenantUpdateKeepsAuthType: flags['tenant-update-keeps-auth-type'],
     })
     await this.announce(emulator, flags.data)
 
@@ -112,7 +116,7 @@ export default class EmulatorStart extends Command {
       `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
       `  error style ${await emulator.admin.errorStyle()} (not found / already exists answer ${await emulator.admin.errorStyle() === 'rest' ? '404 / 409' : '400 with a code and a text'})`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
-      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, error-style, reset, seed)`,
+      `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, error-style, behaviour, reset, seed)`,
       'Press Ctrl-C to stop.',
     ]
     process.stderr.write(`${lines.join('\n')}\n`)

@@ -286,13 +286,16 @@ export const tenantRoutes: RouteDefinition[] = [
     path: '/v1/mgmt/tenant/create',
   },
   {
-    handler({body, project}) {
+    handler({behaviour, body, project}) {
       const tenant = existingTenant(project, requiredString(body, 'id'))
       const fields = writableFields(body)
-      const authType = optionalString(body, 'authType')
+      // Descope's update overrides every field: one left out gets its empty value, so a client that
+      // drops a field it does not manage loses it. Whether that holds for the deprecated authType is
+      // not documented: the harder case by default, the other behind a knob.
+      const authType = optionalString(body, 'authType') ?? (behaviour?.tenantUpdateKeepsAuthType ? tenant.authType : 'none')
       refuseDuplicateName(project, fields.name, tenant.id)
       // `parent` can only be set on create; an update that sends one is ignored like other unknown fields.
-      Object.assign(tenant, structuredClone(fields), authType === undefined ? {} : {authType})
+      Object.assign(tenant, structuredClone(fields), {authType})
       namesOf(project).set(tenant.name, tenant.id)
       return {}
     },
