@@ -108,6 +108,7 @@ interface SizeResult {
 
 async function measure(count: number): Promise<SizeResult> {
   const emulator = await startEmulator({
+    newProjects: 'empty',
     latency: `${LATENCY_MS}ms`, port: 0, projects: [PROJECT], rateLimit: `${LIMIT.requests}/${LIMIT.windowSeconds}s`,
   })
   const home = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-apply-'))

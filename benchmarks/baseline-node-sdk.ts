@@ -29,6 +29,7 @@ const ids = Array.from({length: COUNT}, (_, index) => `t${String(index).padStart
 
 async function baseline() {
   const emulator = await startEmulator({
+    newProjects: 'empty',
     latency: LATENCY_MS, port: 0, projects: [PROJECT], rateLimit: `${LIMIT.requests}/${LIMIT.windowSeconds}s`,
   })
   try {
@@ -58,6 +59,7 @@ async function baseline() {
 
 async function withCli() {
   const emulator = await startEmulator({
+    newProjects: 'empty',
     latency: LATENCY_MS, port: 0, projects: [PROJECT], rateLimit: `${LIMIT.requests}/${LIMIT.windowSeconds}s`,
   })
   const home = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-baseline-'))

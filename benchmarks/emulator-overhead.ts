@@ -59,6 +59,7 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const emulator = await startEmulator({
+  newProjects: 'empty',
   port: 0,
   seed: {
     projects: [

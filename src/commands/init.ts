@@ -69,7 +69,7 @@ export default class Init extends BaseCommand<typeof Init> {
   }
 
   private async fromLive(file: string): Promise<InitResult> {
-    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {kindDefinitions}, {liveConfig, readLiveState, renderLiveConfig}, {writeFileAtomically}] = await Promise.all([
+    const [{regionalBaseUrl, DEFAULT_EMULATOR_DATA}, {findConfigFile}, {kindDefinitions}, {builtInComment, liveConfig, readLiveState, renderLiveConfig}, {writeFileAtomically}] = await Promise.all([
       import('../lib/config/credentials.js'),
       import('../lib/config/load.js'),
       import('../lib/resources/index.js'),
@@ -107,7 +107,7 @@ export default class Init extends BaseCommand<typeof Init> {
     }
 
     const text = await renderLiveConfig(config, environment, {
-      besideFiles: beside.map(entry => entry.path), schemaPath: this.schemaPath(file), source,
+      besideFiles: beside.map(entry => entry.path), builtIns: builtInComment(live), schemaPath: this.schemaPath(file), source,
     })
     for (const entry of [...besideFiles, {path: file, text}]) {
       await writeFileAtomically(entry.path, entry.text)

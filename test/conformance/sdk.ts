@@ -132,6 +132,7 @@ export class Conformance {
 
   async start(options: Partial<StartEmulatorOptions> = {}): Promise<void> {
     this.emulator = await startEmulator({
+      newProjects: 'empty',
       now: () => this.clock.now,
       port: 0,
       projects: [

@@ -28,7 +28,7 @@ describe('the ten most common mistakes (built CLI)', function () {
   let counter = 0
 
   before(async () => {
-    [emulator, limited, home] = await Promise.all([startEmulator({port: 0}), startEmulator({port: 0, rateLimit: '2/10m'}), makeTempHome()])
+    [emulator, limited, home] = await Promise.all([startEmulator({newProjects: 'empty', port: 0}), startEmulator({newProjects: 'empty', port: 0, rateLimit: '2/10m'}), makeTempHome()])
     project = emulator.projects[0]
   })
 

@@ -27,7 +27,7 @@ describe('init (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({port: 0})
+    emulator = await startEmulator({newProjects: 'empty', port: 0})
     home = await makeTempHome()
     const [project] = emulator.projects
     env = {
@@ -58,7 +58,7 @@ describe('init (built CLI)', function () {
     await post('/v2/mgmt/flow/import', {
       flow: {
         contents: {startTask: 'start', tasks: {start: {id: 'start', name: 'start', view: {x: 0, y: 0}}}},
-        flowId: 'sign-in',
+        flowId: 'partner-sign-in',
         metadata: {name: 'Sign In'},
         references: {},
         screens: [],
@@ -148,13 +148,13 @@ describe('init (built CLI)', function () {
 
     // Flows and the theme are files beside it, in the format of `flow export` and `theme export`.
     expect(result.stdout, result.stdout).to.contain('beside it 1 flow in flows/ and the theme in theme.json')
-    expect(JSON.parse(await readFile(path.join(home.dir, 'flows', 'sign-in.json'), 'utf8'))).to.include({flowId: 'sign-in'})
+    expect(JSON.parse(await readFile(path.join(home.dir, 'flows', 'partner-sign-in.json'), 'utf8'))).to.include({flowId: 'partner-sign-in'})
     expect((await stat(path.join(home.dir, 'theme.json'))).isFile()).to.equal(true)
-    const diff = await cli(['flow', 'diff', 'flows/sign-in.json'])
+    const diff = await cli(['flow', 'diff', 'flows/partner-sign-in.json'])
     expect(diff.code, diff.stdout + diff.stderr).to.equal(0)
 
     // They are declared too, so plan manages them like everything else.
-    expect(text).to.contain('flows:\n  - id: sign-in\n    file: flows/sign-in.json\n').and.contain('theme:\n  file: theme.json\n')
+    expect(text).to.contain('flows:\n  - id: partner-sign-in\n    file: flows/partner-sign-in.json\n').and.contain('theme:\n  file: theme.json\n')
     const plan = await cli(['plan', '--json'])
     expect(plan.code, plan.stdout + plan.stderr).to.equal(0)
     expect(JSON.parse(plan.stdout).changes).to.deep.equal([])

@@ -6,6 +6,7 @@
 import {once} from 'node:events'
 import {type AddressInfo, isIP} from 'node:net'
 
+import {type NewProjectContents, parseNewProjectContents} from './lib/descope-defaults.js'
 import {EmulatorCore, type ProjectCredentials} from './lib/emulator.js'
 import {type ErrorStyle, parseErrorStyle} from './lib/errors.js'
 import {
@@ -17,6 +18,9 @@ import {EmulatorServer} from './lib/server.js'
 import {type LogEntry, type LogFilter, type Stats} from './lib/stats.js'
 import {Persistence} from './lib/store.js'
 
+export {
+  builtInFlowIds, builtInPermissions, builtInRoles, type NewProjectContents, newProjectContents,
+} from './lib/descope-defaults.js'
 export type {ProjectCredentials} from './lib/emulator.js'
 export {
   defaultErrorCodes,
@@ -57,6 +61,8 @@ export type * from './lib/types.js'
 /** A project to start with: a seed-file project entry (keys, tenants, roles, permissions, flows, theme, knobs). */
 export interface ProjectOption {
   id: string
+  /** What the project holds before its own entities; see StartEmulatorOptions.newProjects. */
+  contents?: NewProjectContents
   name?: string
   managementKey?: string
   managementKeys?: string[]
@@ -86,6 +92,12 @@ export interface StartEmulatorOptions {
   faults?: Array<FaultInput | string>
   /** Projects besides the seed's. With neither, one default project is created. */
   projects?: ProjectOption[]
+  /**
+   * What each project starts with before its own entities: `descope` (the default) holds what
+   * Descope puts in every new project (Tenant Admin role, User Admin, SSO Admin and Impersonate
+   * permissions, the default flows); `empty` holds nothing. Overrides the seed's `newProjects`.
+   */
+  newProjects?: NewProjectContents
   /** Clock in epoch ms for timestamps and rate-limit windows (tests control time with it). */
   now?: () => number
   /**
@@ -143,11 +155,14 @@ async function loadSeed(seed: Record<string, unknown> | string | undefined, sour
 /** The start-up state: the seed, then the option projects, with the option knobs winning. */
 async function resolveBaseline(options: StartEmulatorOptions): Promise<Seed> {
   const seed = await loadSeed(options.seed, 'seed')
-  const extra = parseSeed({projects: options.projects ?? []}, 'options')
+  const newProjects = options.newProjects === undefined ? seed.newProjects : parseNewProjectContents(options.newProjects, 'newProjects')
+  const extra = parseSeed({newProjects, projects: options.projects ?? []}, 'options')
   return {
     faults: options.faults ? options.faults.map(fault => parseFault(fault)) : seed.faults,
     latency: options.latency === undefined ? seed.latency : parseLatency(options.latency),
-    projects: [...seed.projects, ...extra.projects],
+    newProjects,
+    // The option wins over the seed file, for its projects too.
+    projects: [...seed.projects.map(project => (options.newProjects === undefined ? project : {...project, contents: newProjects})), ...extra.projects],
     rateLimit: options.rateLimit === undefined ? seed.rateLimit : parseRateLimit(options.rateLimit),
   }
 }

@@ -31,6 +31,7 @@ function restoreWording(text: string): string {
   return text
   .replace('the live project matches the configuration.', 'the live project matches the backup.')
   .replaceAll('not in the configuration, kept (use --prune to delete)', 'not in the backup, kept (use --prune to delete)')
+  .replace('name them in the configuration to manage them', 'a backup that holds them restores them')
 }
 
 export default class BackupRestore extends BackupCommand<typeof BackupRestore> {

@@ -13,7 +13,8 @@ export default class FlowDelete extends BaseCommand<typeof FlowDelete> {
   static override args = {
     ids: Args.string({description: 'Ids of the flows to delete.', required: true}),
   }
-  static override description = `Deletes flows after confirmation. On a terminal it asks first; in scripts and CI it refuses unless --yes is given. Unknown ids are refused before anything is deleted.
+  static override description = `Deletes flows after confirmation, naming each: sign-in through a deleted flow stops working.
+On a terminal it asks first; in scripts and CI it refuses unless --yes is given. Unknown ids are refused before anything is deleted.
 The flows are backed up first (\`flow rollback ID\` brings one back), and each delete is journaled and audited like an apply.`
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> old-sign-in -e staging', description: 'Delete one flow after confirming at the prompt.'},
@@ -36,7 +37,8 @@ The flows are backed up first (\`flow rollback ID\` brings one back), and each d
     if (missing.length > 0) throw new InputError(`No flow ${missing.map(id => `"${id}"`).join(', ')} in the project; nothing was deleted.`, {code: 'flow_not_found'})
     // A plan that deletes exactly these flows (the kind reads only them), applied by the engine:
     // lock, confirmation, backup of the flows, journal, audit.
-    const kind = flowsKindFor(ids)
+    // Named on the command line: Descope's default flows are deleted too, not kept as built-ins.
+    const kind = {...flowsKindFor(ids), builtIn: () => false}
     const plan = buildPlan({
       desired: [],
       environment: connection.environmentName,

@@ -78,6 +78,15 @@ function confirmationQuestion(plan: Plan, connection: Connection): string {
   return `Apply ${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'} to ${target}${deletes}? ${summaryLine(plan)}`
 }
 
+/** What deleting flows breaks, naming each: an app that starts a deleted flow can no longer sign users in through it. */
+export function flowDeleteWarning(plan: Pick<Plan, 'changes'>): string | undefined {
+  const flows = plan.changes.filter(change => change.kind === 'flow' && change.action === 'delete').map(change => change.key)
+  if (flows.length === 0) return undefined
+  const named = flows.map(id => `"${id}"`).join(', ')
+  const them = flows.length === 1 ? 'it' : 'them'
+  return `Warning: deleting flow${flows.length === 1 ? '' : 's'} ${named}: sign-in through ${them} stops working, and apps that start ${them} get an error.`
+}
+
 /** Ctrl-C stops new work (in-flight changes finish and are journaled); a second Ctrl-C exits at once. */
 function abortOnInterrupt(): {signal: AbortSignal; dispose(): void} {
   const controller = new AbortController()
@@ -134,6 +143,9 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
 
     const madeUnderLock = typeof options.plan === 'function'
     const plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    // Said even with --yes: it is what the run is about to break.
+    const flowWarning = flowDeleteWarning(plan)
+    if (flowWarning) options.log(flowWarning)
     const question = options.question ? options.question(plan) : confirmationQuestion(plan, connection)
     if (question !== undefined) await options.confirm(question, flags.yes)
 

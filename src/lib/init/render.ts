@@ -60,14 +60,33 @@ export interface EmulatorEnvironment {emulator: true; data: string}
 export interface RemoteEnvironment {projectId: string; managementKey: string; baseUrl?: string}
 export type InitEnvironment = EmulatorEnvironment | RemoteEnvironment
 
-/** The live items of each kind init writes, in the registry's order. */
-export type LiveState = Array<{kind: KindDefinition; items: ResourceItem[]}>
+/**
+ * The live items of each kind init writes, in the registry's order, and the items Descope provides
+ * in every project (built-ins), which are left out of the file.
+ */
+export type LiveState = Array<{kind: KindDefinition; items: ResourceItem[]; builtIns: ResourceItem[]}>
 
-/** Reads every kind that can be written as configuration, concurrently. */
+/** Reads every kind that can be written as configuration, concurrently; Descope's built-ins apart. */
 export async function readLiveState(kinds: readonly KindDefinition[], client: DescopeClient): Promise<LiveState> {
   const written = kinds.filter(kind => kind.toConfig)
   const items = await Promise.all(written.map(kind => kind.readLive(client)))
-  return written.map((kind, index) => ({items: items[index], kind}))
+  return written.map((kind, index) => ({
+    builtIns: items[index].filter(item => kind.builtIn(item)),
+    items: items[index].filter(item => !kind.builtIn(item)),
+    kind,
+  }))
+}
+
+/** The comment lines naming the built-ins init left out, or none. */
+export function builtInComment(live: LiveState): string[] {
+  const named = live
+  .filter(({builtIns}) => builtIns.length > 0)
+  .map(({builtIns, kind}) => `${builtIns.length === 1 ? kind.labels.singular : kind.labels.plural} ${builtIns.map(item => item.key).sort().join(', ')}`)
+  if (named.length === 0) return []
+  return [
+    `# Left out: what Descope provides in every project (${named.join('; ')}).`,
+    '# `plan --prune` and `apply --prune` keep them; declare a role or flow here to manage it.',
+  ]
 }
 
 /** The configuration object of a live project, and the files to write beside it (flows, theme). */
@@ -83,7 +102,7 @@ export async function liveConfig(environmentName: string, environment: InitEnvir
 export async function renderLiveConfig(
   config: Record<string, unknown>,
   environment: InitEnvironment,
-  options: {besideFiles?: string[]; schemaPath?: string; source: string},
+  options: {besideFiles?: string[]; builtIns?: string[]; schemaPath?: string; source: string},
 ): Promise<string> {
   const {stringify} = await import('yaml')
   // A blank line before each top-level section, for a file people will edit.
@@ -98,6 +117,7 @@ export async function renderLiveConfig(
     ...(options.besideFiles?.length
       ? ['# The flows and the theme are in files beside this one (flows/*.json, theme.json), declared below: edit them, then plan and apply.']
       : []),
+    ...(options.builtIns ?? []),
     '',
   ]
   return `${header.join('\n')}\n${body}`

@@ -72,12 +72,16 @@ export const planSchema = z
   fingerprint: z.string().describe('sha256 of the live state the plan was computed from.'),
   changes: z.array(changeSchema),
   skipped: z.array(skippedChangeSchema),
+  builtIns: z.array(z.strictObject({id: z.string(), kind: resourceKindSchema, key: z.string()}))
+  .optional()
+  .describe('Live items Descope provides in every project (built-in roles and permissions, default flows) that the desired state does not name: kept, never deleted. Absent in plans written by older versions.'),
   summary: z.strictObject({
     create: z.number().int(),
     update: z.number().int(),
     delete: z.number().int(),
     skipped: z.number().int(),
     unmanaged: z.number().int(),
+    builtIn: z.number().int().optional().describe('How many of Descope\'s own items the plan keeps (`builtIns`).'),
   }),
 })
 .meta({id: 'Plan', description: 'What apply would change, as `plan --out` writes it.'})

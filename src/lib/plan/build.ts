@@ -1,7 +1,9 @@
 import {createHash} from 'node:crypto'
 
 import type {ResourceFields, ResourceItem, ResourceKind} from '../resources/types.js'
-import type {Change, Plan, SkippedChange} from './types.js'
+import type {
+  Change, KeptBuiltIn, Plan, SkippedChange,
+} from './types.js'
 
 import {qualifiedId} from '../resources/types.js'
 import {diffValues, jsonEqual} from './diff.js'
@@ -67,6 +69,7 @@ export function buildPlan(input: PlanInput): Plan {
   const protect = new Set(input.protect ?? [])
   const changes: Change[] = []
   const skipped: SkippedChange[] = []
+  const builtIns: KeptBuiltIn[] = []
   const maxPhase = Math.max(0, ...input.kinds.map(kind => kind.phase))
   const kindOf = new Map(input.kinds.map(kind => [kind.name, kind]))
   /** Live items (of any kind) that need the given one: they must be deleted before it. */
@@ -131,6 +134,12 @@ export function buildPlan(input: PlanInput): Plan {
       const base = {
         action: 'delete' as const, id: qualifiedId(item), key: item.key, kind: item.kind,
       }
+      // Descope's own items are not the configuration's to delete, prune or not.
+      if (kind.builtIn?.(item)) {
+        builtIns.push({id: base.id, key: base.key, kind: base.kind})
+        continue
+      }
+
       if (!input.prune) skipped.push({...base, reason: 'unmanaged'})
       else if (isProtected(item, protect) && !input.allowProtected) skipped.push({...base, reason: 'protected'})
       else {
@@ -155,9 +164,11 @@ export function buildPlan(input: PlanInput): Plan {
     formatVersion: 1,
     projectId: input.projectId,
     prune: input.prune,
+    builtIns,
     resources: input.kinds.map(kind => kind.plural),
     skipped,
     summary: {
+      builtIn: builtIns.length,
       create: count('create'),
       delete: count('delete'),
       skipped: skipped.filter(skip => skip.reason !== 'unmanaged').length,

@@ -41,6 +41,13 @@ export interface SkippedChange {
   detail?: string
 }
 
+/** A live item Descope provides that the desired state does not name: kept, never deleted. */
+export interface KeptBuiltIn {
+  id: string
+  kind: ResourceKindName
+  key: string
+}
+
 export interface Plan {
   formatVersion: 1
   tool: string
@@ -54,6 +61,11 @@ export interface Plan {
   fingerprint: string
   changes: Change[]
   skipped: SkippedChange[]
-  /** `skipped`: protected or immutable; `unmanaged`: live resources kept because --prune is off. */
-  summary: {create: number; update: number; delete: number; skipped: number; unmanaged: number}
+  /** Descope's own items (built-in roles, permissions, default flows) left alone; absent in older plan files. */
+  builtIns?: KeptBuiltIn[]
+  /**
+   * `skipped`: protected or immutable; `unmanaged`: live resources kept because --prune is off;
+   * `builtIn`: Descope's own items kept (absent in older plan files).
+   */
+  summary: {create: number; update: number; delete: number; skipped: number; unmanaged: number; builtIn?: number}
 }

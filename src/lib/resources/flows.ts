@@ -98,6 +98,14 @@ export function flowsKindFor(ids: string[]): ResourceKind {
   return {...flowsKind, readLive: client => readFlowItems(client, ids)}
 }
 
+/**
+ * The flows Descope puts in every new project. docs.descope.com/flows/manage-flows: "Some of the
+ * out-of-the-box flows cannot be deleted. These flows are the step-up, sign-up-or-in, sign-up, and
+ * sign-in flows"; update-user is the other out-of-the-box flow (docs.descope.com/use-cases/
+ * authenticated-flows: "'step up' and 'update user'"). Known by id: the API marks no flow as built-in.
+ */
+export const BUILT_IN_FLOWS: readonly string[] = Object.freeze(['sign-up-or-in', 'sign-up', 'sign-in', 'step-up', 'update-user'])
+
 export const FLOWS_INDEX_FILE = 'flows.json'
 
 /**
@@ -134,6 +142,8 @@ declare module './types.js' {
 
 export const flowsKind = defineKind({
   backup: flowKindFiles,
+  // Descope's default flows: kept by prune and restore, left out by init, managed only when named.
+  builtIn: item => BUILT_IN_FLOWS.includes(item.key),
   config: {
     check: checkFlows,
     count: raw => (Array.isArray(raw.flows) ? raw.flows.length : 0),

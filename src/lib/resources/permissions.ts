@@ -120,11 +120,18 @@ function checkPermissions(raw: Record<string, unknown>, context: CheckContext): 
 const permissionDefaults = fieldDefaults(permissionSchema) as {description: string}
 
 /** A permission as the engine sees it: key = name; with `onlySet`, only the fields given (desired state). */
-export function permissionItem(permission: Pick<Permission, 'description' | 'name'>, onlySet = false): ResourceItem {
+export function permissionItem(permission: Pick<Permission, 'description' | 'name' | 'systemDefault'>, onlySet = false): ResourceItem {
   const fields: Record<string, unknown> = {}
   if (permission.description !== undefined && permission.description !== null) fields.description = permission.description
   else if (!onlySet) fields.description = permissionDefaults.description
+  // Descope's own permissions say so; recorded so that one not in BUILT_IN_PERMISSIONS is still kept.
+  if (permission.systemDefault === true) fields.systemDefault = true
   return {fields, key: permission.name, kind: 'permission'}
+}
+
+/** Whether a permission item is one of Descope's own: by name, or marked `systemDefault` by the API. */
+export function isBuiltInPermission(item: Pick<ResourceItem, 'fields' | 'key'>): boolean {
+  return BUILT_IN_PERMISSIONS.includes(item.key) || item.fields.systemDefault === true
 }
 
 declare module './types.js' {
@@ -134,8 +141,8 @@ declare module './types.js' {
 }
 
 export const permissionsKind = defineKind({
-  // Descope's built-in permissions are not managed: never "unmanaged" drift, never pruned. Roles may still name them.
-  builtIn: item => BUILT_IN_PERMISSIONS.includes(item.key),
+  // Descope's built-in permissions: never pruned nor written by init, and the configuration may not declare them. Roles may still name them.
+  builtIn: isBuiltInPermission,
   config: {
     check: checkPermissions,
     count: raw => (Array.isArray(raw.permissions) ? raw.permissions.length : 0),
@@ -160,8 +167,9 @@ export const permissionsKind = defineKind({
   phase: 0,
   plural: 'permissions',
   async readLive(client) {
-    // Descope marks its built-ins `systemDefault`; they are left out of the live state.
-    return (await loadAllPermissions(client)).filter(permission => !permission.systemDefault).map(permission => permissionItem(permission))
+    // Descope marks its built-ins `systemDefault`; they are part of the live state (so plans and backups
+    // count them), and the `builtIn` predicate keeps them out of prune and init.
+    return (await loadAllPermissions(client)).map(permission => permissionItem(permission))
   },
   toConfig(items, config) {
     if (items.length > 0) {

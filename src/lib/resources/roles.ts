@@ -232,6 +232,18 @@ function request(item: ResourceItem, fields: ResourceFields): RoleCreateRequest 
   return body
 }
 
+/**
+ * Project roles every Descope project comes with: "Tenant Admin" (docs.descope.com/widgets/admins:
+ * "you can use the built-in \"Tenant Admin\" role"). The API marks no role as built-in, so they are
+ * known by name.
+ */
+export const BUILT_IN_ROLES: readonly string[] = Object.freeze(['Tenant Admin'])
+
+/** Whether a role item is one of Descope's built-in project roles (a tenant role never is). */
+export function isBuiltInRole(item: Pick<ResourceItem, 'fields' | 'key'>): boolean {
+  return !item.fields.tenantId && BUILT_IN_ROLES.includes(item.key)
+}
+
 const isEmpty = (value: unknown): boolean => value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0)
 
 /** Order of a role's fields in a written configuration. */
@@ -244,6 +256,8 @@ declare module './types.js' {
 }
 
 export const rolesKind = defineKind({
+  // Descope's built-in roles: kept by prune and restore, left out by init, managed only when named.
+  builtIn: isBuiltInRole,
   config: {
     check: checkRoles,
     count: raw => (Array.isArray(raw.roles) ? raw.roles.length : 0),

@@ -86,6 +86,11 @@ export interface ResourceKind {
    * never reported as unmanaged; `delete` refuses.
    */
   undeletable?: boolean
+  /**
+   * Descope's own items of this kind, present in every new project (the Tenant Admin role, the
+   * default flows): kept by prune and restore unless the desired state names them.
+   */
+  builtIn?(item: Pick<ResourceItem, 'fields' | 'key'>): boolean
 }
 
 /** A file of a backup before it is written, or after it is read and parsed. */
@@ -158,7 +163,7 @@ export interface KindDefinition<Key extends string = string, Schema extends unde
    * replace every field (a tenant's `federatedAppIds`, `authType`, ...).
    */
   passthroughFields: readonly string[]
-  /** Descope's built-ins of this kind: never managed, pruned nor written by init. */
+  /** Descope's built-ins of this kind: never pruned nor written by init; managed only when the configuration names them. */
   builtIn(item: Pick<ResourceItem, 'fields' | 'key'>): boolean
   /** Backup layout; one `<plural>.json` file unless the kind has its own. */
   backup: KindFiles

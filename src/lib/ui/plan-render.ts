@@ -22,6 +22,7 @@ type Style = Parameters<typeof styleText>[0]
 const symbols = {create: '+', delete: '-', update: '~'} as const
 const styles: Record<Change['action'], Style> = {create: 'green', delete: 'red', update: 'yellow'}
 const kindTitles: Record<string, string> = Object.fromEntries(resourceKinds.map(kind => [kind.name, kind.labels.title]))
+const kindLabels = new Map(resourceKinds.map(kind => [kind.name as string, kind.labels]))
 
 /** Whether to colour output: a TTY, and neither NO_COLOR nor --no-color. */
 export function useColor(stream: NodeJS.WriteStream = process.stdout, noColorFlag = false): boolean {
@@ -61,6 +62,22 @@ export function summaryLine(plan: Pick<Plan, 'summary'>): string {
   return `Plan: ${parts.join(', ')}.`
 }
 
+/**
+ * One line on the Descope-provided items a pruning plan keeps (built-in roles and permissions,
+ * default flows), or undefined when it keeps none: they are counted once, not listed.
+ */
+export function builtInLine(plan: Pick<Plan, 'builtIns'>): string | undefined {
+  const kept = plan.builtIns ?? []
+  if (kept.length === 0) return undefined
+  const counts = new Map<string, number>()
+  for (const item of kept) counts.set(item.kind, (counts.get(item.kind) ?? 0) + 1)
+  const parts = [...counts].map(([kind, count]) => {
+    const labels = kindLabels.get(kind)
+    return `${count} ${count === 1 ? (labels?.singular ?? kind) : (labels?.plural ?? `${kind}s`)}`
+  })
+  return `Kept: ${parts.join(', ')} that Descope provides; name them in the configuration to manage them (built-in permissions cannot be).`
+}
+
 /** The plan as readable text: one block per resource kind, field-level old → new values. */
 export function renderPlan(plan: Plan, options: RenderOptions): string {
   // The caller decides about colour (TTY, NO_COLOR, --no-color); styleText must not guess again.
@@ -98,5 +115,8 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
 
   if (plan.changes.length === 0) lines.push(options.emptyMessage ?? 'No changes: the live project matches the configuration.')
   else lines.push(paint('bold', summaryLine(plan)))
+  // Only a pruning plan would have deleted them: say once why it does not.
+  const kept = plan.prune ? builtInLine(plan) : undefined
+  if (kept) lines.push(paint('dim', kept))
   return lines.join('\n')
 }

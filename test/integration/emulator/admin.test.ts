@@ -17,7 +17,7 @@ describe('emulator admin API', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [{...project, tenants: [{id: 'seeded', name: 'Seeded'}]}]})
+    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...project, tenants: [{id: 'seeded', name: 'Seeded'}]}]})
     api = apiFor(emulator)
   })
 
@@ -237,7 +237,7 @@ describe('emulator admin API', () => {
           '    rateLimit: 2/60s',
         ].join('\n'),
       )
-      const seeded = await startEmulator({port: 0, seed: file})
+      const seeded = await startEmulator({newProjects: 'empty', port: 0, seed: file})
       try {
         expect(seeded.projects).to.deep.equal([{id: 'P2YamlSeed', managementKey: 'K2YamlSeedManagementKey000000001'}])
         const second = new Api(seeded, 'P2YamlSeed', 'K2YamlSeedManagementKey000000002')
@@ -263,7 +263,7 @@ describe('emulator admin API', () => {
       try {
         let error: unknown
         try {
-          await startEmulator({port: 0, seed: file})
+          await startEmulator({newProjects: 'empty', port: 0, seed: file})
         } catch (error_) {
           error = error_
         }
@@ -278,7 +278,7 @@ describe('emulator admin API', () => {
       const fixture = async (name: string) => JSON.parse(await readFile(path.join(repoRoot, 'test', 'fixtures', name), 'utf8')) as Record<string, unknown>
       const flow = await fixture('flows/sign-up-or-in.v2.json')
       const theme = await fixture('themes/brand.v2.json')
-      const seeded = await startEmulator({port: 0, seed: {projects: [{...project, flows: [flow], theme}]}})
+      const seeded = await startEmulator({newProjects: 'empty', port: 0, seed: {projects: [{...project, flows: [flow], theme}]}})
       try {
         const api = apiFor(seeded)
         const flows = await api.post<{flows: Array<{id: string}>}>('/v1/mgmt/flow/list')
@@ -291,7 +291,7 @@ describe('emulator admin API', () => {
     })
 
     it('generates a key for a seed project that names none', async () => {
-      const seeded = await startEmulator({port: 0, seed: {projects: [{id: 'P2Keyless'}]}})
+      const seeded = await startEmulator({newProjects: 'empty', port: 0, seed: {projects: [{id: 'P2Keyless'}]}})
       try {
         const [keyless] = seeded.projects
         expect(keyless.managementKey).to.match(/^K2[A-Za-z\d]{30}$/)

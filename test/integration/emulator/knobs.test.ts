@@ -24,6 +24,7 @@ describe('emulator knobs', () => {
 
     before(async () => {
       emulator = await startEmulator({
+        newProjects: 'empty',
         now: () => clock.now, port: 0, projects: [{id: 'P2RateLimited000000000000001', managementKey: 'K2RateLimitedManagementKey000001'}, otherProject], rateLimit: '3/10s',
       })
       api = apiFor(emulator)
@@ -104,7 +105,7 @@ describe('emulator knobs', () => {
     let api: Api
 
     before(async () => {
-      emulator = await startEmulator({faults: ['500:GET /v1/mgmt/role/all:1'], port: 0})
+      emulator = await startEmulator({newProjects: 'empty', faults: ['500:GET /v1/mgmt/role/all:1'], port: 0})
       api = apiFor(emulator)
     })
 

@@ -30,7 +30,7 @@ describe('emulator role and permission routes', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({now: () => startTime, port: 0})
+    emulator = await startEmulator({newProjects: 'empty', now: () => startTime, port: 0})
     api = apiFor(emulator)
   })
 

@@ -15,7 +15,7 @@ describe('emulator HTTP server', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [first, second]})
+    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [first, second]})
     api = new Api(emulator, first.id, first.managementKey)
   })
 
@@ -153,7 +153,7 @@ describe('emulator HTTP server', () => {
   })
 
   it('starts one default project when given none', async () => {
-    const defaults = await startEmulator()
+    const defaults = await startEmulator({newProjects: 'empty'})
     try {
       expect(defaults.projects).to.deep.equal([{id: 'P2LocalEmulatorProject000001', managementKey: 'K2LocalEmulatorManagementKey0001'}])
       expect((await apiFor(defaults).get('/v1/mgmt/tenant/all')).status).to.equal(200)

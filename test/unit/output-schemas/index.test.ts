@@ -118,7 +118,7 @@ describe('JSON Schemas of the --json output (schema/output)', () => {
       resources: ['tenants'],
       skipped: [],
       summary: {
-        create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0,
+        builtIn: 0, create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0,
       },
       tool: 'descope-mgmt/0.1.0',
     }

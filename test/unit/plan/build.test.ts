@@ -3,8 +3,9 @@ import {expect} from 'chai'
 import type {ResourceItem, ResourceKind} from '../../../src/lib/resources/types.js'
 
 import {buildPlan, canonicalJson, fingerprintLive} from '../../../src/lib/plan/build.js'
-import {permissionsKind} from '../../../src/lib/resources/permissions.js'
-import {rolesKind} from '../../../src/lib/resources/roles.js'
+import {flowsKind} from '../../../src/lib/resources/flows.js'
+import {permissionItem, permissionsKind} from '../../../src/lib/resources/permissions.js'
+import {roleItem, rolesKind} from '../../../src/lib/resources/roles.js'
 import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
 
 const live = (id: string, fields: Record<string, unknown> = {}) => tenantItem({id, name: id.toUpperCase(), ...fields})
@@ -21,8 +22,45 @@ describe('buildPlan', () => {
     const result = plan([want('acme', {disabled: false, selfProvisioningDomains: ['Acme.com']})], [live('acme', {selfProvisioningDomains: ['acme.com']})])
     expect(result.changes).to.deep.equal([])
     expect(result.summary).to.deep.equal({
-      create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0,
+      builtIn: 0, create: 0, delete: 0, skipped: 0, unmanaged: 0, update: 0,
     })
+  })
+
+  it('keeps Descope\'s built-in roles, permissions and flows out of prune, and counts them once', () => {
+    const current = [
+      permissionItem({name: 'User Admin', systemDefault: true}),
+      permissionItem({name: 'Future System Permission', systemDefault: true}),
+      permissionItem({name: 'users.read'}),
+      roleItem({name: 'Tenant Admin', permissionNames: ['User Admin']}),
+      roleItem({name: 'Tenant Admin', tenantId: 'acme'}),
+      roleItem({name: 'Old'}),
+      {fields: {}, key: 'sign-in', kind: 'flow' as const},
+      {fields: {}, key: 'custom-login', kind: 'flow' as const},
+    ]
+    const kinds = [permissionsKind, rolesKind, flowsKind]
+    const pruned = plan([], current, {kinds, prune: true})
+    expect(pruned.changes.map(change => change.id)).to.have.members([
+      'permission:users.read', 'role:Old', 'role:acme/Tenant Admin', 'flow:custom-login',
+    ])
+    expect(pruned.builtIns).to.deep.equal([
+      {id: 'permission:Future System Permission', key: 'Future System Permission', kind: 'permission'},
+      {id: 'permission:User Admin', key: 'User Admin', kind: 'permission'},
+      {id: 'role:Tenant Admin', key: 'Tenant Admin', kind: 'role'},
+      {id: 'flow:sign-in', key: 'sign-in', kind: 'flow'},
+    ])
+    expect(pruned.summary).to.deep.include({builtIn: 4, delete: 4, unmanaged: 0})
+
+    // Without prune they are not "unmanaged" either: --prune would not delete them.
+    const kept = plan([], current, {kinds, prune: false})
+    expect(kept.skipped.map(skip => skip.id)).to.have.members(['permission:users.read', 'role:Old', 'role:acme/Tenant Admin', 'flow:custom-login'])
+    expect(kept.summary).to.deep.include({builtIn: 4, unmanaged: 4})
+  })
+
+  it('manages a built-in role the configuration names', () => {
+    const current = [roleItem({description: 'Descope\'s', name: 'Tenant Admin', permissionNames: ['User Admin']})]
+    const result = plan([roleItem({description: 'Ours', name: 'Tenant Admin'}, true)], current, {prune: true})
+    expect(result.changes.map(change => [change.action, change.id])).to.deep.equal([['update', 'role:Tenant Admin']])
+    expect(result.builtIns).to.deep.equal([])
   })
 
   it('creates missing resources with every managed field as added', () => {

@@ -2,7 +2,10 @@ import {expect} from 'chai'
 
 import {buildPlan} from '../../../src/lib/plan/build.js'
 import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
-import {renderPlan, summaryLine} from '../../../src/lib/ui/plan-render.js'
+import {flowsKind} from '../../../src/lib/resources/flows.js'
+import {permissionItem, permissionsKind} from '../../../src/lib/resources/permissions.js'
+import {roleItem, rolesKind} from '../../../src/lib/resources/roles.js'
+import {builtInLine, renderPlan, summaryLine} from '../../../src/lib/ui/plan-render.js'
 
 const plan = (prune: boolean, protect: string[] = []) =>
   buildPlan({
@@ -61,5 +64,32 @@ describe('renderPlan', () => {
     })
     expect(renderPlan(empty, {color: false})).to.equal('No changes: the live project matches the configuration.')
     expect(summaryLine(empty)).to.equal('Plan: 0 to create, 0 to update, 0 to delete.')
+  })
+
+  describe('Descope\'s built-ins', () => {
+    const builtInPlan = (prune: boolean) => buildPlan({
+      desired: [],
+      kinds: [permissionsKind, rolesKind, flowsKind],
+      live: [
+        ...['User Admin', 'SSO Admin', 'Impersonate'].map(name => permissionItem({name, systemDefault: true})),
+        roleItem({name: 'Tenant Admin'}),
+        ...['sign-in', 'sign-up', 'sign-up-or-in', 'step-up', 'update-user'].map(key => ({fields: {}, key, kind: 'flow' as const})),
+      ],
+      projectId: 'P1',
+      prune,
+      tool: 'test',
+    })
+
+    it('says once, in the summary, how many a pruning plan keeps and why', () => {
+      const text = renderPlan(builtInPlan(true), {color: false})
+      const line = 'Kept: 3 permissions, 1 role, 5 flows that Descope provides; name them in the configuration to manage them (built-in permissions cannot be).'
+      expect(text).to.equal(['No changes: the live project matches the configuration.', line].join('\n'))
+      expect(builtInLine(builtInPlan(true))).to.equal(line)
+    })
+
+    it('says nothing about them without --prune, and nothing for an older plan without the field', () => {
+      expect(renderPlan(builtInPlan(false), {color: false})).to.equal('No changes: the live project matches the configuration.')
+      expect(builtInLine({})).to.equal(undefined)
+    })
   })
 })

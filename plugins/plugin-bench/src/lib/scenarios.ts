@@ -138,6 +138,7 @@ interface Setup {
 async function prepare(options: {tenants?: number; flows?: number; rateLimit?: string}): Promise<Setup> {
   const {startEmulator} = await import('@descope-mgmt/plugin-emulator')
   const emulator = await startEmulator({
+    newProjects: 'empty',
     latency: LATENCY_MS,
     port: 0,
     projects: [{

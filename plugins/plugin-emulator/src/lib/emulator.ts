@@ -242,7 +242,15 @@ export class EmulatorCore {
     if (this.baseline.projects.length > 0) return {implicit: false, projects: this.baseline.projects}
     const {id, managementKey, name} = defaultProject
     const project = {
-      flows: [], id, managementKeys: [managementKey], name, permissions: [], roles: [], tenants: [], where: 'the default project',
+      contents: this.baseline.newProjects,
+      flows: [],
+      id,
+      managementKeys: [managementKey],
+      name,
+      permissions: [],
+      roles: [],
+      tenants: [],
+      where: 'the default project',
     }
     return {implicit: true, projects: [project]}
   }

@@ -8,6 +8,9 @@ import {parse as parseYaml} from 'yaml'
 
 import type {HttpMethod, JsonObject, ProjectState} from './types.js'
 
+import {
+  addBuiltInPermissions, builtInFlows, builtInRoles, type NewProjectContents, parseNewProjectContents,
+} from './descope-defaults.js'
 import {EmulatorError} from './errors.js'
 import {
   type Fault, KnobError, type LatencyRange, parseFault, parseLatency, parseRateLimit, type RateLimit,
@@ -35,11 +38,15 @@ export interface SeedProject {
   flows: JsonObject[]
   /** The theme in the v2 shape, `{styles, componentsVersion, references}`. */
   theme?: JsonObject
+  /** What the project holds before the seed's own entities; Descope's built-ins when absent. */
+  contents?: NewProjectContents
   latency?: LatencyRange
   rateLimit?: RateLimit
 }
 
 export interface Seed {
+  /** What every project of this seed holds before its own entities (a project's `contents` wins). */
+  newProjects?: NewProjectContents
   projects: SeedProject[]
   latency?: LatencyRange
   rateLimit?: RateLimit
@@ -59,12 +66,13 @@ function at<T>(where: string, check: () => T): T {
   }
 }
 
-function parseSeedProject(value: JsonObject, where: string): SeedProject {
+function parseSeedProject(value: JsonObject, where: string, newProjects: NewProjectContents | undefined): SeedProject {
   return at(where, () => {
     const managementKeys = [...(optionalStringArray(value, 'managementKeys') ?? [])]
     const managementKey = optionalString(value, 'managementKey')
     if (managementKey !== undefined) managementKeys.unshift(managementKey)
     return {
+      contents: value.contents === undefined ? newProjects : parseNewProjectContents(value.contents, '"contents"'),
       environment: optionalString(value, 'environment'),
       flows: optionalObjectArray(value, 'flows') ?? [],
       id: requiredString(value, 'id'),
@@ -88,10 +96,12 @@ export function parseSeed(document: unknown, source: string): Seed {
   const projects = at(source, () => optionalObjectArray(document, 'projects') ?? [])
   const faults = document.faults ?? []
   if (!Array.isArray(faults)) throw new EmulatorError('invalidArgument', `${source}: "faults" must be an array`)
+  const newProjects = document.newProjects === undefined ? undefined : at(source, () => parseNewProjectContents(document.newProjects, '"newProjects"'))
   return {
     faults: faults.map((fault, index) => at(`${source}: faults[${index}]`, () => parseFault(fault as never))),
     latency: document.latency === undefined ? undefined : at(`${source}: latency`, () => parseLatency(document.latency as never)),
-    projects: projects.map((project, index) => parseSeedProject(project, `${source}: projects[${index}]`)),
+    newProjects,
+    projects: projects.map((project, index) => parseSeedProject(project, `${source}: projects[${index}]`, newProjects)),
     rateLimit: document.rateLimit === undefined ? undefined : at(`${source}: rateLimit`, () => parseRateLimit(document.rateLimit as never)),
   }
 }
@@ -145,6 +155,18 @@ export async function buildSeedProject(seed: SeedProject, invoke: InvokeRoute): 
     } catch (error) {
       if (error instanceof EmulatorError) throw new EmulatorError('invalidArgument', `${where}.${part}: ${error.message}`)
       throw error
+    }
+  }
+
+  if ((seed.contents ?? 'descope') === 'descope') {
+    // What Descope puts in every new project, except what the seed declares itself.
+    addBuiltInPermissions(project, new Set(seed.permissions.map(permission => permission.name as string)))
+    const seededRoles = new Set(seed.roles.filter(role => !role.tenantId).map(role => role.name))
+    const roles = builtInRoles.filter(role => !seededRoles.has(role.name))
+    if (roles.length > 0) await call('built-in roles', '/v1/mgmt/role/create/batch', {roles: structuredClone(roles)})
+    const seededFlows = new Set(seed.flows.map(flow => flow.flowId))
+    for (const flow of builtInFlows().filter(candidate => !seededFlows.has(candidate.flowId))) {
+      await call(`built-in flow ${flow.flowId as string}`, '/v2/mgmt/flow/import', {flow})
     }
   }
 

@@ -32,7 +32,8 @@ export default class EmulatorStart extends Command {
     'answers 404 and 409 instead. An unknown route answers 404 with a text about the route in both styles.',
   ].join('\n')
   static override examples = [
-    {command: '<%= config.bin %> <%= command.id %>', description: 'Run on 127.0.0.1:4280 with one empty project, in memory.'},
+    {command: '<%= config.bin %> <%= command.id %>', description: 'Run on 127.0.0.1:4280 with one project, in memory, holding what Descope puts in a new project.'},
+    {command: '<%= config.bin %> <%= command.id %> --new-projects empty', description: 'Start from a bare project: no built-in roles, permissions or flows.'},
     {
       command: '<%= config.bin %> <%= command.id %> --port 0 > emulator.env &',
       description: 'Run in the background on a free port; once emulator.env has its three export lines, `source emulator.env` points this shell at it.',
@@ -66,6 +67,13 @@ export default class EmulatorStart extends Command {
     port: Flags.integer({
       default: 4280, description: 'Port to listen on; 0 picks a free one.', max: 65_535, min: 0,
     }),
+    'new-projects': Flags.string({
+      description: [
+        'What a new project holds: descope (what Descope puts in every new project: the Tenant Admin role,',
+        'the User Admin, SSO Admin and Impersonate permissions, the default flows) or empty.',
+      ].join(' '),
+      options: ['descope', 'empty'],
+    }),
     'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
     seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
     'tenant-update-keeps-auth-type': Flags.boolean({
@@ -90,6 +98,7 @@ export default class EmulatorStart extends Command {
       faults: flags.fault,
       host: flags.host,
       latency: flags.latency,
+      newProjects: flags['new-projects'] as 'descope' | 'empty' | undefined,
       port: flags.port,
       rateLimit: flags['rate-limit'],
       seed: flags.seed,
