@@ -267,10 +267,12 @@ export async function probeNotFound(client: DescopeClient, tenantId = impossible
     errorCode: details.errorCode ?? null, errorDescription: description ?? null, readAsNotFound, status: details.status,
   }
   const shape = `HTTP ${details.status}${details.errorCode ? ` ${details.errorCode}` : ''}${description ? ` "${description}"` : ''}`
-  if (readAsNotFound && details.errorCode) return check('not-found', 'pass', `${shape}: read as not found`, facts)
-  if (readAsNotFound) {
-    return check('not-found', 'fail', `${shape} without Descope's error body (no errorCode): a wrong URL or a proxy would look like a missing tenant`, facts)
+  if (!details.errorCode) {
+    const risk = readAsNotFound ? 'yet it is read as not found, so a wrong URL or a proxy would look like a missing tenant' : 'so it cannot tell a missing tenant'
+    return check('not-found', 'fail', `${shape} without Descope's error body (no errorCode): not Descope's answer, ${risk}`, facts)
   }
+
+  if (readAsNotFound) return check('not-found', 'pass', `${shape}: read as not found`, facts)
 
   return check('not-found', 'fail', `${shape}: not read as not found, so commands that meet a missing tenant stop with an error (extend the recognition in src/lib/api/errors.ts)`, facts)
 }
