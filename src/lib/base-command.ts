@@ -2,7 +2,7 @@ import {
   Command, Errors, Flags, type Interfaces,
 } from '@oclif/core'
 
-import type {DescopeClient} from './api/types.js'
+import type {DescopeClient, DescopeClientOptions} from './api/types.js'
 
 import {connect, type Connection} from './connection.js'
 import {
@@ -67,6 +67,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * offer `--cached`; see `cacheMode()`.
    */
   static readCache: 'fresh' | 'use' = 'use'
+  /** Retry policy of the client; undefined keeps the client's default (retries on 429, 5xx, network). */
+  static clientRetry: DescopeClientOptions['retry'] = undefined
   static override enableJsonFlag = true
   protected args!: BaseArgs<T>
   protected flags!: BaseFlags<T>
@@ -136,6 +138,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         },
         onSecret: secret => this.secrets.push(secret),
         onWarning: warning => this.warn(formatProblem(warning)),
+        retry: (this.ctor as unknown as typeof BaseCommand).clientRetry,
         services: getServices(),
       })
       this.connections.set(key, connection)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/types.js'
 import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
+import type {ResolvedConnection} from './config/credentials.js'
 import type {LoadedConfig} from './config/load.js'
 
 import {contextRequestEvents} from './api/request-context.js'
@@ -42,6 +43,8 @@ export interface Connection {
   loaded?: LoadedConfig
   /** Whether the embedded emulator serves this connection. */
   emulator: boolean
+  /** Where the project id, key and URL came from (never the values of secrets). */
+  sources?: ResolvedConnection['sources']
   close(): Promise<void>
 }
 
@@ -70,6 +73,8 @@ export interface ConnectOptions {
   /** Told about configuration warnings that concern this command. */
   onWarning?(warning: ConfigProblem): void
   env?: NodeJS.ProcessEnv
+  /** Retry policy of the client, for commands that must send each request once (doctor). */
+  retry?: DescopeClientOptions['retry']
 }
 
 /** Loads the configuration when there is one; a missing file is fine unless it was asked for. */
@@ -204,6 +209,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     managementKey: target.managementKey,
     projectId: target.projectId,
     rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
+    retry: options.retry,
     version: options.config.version,
   }, contextRequestEvents)
   return {
@@ -217,6 +223,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     environmentName,
     loaded,
     projectId: target.projectId,
+    sources: resolved.sources,
   }
 }
 

@@ -46,7 +46,7 @@ export interface DescopeServices extends ConnectionServices, PluginServices {
 function clientKey(options: ClientOptions): string {
   // The key itself is never part of a map key that could be logged; its length and tail suffice
   // to tell two keys apart within one process.
-  return [options.baseUrl, options.projectId, options.managementKey.length, options.managementKey.slice(-6), options.cache?.id ?? ''].join('|')
+  return [options.baseUrl, options.projectId, options.managementKey.length, options.managementKey.slice(-6), options.cache?.id ?? '', JSON.stringify(options.retry ?? {})].join('|')
 }
 
 export function createServices(): DescopeServices {

@@ -197,6 +197,16 @@ describe('--json output of every command matches its schema (built CLI, emulator
     checked.add('bench')
   })
 
+  it('doctor (exit 0 or 1: whether the emulator seeds Descope\'s built-ins decides one check)', async () => {
+    const result = await runCli(['doctor', '--json'], {cwd: home.dir, env, timeoutMs: 60_000})
+    expect([0, 1], result.stderr).to.include(result.code)
+    const parsed = commandOutputs.doctor.schema.safeParse(parseJson('doctor', result))
+    if (!parsed.success) expect.fail(`doctor --json does not match its schema:\n${z.prettifyError(parsed.error)}\n${result.stdout}`)
+    expect(parsed.data.ok).to.equal(result.code === 0)
+    expect(parsed.data.checks.find(check => check.id === 'key')?.status).to.equal('pass')
+    checked.add('doctor')
+  })
+
   it('failures print the error envelope of error.schema.json', async () => {
     expect((await runFailing(['tenant', 'get', 'nope'], 3)).error.code).to.be.a('string')
     const invalid = await runFailing(['plan', '-c', 'missing.yaml'], 3)

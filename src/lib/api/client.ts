@@ -206,6 +206,24 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     timeout: {request: timeoutMs},
   })
 
+  /** Tells `onResponse` about an answer; only the status, the timing and the `Date` header leave. */
+  const reportResponse = (state: CallState, response: {headers: Record<string, string | string[] | undefined>; statusCode: number; timings?: {phases?: {total?: number}; response?: number}}): void => {
+    if (!events.onResponse) return
+    const {date} = response.headers
+    try {
+      events.onResponse({
+        date: Array.isArray(date) ? date[0] : date,
+        durationMs: response.timings?.phases?.total,
+        method: state.method,
+        path: state.path,
+        receivedAt: response.timings?.response ?? Date.now(),
+        status: response.statusCode,
+      })
+    } catch {
+      // An observer's failure must not change the request.
+    }
+  }
+
   const fail = (state: CallState, error: unknown): DescopeApiError => {
     const retryCount = Math.max(0, state.attempts - 1)
     const durationMs = state.firstSentAt === undefined ? undefined : Date.now() - state.firstSentAt
@@ -257,7 +275,10 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
           ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
         })
         body = response.body
+        reportResponse(state, response)
       } catch (error) {
+        const {response} = error as Partial<RequestError>
+        if (response) reportResponse(state, response)
         throw fail(state, error)
       }
 

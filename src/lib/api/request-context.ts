@@ -6,7 +6,7 @@
  */
 import {AsyncLocalStorage} from 'node:async_hooks'
 
-import type {RequestEvents, RetryInfo} from './types.js'
+import type {RequestEvents, ResponseInfo, RetryInfo} from './types.js'
 
 const current = new AsyncLocalStorage<RequestEvents>()
 
@@ -23,6 +23,10 @@ export const contextRequestEvents: RequestEvents = {
   onRateLimitWait(waitMs: number) {
     const events = current.getStore()
     if (events?.onRateLimitWait) safely(() => events.onRateLimitWait!(waitMs))
+  },
+  onResponse(info: ResponseInfo) {
+    const events = current.getStore()
+    if (events?.onResponse) safely(() => events.onResponse!(info))
   },
   onRetry(info: RetryInfo) {
     const events = current.getStore()

@@ -159,6 +159,21 @@ export interface DescopeClientOptions {
 export interface RequestEvents {
   onRateLimitWait?: (waitMs: number) => void
   onRetry?: (info: RetryInfo) => void
+  /** An HTTP answer arrived (any status), for diagnostics such as `doctor`. */
+  onResponse?: (info: ResponseInfo) => void
+}
+
+/** One HTTP answer: its status, how long the attempt took, and the server's clock. */
+export interface ResponseInfo {
+  method: string
+  path: string
+  status: number
+  /** Milliseconds from sending the attempt to the end of the answer, when measured. */
+  durationMs?: number
+  /** Epoch ms when the answer's headers arrived (local clock). */
+  receivedAt: number
+  /** The answer's `Date` header, as sent. */
+  date?: string
 }
 
 /** One retry about to happen: `attempt` is 1 for the first retry; `delayMs` is the wait before it. */

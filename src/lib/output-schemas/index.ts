@@ -13,6 +13,7 @@ import {auditOutputs} from './audit.js'
 import {backupOutputs} from './backup.js'
 import {errorOutputSchema, type OutputSpec} from './common.js'
 import {configOutputs} from './config.js'
+import {doctorOutputs} from './doctor.js'
 import {flowOutputs} from './flows.js'
 import {planOutputs} from './plan.js'
 import {pluginOutputs} from './plugins.js'
@@ -25,6 +26,7 @@ export const commandOutputs = {
   ...auditOutputs,
   ...backupOutputs,
   ...configOutputs,
+  ...doctorOutputs,
   ...flowOutputs,
   ...planOutputs,
   ...pluginOutputs,

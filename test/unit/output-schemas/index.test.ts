@@ -19,6 +19,7 @@ import type BackupShow from '../../../src/commands/backup/show.js'
 import type BackupVerify from '../../../src/commands/backup/verify.js'
 import type Compare from '../../../src/commands/compare.js'
 import type ConfigValidate from '../../../src/commands/config/validate.js'
+import type Doctor from '../../../src/commands/doctor.js'
 import type Drift from '../../../src/commands/drift.js'
 import type FlowDelete from '../../../src/commands/flow/delete.js'
 import type FlowDiff from '../../../src/commands/flow/diff.js'
@@ -166,6 +167,7 @@ const resultTypesFitTheirSchemas = {
   'backup:verify': true satisfies Fits<typeof BackupVerify, 'backup:verify'>,
   compare: true satisfies Fits<typeof Compare, 'compare'>,
   'config:validate': true satisfies Fits<typeof ConfigValidate, 'config:validate'>,
+  doctor: true satisfies Fits<typeof Doctor, 'doctor'>,
   drift: true satisfies Fits<typeof Drift, 'drift'>,
   'flow:delete': true satisfies Fits<typeof FlowDelete, 'flow:delete'>,
   'flow:diff': true satisfies Fits<typeof FlowDiff, 'flow:diff'>,
