@@ -423,7 +423,7 @@ describe('tenant commands (@oclif/test + nock)', function () {
     })
 
     it('releases the lock after a write, and after a refused one', async () => {
-      api().get('/v1/mgmt/tenant').query({id: 'nope'}).reply(404, {errorCode: 'E011404'})
+      api().get('/v1/mgmt/tenant').query({id: 'nope'}).reply(404, {errorCode: 'E011404', errorDescription: 'Not found'})
       expect((await runCommand(['tenant', 'delete', 'nope', '--yes'])).error?.oclif?.exit).to.equal(3)
       const lock = await acquireLock({
         command: 'test', dataDir: dataDir(), handleSignals: false, projectId: PROJECT,
