@@ -7,11 +7,12 @@ import {TENANT_PATHS} from '../../src/lib/api/tenants.js'
 import {THEME_PATHS} from '../../src/lib/api/themes.js'
 import {Contract, EXCEPTIONS, readSubset} from './openapi-contract.js'
 
-/** The paths src/lib/api calls: GET for loads, POST for the rest (as the endpoint modules send them). */
+/** The paths src/lib/api calls: GET for loads, POST for the rest, both for tenant settings (read and configure). */
 const GET_PATHS = new Set<string>([PERMISSION_PATHS.all, ROLE_PATHS.all, TENANT_PATHS.all, TENANT_PATHS.load])
+const BOTH_PATHS = new Set<string>([TENANT_PATHS.settings])
 const TOOL_OPERATIONS = [TENANT_PATHS, ROLE_PATHS, PERMISSION_PATHS, FLOW_PATHS, THEME_PATHS]
 .flatMap(paths => Object.values(paths))
-.map(route => `${GET_PATHS.has(route) ? 'GET' : 'POST'} ${route}`)
+.flatMap(route => (BOTH_PATHS.has(route) ? [`GET ${route}`, `POST ${route}`] : [`${GET_PATHS.has(route) ? 'GET' : 'POST'} ${route}`]))
 .sort()
 
 describe('contract: the OpenAPI subset and its validator', () => {
