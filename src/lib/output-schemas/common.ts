@@ -44,6 +44,8 @@ export const changeSchema = z
   fields: z.array(fieldChangeSchema),
   desired: resourceFieldsSchema.optional().describe('The desired managed fields (create, update).'),
   live: resourceFieldsSchema.optional().describe('The live fields (update, delete).'),
+  passthrough: resourceFieldsSchema.optional().describe('Fields the tool does not manage that a create sends too (a restore puts back what the backup held).'),
+  writeOptions: z.record(z.string(), z.unknown()).optional().describe('Options of the write that are not fields, e.g. `{cascade: true}` for a tenant delete.'),
   after: z.array(z.string()).describe('Ids of the changes that must finish before this one starts.'),
   phase: z.number().int(),
 })
