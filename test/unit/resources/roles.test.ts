@@ -35,7 +35,7 @@ describe('resource kinds: permissions and roles', () => {
       expect(permissionsKind.dependsOn(items[0])).to.deep.equal([])
     })
 
-    it('readLive: every field with defaults, Descope\'s built-in permissions left out', async () => {
+    it('readLive: every field with defaults, Descope\'s built-in permissions included and marked', async () => {
       nock(BASE).get('/v1/mgmt/permission/all').reply(200, {
         permissions: [
           {
@@ -50,6 +50,7 @@ describe('resource kinds: permissions and roles', () => {
       expect(await permissionsKind.readLive(testClient())).to.deep.equal([
         {fields: {description: 'Read'}, key: 'users.read', kind: 'permission'},
         {fields: {description: ''}, key: 'users.write', kind: 'permission'},
+        {fields: {description: 'Manage users', systemDefault: true}, key: 'User Admin', kind: 'permission'},
       ])
     })
 
