@@ -26,7 +26,9 @@ for (const errorStyle of errorStyles) describe(`emulator tenant routes (error st
   const exists = errorStyle === 'rest' ? 409 : 400
 
   before(async () => {
-    emulator = await startEmulator({errorStyle, newProjects: 'empty', now: () => startTime, port: 0})
+    emulator = await startEmulator({
+      errorStyle, newProjects: 'empty', now: () => startTime, port: 0,
+    })
     api = apiFor(emulator)
   })
 

@@ -1,10 +1,10 @@
 import {expect} from 'chai'
 
 import {buildPlan} from '../../../src/lib/plan/build.js'
-import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
 import {flowsKind} from '../../../src/lib/resources/flows.js'
 import {permissionItem, permissionsKind} from '../../../src/lib/resources/permissions.js'
 import {roleItem, rolesKind} from '../../../src/lib/resources/roles.js'
+import {tenantItem, tenantsKind} from '../../../src/lib/resources/tenants.js'
 import {builtInLine, renderPlan, summaryLine} from '../../../src/lib/ui/plan-render.js'
 
 const plan = (prune: boolean, protect: string[] = []) =>
