@@ -14,6 +14,12 @@ import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from './errors.js'
 
+/**
+ * The client-side limit of an `emulator: true` environment that sets none: high enough never to
+ * slow a local run (the embedded emulator enforces no limit), while keeping the limiter in the path.
+ */
+export const EMBEDDED_EMULATOR_RATE_LIMITS = Object.freeze({requests: 1000, windowMs: 1000})
+
 /** What the `descope:emulator` hook of the emulator plugin answers. */
 export interface EmbeddedEmulator {
   url: string
@@ -197,13 +203,18 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
   options.onSecret(target.managementKey)
   const rateLimit = environment?.rateLimit
+  // The embedded emulator has no limit of its own and only this process talks to it: the client's
+  // limiter stays in the path (same code as against Descope) but must not slow a local run.
+  const clientRateLimit = rateLimit
+    ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000}
+    : (emulator ? EMBEDDED_EMULATOR_RATE_LIMITS : undefined)
   // Retries and rate-limit waits are reported to whoever runs the request (apply shows them per change).
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
     cache,
     managementKey: target.managementKey,
     projectId: target.projectId,
-    rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
+    rateLimit: clientRateLimit,
     version: options.config.version,
   }, contextRequestEvents)
   return {

@@ -37,6 +37,7 @@ export {
 export {
   DEFAULT_RATE_LIMITS,
   getRateLimiter,
+  hostKey,
   projectKey,
   resetRateLimiters,
   SlidingWindowRateLimiter,

@@ -6,7 +6,7 @@
  */
 import {AsyncLocalStorage} from 'node:async_hooks'
 
-import type {RequestEvents, RetryInfo} from './types.js'
+import type {RequestEvents, RetryInfo, WaitReason} from './types.js'
 
 const current = new AsyncLocalStorage<RequestEvents>()
 
@@ -20,9 +20,9 @@ function safely(report: () => void): void {
 
 /** Pass these to the client factory; they forward to the events of the current context, if any. */
 export const contextRequestEvents: RequestEvents = {
-  onRateLimitWait(waitMs: number) {
+  onRateLimitWait(waitMs: number, reason?: WaitReason) {
     const events = current.getStore()
-    if (events?.onRateLimitWait) safely(() => events.onRateLimitWait!(waitMs))
+    if (events?.onRateLimitWait) safely(() => events.onRateLimitWait!(waitMs, reason))
   },
   onRetry(info: RetryInfo) {
     const events = current.getStore()
