@@ -444,7 +444,7 @@ async function main(): Promise<void> {
   Math.random = seededRandom(SEED + 1)
   let emulator: Emulator
   try {
-    emulator = await startEmulator({port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [PROJECT]})
   } finally {
     Math.random = original
   }

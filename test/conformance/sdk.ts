@@ -131,7 +131,7 @@ export class Conformance {
   }
 
   async start(options: Partial<StartEmulatorOptions> = {}): Promise<void> {
-    this.emulator = await startEmulator({
+    this.emulator = await startEmulator({rateLimit: 'off', 
       now: () => this.clock.now,
       port: 0,
       projects: [

@@ -61,7 +61,7 @@ describe('backup commands against the emulator (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [SOURCE, TARGET]})
+    emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [SOURCE, TARGET]})
     home = await makeTempHome()
     env = {
       ...home.env,

@@ -27,7 +27,7 @@ describe('init (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({port: 0})
+    emulator = await startEmulator({rateLimit: 'off', port: 0})
     home = await makeTempHome()
     const [project] = emulator.projects
     env = {

@@ -12,7 +12,7 @@ describe('license handshake (built CLI)', function () {
   let home: Awaited<ReturnType<typeof makeTempHome>>
 
   before(async () => {
-    [emulator, home] = await Promise.all([startEmulator({port: 0}), makeTempHome()])
+    [emulator, home] = await Promise.all([startEmulator({rateLimit: 'off', port: 0}), makeTempHome()])
   })
 
   after(async () => {

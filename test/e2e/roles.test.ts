@@ -40,7 +40,7 @@ describe('role and permission commands against the emulator (built CLI)', functi
   let env: Record<string, string>
 
   before(async () => {
-    emulator = await startEmulator({port: 0})
+    emulator = await startEmulator({rateLimit: 'off', port: 0})
     home = await makeTempHome()
     const [project] = emulator.projects
     env = {

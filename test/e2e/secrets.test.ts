@@ -19,7 +19,7 @@ describe('the management key never leaks (built CLI, every command that connects
   let home: Awaited<ReturnType<typeof makeTempHome>>
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [project, other]})
+    emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [project, other]})
     home = await makeTempHome()
     await writeFile(
       path.join(home.dir, 'descope.yaml'),

@@ -30,7 +30,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
   let key: string
 
   before(async () => {
-    emulator = await startEmulator({port: 0})
+    emulator = await startEmulator({rateLimit: 'off', port: 0})
     home = await makeTempHome()
     key = emulator.projects[0].managementKey
     env = {

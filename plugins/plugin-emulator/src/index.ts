@@ -8,7 +8,8 @@ import {type AddressInfo, isIP} from 'node:net'
 
 import {EmulatorCore, type ProjectCredentials} from './lib/emulator.js'
 import {
-  type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, type RateLimitInput,
+  type Behaviour, type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, parseRateLimitScope, type RateLimitInput,
+  type RateLimitScope,
 } from './lib/knobs.js'
 import {routes} from './lib/routes/index.js'
 import {parseSeed, readSeedFile, type Seed} from './lib/seed.js'
@@ -21,6 +22,9 @@ export {
   defaultErrorCodes, EmulatorError, type ErrorKind, type ErrorSpec, errorSpec, resetErrorCodes, setErrorCodes,
 } from './lib/errors.js'
 export {
+  type Behaviour,
+  DEFAULT_BEHAVIOUR,
+  DEFAULT_RATE_LIMIT,
   type Fault,
   type FaultAction,
   type FaultInput,
@@ -34,8 +38,11 @@ export {
   parseFaultString,
   parseLatency,
   parseRateLimit,
+  parseRateLimitScope,
+  RATE_LIMIT_SCOPES,
   type RateLimit,
   type RateLimitInput,
+  type RateLimitScope,
 } from './lib/knobs.js'
 export type {
   Counters, LogEntry, LogFilter, Outcome, Stats,
@@ -71,7 +78,15 @@ export interface StartEmulatorOptions {
   seed?: Record<string, unknown> | string
   /** Global knobs; they override the seed's. */
   latency?: LatencyInput
+  /**
+   * Default: Descope's documented "100/60s,backoff=60s". Tests and benchmarks that make many
+   * requests set their own (`'off'`, or a higher one).
+   */
   rateLimit?: RateLimitInput
+  /** What the rate limit counts together: `ip` (default, as Descope) or `project`. */
+  rateLimitScope?: RateLimitScope
+  /** Behaviours where Descope's is not documented; the defaults are the harder case. */
+  behaviour?: Partial<Behaviour>
   faults?: Array<FaultInput | string>
   /** Projects besides the seed's. With neither, one default project is created. */
   projects?: ProjectOption[]
@@ -91,6 +106,10 @@ export interface EmulatorAdmin {
   /** `projectId` undefined sets the global value; `null` or `"off"` turns it off. */
   setLatency(latency: LatencyInput, projectId?: string): Promise<void>
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): Promise<void>
+  /** What the rate limit counts together; the windows counted so far start again. */
+  setRateLimitScope(scope: RateLimitScope): Promise<void>
+  /** Changes behaviours where Descope's is not documented (see Behaviour). */
+  setBehaviour(behaviour: Partial<Behaviour>): Promise<void>
   /** Back to the start-up state (seed, options), with empty counters and request log. */
   reset(): Promise<void>
   resetStats(): Promise<void>
@@ -125,6 +144,8 @@ async function resolveBaseline(options: StartEmulatorOptions): Promise<Seed> {
     latency: options.latency === undefined ? seed.latency : parseLatency(options.latency),
     projects: [...seed.projects, ...extra.projects],
     rateLimit: options.rateLimit === undefined ? seed.rateLimit : parseRateLimit(options.rateLimit),
+    rateLimitScope: options.rateLimitScope === undefined ? seed.rateLimitScope : parseRateLimitScope(options.rateLimitScope),
+    behaviour: {...seed.behaviour, ...options.behaviour},
   }
 }
 
@@ -173,8 +194,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       async setLatency(latency, projectId) {
         core.setLatency(latency, projectId)
       },
+      async setBehaviour(behaviour) {
+        core.setBehaviour(behaviour)
+      },
       async setRateLimit(rateLimit, projectId) {
         core.setRateLimit(rateLimit, projectId)
+      },
+      async setRateLimitScope(scope) {
+        core.setRateLimitScope(scope)
       },
       state: async () => core.state(),
     },

@@ -26,7 +26,7 @@ describe('emulator audit routes', () => {
   const clock = {now: startTime}
 
   before(async () => {
-    emulator = await startEmulator({now: () => clock.now, port: 0})
+    emulator = await startEmulator({rateLimit: 'off', now: () => clock.now, port: 0})
     api = apiFor(emulator)
   })
 

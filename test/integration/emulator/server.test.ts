@@ -15,7 +15,7 @@ describe('emulator HTTP server', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({port: 0, projects: [first, second]})
+    emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [first, second]})
     api = new Api(emulator, first.id, first.managementKey)
   })
 

@@ -21,7 +21,7 @@ describe('emulator tenant routes', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({now: () => startTime, port: 0})
+    emulator = await startEmulator({rateLimit: 'off', now: () => startTime, port: 0})
     api = apiFor(emulator)
   })
 

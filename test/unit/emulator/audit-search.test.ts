@@ -28,7 +28,7 @@ function record(index: number): AuditRecord {
 function search(project: ProjectState, body: JsonObject): {audits: Array<{action: string}>; total: number} {
   const route = auditRoutes.find(candidate => candidate.path === '/v1/mgmt/audit/search')
   return route?.handler({
-    audit() {}, body, now: 0, project, projects: new ProjectStore(), query: new URLSearchParams(),
+    audit() {}, behaviour: {roleAllIncludesTenantRoles: false}, body, now: 0, project, projects: new ProjectStore(), query: new URLSearchParams(),
   }) as never
 }
 

@@ -74,6 +74,7 @@ export class RouteCaller {
 
   call(path: string, body: JsonObject = {}, method = 'POST'): unknown {
     const context: RouteContext = {
+      behaviour: {roleAllIncludesTenantRoles: false},
       projects: this.projects,
       project: this.project,
       body,

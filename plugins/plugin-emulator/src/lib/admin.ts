@@ -91,6 +91,26 @@ const adminRoutes = new RouteTable<AdminRoute>([
     method: 'POST',
     path: '/emulator/rate-limit',
   },
+  {handler: core => ({scope: core.knobs.rateLimitScope}), method: 'GET', path: '/emulator/rate-limit/scope'},
+  {
+    async handler(core, request) {
+      const {scope} = await request.body()
+      if (typeof scope !== 'string') throw new EmulatorError('missingArgument', '"scope" is required: ip or project')
+      core.setRateLimitScope(scope)
+      return {scope: core.knobs.rateLimitScope}
+    },
+    method: 'POST',
+    path: '/emulator/rate-limit/scope',
+  },
+  {handler: core => core.knobs.describe().behaviour, method: 'GET', path: '/emulator/behaviour'},
+  {
+    async handler(core, request) {
+      core.setBehaviour(await request.body())
+      return core.knobs.describe().behaviour
+    },
+    method: 'POST',
+    path: '/emulator/behaviour',
+  },
   {handler: core => core.state(), method: 'GET', path: '/emulator/state'},
   {
     handler(core, {query}) {

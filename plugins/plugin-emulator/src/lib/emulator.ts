@@ -100,7 +100,7 @@ export class EmulatorCore {
   readonly invoke = async (project: ProjectState, method: HttpMethod, path: string, body: JsonObject): Promise<unknown> => {
     const route = this.routes.lookup(method, path)
     return route.handler({
-      audit() {}, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
+      audit() {}, behaviour: this.knobs.behaviour, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
     })
   }
 
@@ -114,6 +114,7 @@ export class EmulatorCore {
           action, data, fields, remoteAddress, tenants,
         })
       },
+      behaviour: this.knobs.behaviour,
       body,
       now: this.now(),
       project,
@@ -185,8 +186,18 @@ export class EmulatorCore {
     this.knobs.setLatency(latency, projectId)
   }
 
+  setBehaviour(changes: Record<string, unknown>): void {
+    this.knobs.setBehaviour(changes)
+  }
+
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): void {
     this.knobs.setRateLimit(rateLimit, projectId)
+  }
+
+  /** Changes what the rate limit counts together; the windows counted so far start again. */
+  setRateLimitScope(scope: string): void {
+    this.knobs.setRateLimitScope(scope)
+    this.limiter.clear()
   }
 
   /** Every project as JSON, keys redacted, plus the knobs in force. */
@@ -207,6 +218,8 @@ export class EmulatorCore {
   private applyKnobs(seed: Seed): void {
     if (seed.latency !== undefined) this.knobs.setLatency(seed.latency)
     if (seed.rateLimit !== undefined) this.knobs.setRateLimit(seed.rateLimit)
+    if (seed.rateLimitScope !== undefined) this.knobs.setRateLimitScope(seed.rateLimitScope)
+    if (seed.behaviour !== undefined) this.knobs.setBehaviour(seed.behaviour)
     if (seed.faults?.length) this.knobs.faults = structuredClone(seed.faults)
     for (const project of seed.projects) {
       if (project.latency !== undefined) this.knobs.setLatency(project.latency, project.id)

@@ -10,7 +10,8 @@ import type {HttpMethod, JsonObject, ProjectState} from './types.js'
 
 import {EmulatorError} from './errors.js'
 import {
-  type Fault, KnobError, type LatencyRange, parseFault, parseLatency, parseRateLimit, type RateLimit,
+  type Behaviour, DEFAULT_BEHAVIOUR, type Fault, KnobError, type LatencyRange, parseFault, parseLatency, parseRateLimit, parseRateLimitScope,
+  type RateLimit, type RateLimitScope,
 } from './knobs.js'
 import {randomId} from './secrets.js'
 import {createProjectState} from './store.js'
@@ -36,13 +37,19 @@ export interface SeedProject {
   /** The theme in the v2 shape, `{styles, componentsVersion, references}`. */
   theme?: JsonObject
   latency?: LatencyRange
-  rateLimit?: RateLimit
+  /** `null`: off. */
+  rateLimit?: null | RateLimit
 }
 
 export interface Seed {
   projects: SeedProject[]
   latency?: LatencyRange
-  rateLimit?: RateLimit
+  /** `null`: off. */
+  rateLimit?: null | RateLimit
+  /** What the rate limit counts together (default `ip`). */
+  rateLimitScope?: RateLimitScope
+  /** Behaviours where Descope's is not documented (see Behaviour). */
+  behaviour?: Partial<Behaviour>
   faults?: Fault[]
 }
 
@@ -93,7 +100,19 @@ export function parseSeed(document: unknown, source: string): Seed {
     latency: document.latency === undefined ? undefined : at(`${source}: latency`, () => parseLatency(document.latency as never)),
     projects: projects.map((project, index) => parseSeedProject(project, `${source}: projects[${index}]`)),
     rateLimit: document.rateLimit === undefined ? undefined : at(`${source}: rateLimit`, () => parseRateLimit(document.rateLimit as never)),
+    ...(document.rateLimitScope === undefined ? {} : {rateLimitScope: at(`${source}: rateLimitScope`, () => parseRateLimitScope(String(document.rateLimitScope)))}),
+    ...(document.behaviour === undefined ? {} : {behaviour: at(`${source}: behaviour`, () => parseBehaviour(document.behaviour))}),
   }
+}
+
+function parseBehaviour(value: unknown): Partial<Behaviour> {
+  if (!isPlainObject(value)) throw new KnobError(`must be an object with ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`)
+  for (const [name, flag] of Object.entries(value)) {
+    if (!(name in DEFAULT_BEHAVIOUR)) throw new KnobError(`unknown behaviour "${name}"; known: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`)
+    if (typeof flag !== 'boolean') throw new KnobError(`behaviour "${name}" must be true or false`)
+  }
+
+  return value as Partial<Behaviour>
 }
 
 /** Reads a seed file (YAML, of which JSON is a subset). */

@@ -3,6 +3,8 @@
  * Field names are the Descope wire names (see the Descope Management API reference).
  */
 
+import type {Behaviour} from './knobs.js'
+
 export type JsonObject = Record<string, unknown>
 
 export interface TenantRecord {
@@ -143,6 +145,8 @@ export interface RouteContext {
    */
   audit(action: string, data?: JsonObject, tenants?: string[], fields?: AuditFields): void
   projects: ProjectDirectory
+  /** Behaviours where Descope's is not documented, as the emulator is set to show them. */
+  behaviour: Behaviour
 }
 
 /**

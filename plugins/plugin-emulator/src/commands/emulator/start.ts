@@ -1,7 +1,9 @@
 import {Command, Flags} from '@oclif/core'
 import {once} from 'node:events'
 
-import {formatFault, type RunningEmulator, startEmulator} from '../../index.js'
+import {
+  formatFault, type RateLimitScope, type RunningEmulator, startEmulator,
+} from '../../index.js'
 import {redactKey} from '../../lib/secrets.js'
 
 /** descope-mgmt's exit code for invalid input or configuration. */
@@ -33,6 +35,7 @@ export default class EmulatorStart extends Command {
     },
     {command: '<%= config.bin %> <%= command.id %> --data .descope-emulator --seed seed.yaml', description: 'Keep the state in a folder; create the seed projects that do not exist there yet.'},
     {command: '<%= config.bin %> <%= command.id %> --latency 20-80ms --rate-limit 200/60s', description: 'Behave like a remote API: 20-80 ms per call and 429 beyond 200 calls a minute.'},
+    {command: '<%= config.bin %> <%= command.id %> --rate-limit off', description: 'No rate limit at all (the default is Descope\'s 100 requests a minute with a 60 s backoff).'},
     {
       command: "<%= config.bin %> <%= command.id %> --fault '503:POST /v1/mgmt/tenant/create:3' --fault 'reset:*:p=0.05'",
       description: 'Fail the next 3 tenant creations with 503, and drop 5% of all connections.',
@@ -54,7 +57,20 @@ export default class EmulatorStart extends Command {
     port: Flags.integer({
       default: 4280, description: 'Port to listen on; 0 picks a free one.', max: 65_535, min: 0,
     }),
-    'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
+    'rate-limit': Flags.string({
+      description: [
+        'Requests allowed per sliding window, e.g. 200/60s, optionally with a backoff: 100/60s,backoff=60s (once exceeded, every request',
+        "is refused for that long); beyond it, 429 with Retry-After; off for none. Default: Descope's documented 100/60s,backoff=60s.",
+      ].join(' '),
+    }),
+    'rate-limit-scope': Flags.string({
+      default: 'ip',
+      description: 'What the rate limit counts together: ip (every request from one client address, as Descope does) or project.',
+      options: ['ip', 'project'],
+    }),
+    'role-all-tenant-roles': Flags.boolean({
+      description: 'Make GET /v1/mgmt/role/all also return tenant roles (undocumented in Descope; by default it returns project roles only).',
+    }),
     seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
   }
   static override summary = 'Run a local emulator of the Descope Management API.'
@@ -76,7 +92,9 @@ export default class EmulatorStart extends Command {
       latency: flags.latency,
       port: flags.port,
       rateLimit: flags['rate-limit'],
+      rateLimitScope: flags['rate-limit-scope'] as RateLimitScope,
       seed: flags.seed,
+      ...(flags['role-all-tenant-roles'] ? {behaviour: {roleAllIncludesTenantRoles: true}} : {}),
     })
     await this.announce(emulator, flags.data)
 
@@ -96,7 +114,7 @@ export default class EmulatorStart extends Command {
     const lines = [
       `Descope Management API emulator listening on ${emulator.url}`,
       ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
-      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
+      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global} per ${knobs.rateLimit.scope === 'ip' ? 'client address' : 'project'}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
       `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, reset, seed)`,
       'Press Ctrl-C to stop.',
