@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     name: `Tenant ${index}`,
     selfProvisioningDomains: [`t${index}.example.com`],
   }))
-  const emulator = await startEmulator({rateLimit: 'off', latency: LATENCY_MS, port: 0, projects: [{...PROJECT, tenants}]})
+  const emulator = await startEmulator({
+    rateLimit: 'off', latency: LATENCY_MS, port: 0, projects: [{...PROJECT, tenants}],
+  })
   const home = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-'))
   const cacheHome = path.join(home, 'cache')
   const env = {

@@ -58,7 +58,8 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]
 }
 
-const emulator = await startEmulator({rateLimit: 'off', 
+const emulator = await startEmulator({
+  rateLimit: 'off',
   port: 0,
   seed: {
     projects: [

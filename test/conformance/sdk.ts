@@ -131,7 +131,8 @@ export class Conformance {
   }
 
   async start(options: Partial<StartEmulatorOptions> = {}): Promise<void> {
-    this.emulator = await startEmulator({rateLimit: 'off', 
+    this.emulator = await startEmulator({
+      rateLimit: 'off',
       now: () => this.clock.now,
       port: 0,
       projects: [

@@ -39,7 +39,9 @@ describe('contract: every src/lib/api endpoint against the emulator', function (
   before(async () => {
     resetCircuitBreakers()
     resetRateLimiters()
-    emulator = await startEmulator({rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({
+      rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT],
+    })
     client = createDescopeClient({
       baseUrl: emulator.url, managementKey: PROJECT.managementKey, projectId: PROJECT.id, retry: {limit: 0},
     })

@@ -98,7 +98,9 @@ describe('contract: a CLI session against the emulator (built CLI)', function ()
   }
 
   before(async () => {
-    emulator = await startEmulator({rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({
+      rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT],
+    })
     home = await makeTempHome()
     env = {...home.env, CONTRACT_KEY: PROJECT.managementKey}
     await mkdir(path.join(home.dir, 'flows'))

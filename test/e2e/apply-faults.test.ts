@@ -77,7 +77,9 @@ function configYaml(options: {project: {id: string}; url: string; tenants: Decla
 
 /** One project, its emulator and a temporary home with a configuration file. */
 async function setUp(project: {id: string; managementKey: string}, emulatorOptions: Parameters<typeof startEmulator>[0] = {}) {
-  const emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [project], ...emulatorOptions})
+  const emulator = await startEmulator({
+    rateLimit: 'off', port: 0, projects: [project], ...emulatorOptions,
+  })
   const home = await makeTempHome()
   const configFile = path.join(home.dir, 'descope.yaml')
   const env = {...home.env, FAULT_KEY: project.managementKey}

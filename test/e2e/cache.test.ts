@@ -47,7 +47,8 @@ describe('response cache (built CLI against the emulator)', function () {
   let home: Awaited<ReturnType<typeof makeTempHome>>
 
   beforeEach(async () => {
-    emulator = await startEmulator({rateLimit: 'off', 
+    emulator = await startEmulator({
+      rateLimit: 'off',
       port: 0,
       projects: [
         {...PROJECT_A, tenants: [{id: 'acme', name: 'Acme'}]},

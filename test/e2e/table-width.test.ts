@@ -16,7 +16,8 @@ describe('tenant list fits COLUMNS, and a pipe gets every character (built CLI)'
   let env: Record<string, string | undefined>
 
   before(async () => {
-    emulator = await startEmulator({rateLimit: 'off', 
+    emulator = await startEmulator({
+      rateLimit: 'off',
       port: 0,
       projects: [{...PROJECT, tenants: [{id: 'acme', name: longName, selfProvisioningDomains: domains}, {id: 'globex', name: 'Globex'}]}],
     })

@@ -213,7 +213,9 @@ export interface Workspace {
 
 export async function workspace(tag: string, emulatorOptions: StartEmulatorOptions = {}): Promise<Workspace> {
   const id = projectId(tag)
-  const emulator = await startEmulator({rateLimit: 'off', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}], ...emulatorOptions})
+  const emulator = await startEmulator({
+    rateLimit: 'off', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}], ...emulatorOptions,
+  })
   return inFreshHome({emulator, projectId: id})
 }
 

@@ -187,7 +187,8 @@ describe('outage: the API is down or answers 503', function () {
     it('reports a partial run (exit 6) with a resumable journal; after the API is back the resume converges', async () => {
       const id = projectId('OutageMid')
       const state = await tempDir()
-      let emulator = await startEmulator({rateLimit: 'off', 
+      let emulator = await startEmulator({
+        rateLimit: 'off',
         dataDir: state, latency: '20ms', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}],
       })
       const {port} = emulator
@@ -210,7 +211,9 @@ describe('outage: the API is down or answers 503', function () {
       expect(end.result.status).to.equal('partial')
 
       // The API comes back on the same port with the same state.
-      emulator = await startEmulator({rateLimit: 'off', dataDir: state, port, projects: [{id, managementKey: MANAGEMENT_KEY}]})
+      emulator = await startEmulator({
+        rateLimit: 'off', dataDir: state, port, projects: [{id, managementKey: MANAGEMENT_KEY}],
+      })
       try {
         const resume = await ws.cli(['apply', '-e', 'e', '--resume', '--yes'])
         expect(resume.code, resume.stdout + resume.stderr).to.equal(0)

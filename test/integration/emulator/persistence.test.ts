@@ -75,7 +75,9 @@ describe('emulator persistence', () => {
 
   it('accepts the keys of a persisted project after a restart, without knowing them in plain text', async () => {
     const custom = {id: 'P2Persisted', managementKey: 'K2PersistedManagementKey00000001'}
-    const first = await startEmulator({rateLimit: 'off', dataDir, port: 0, seed: {projects: [{...custom, tenants: [{id: 'acme', name: 'Acme'}]}]}})
+    const first = await startEmulator({
+      rateLimit: 'off', dataDir, port: 0, seed: {projects: [{...custom, tenants: [{id: 'acme', name: 'Acme'}]}]},
+    })
     await first.stop()
 
     const second = await startEmulator({rateLimit: 'off', dataDir, port: 0})
@@ -95,7 +97,9 @@ describe('emulator persistence', () => {
     await first.stop()
 
     const extra = {id: 'P2Added', managementKey: 'K2AddedManagementKey000000000001'}
-    const second = await startEmulator({rateLimit: 'off', dataDir, port: 0, projects: [{id: defaultProject.id, managementKey: defaultProject.managementKey}, extra]})
+    const second = await startEmulator({
+      rateLimit: 'off', dataDir, port: 0, projects: [{id: defaultProject.id, managementKey: defaultProject.managementKey}, extra],
+    })
     try {
       expect((await apiFor(second).get('/v1/mgmt/tenant?id=kept')).status).to.equal(200)
       expect((await new Api(second, extra.id, extra.managementKey).get('/v1/mgmt/tenant/all')).status).to.equal(200)

@@ -19,7 +19,8 @@ describe('cached client against the emulator', function () {
   let dir: string
 
   before(async () => {
-    emulator = await startEmulator({rateLimit: 'off', 
+    emulator = await startEmulator({
+      rateLimit: 'off',
       latency: 20,
       projects: [{id: 'P2CacheClientTest00000000000001', managementKey: 'K2CacheClientTestKey', tenants: [{id: 'acme', name: 'Acme'}]}],
     })
