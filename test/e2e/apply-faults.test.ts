@@ -184,8 +184,9 @@ describe('apply under faults (built CLI against the emulator)', function () {
       const stats = await context.emulator.stats()
       const {totals} = stats
       expect(apply.code, `${apply.stdout.slice(-3000)}\n${apply.stderr}\n${JSON.stringify(totals)}`).to.equal(0)
-      // The storm and the bursts really happened.
-      expect(totals.rateLimited, 'requests refused by the rate limiter').to.be.greaterThan(30)
+      // The storm and the bursts really happened. Each 429 pauses every request of the client and
+      // then paces them, so the storm stays short: a handful of 429s, not one per request in flight.
+      expect(totals.rateLimited, 'requests refused by the rate limiter').to.be.greaterThan(2)
       expect(totals.byStatus['503'] ?? 0, '503 answers').to.be.at.least(24)
       expect(totals.byStatus['0'] ?? 0, 'connection resets').to.be.greaterThan(0)
 
