@@ -28,7 +28,7 @@ const TOTAL = TENANTS.length + PERMISSIONS.length + ROLES.length
 // Steady noise on every API route: 10 % of attempts answer a retryable 5xx (503 or 524; the two
 // probabilities combine to 1 - 0.93 × 0.967 ≈ 10 %) and 1 % lose their connection. Bursts: the
 // next 20 requests answer 429 with Retry-After, at the start and again halfway. Storm: the emulator
-// allows 120 requests per second while the client believes it may send 200, so its rate limiter
+// allows 40 requests per second while the client believes it may send 200, so its rate limiter
 // answers 429 with Retry-After too. Latency jitter 0–20 ms on every answer.
 // A change fails for good only if five attempts in a row fail (q ≈ 0.11 each): ≈ 1.6e-5 per
 // request, under 1 % for the whole run.
@@ -45,7 +45,7 @@ describe('chaos: 500 resources applied through 5xx, 429 bursts, latency jitter a
   let ws: Workspace
 
   before(async () => {
-    ws = await workspaceWithSeededEmulator('Chaos', seed, {faults: [BURST, ...NOISE], latency: '0-20ms', rateLimit: '120/1s'})
+    ws = await workspaceWithSeededEmulator('Chaos', seed, {faults: [BURST, ...NOISE], latency: '0-20ms', rateLimit: '40/1s'})
     await ws.configure({permissions: PERMISSIONS, roles: ROLES, tenants: TENANTS}, {concurrency: 8, rateLimit: {requests: 200, windowSeconds: 1}})
   })
 
