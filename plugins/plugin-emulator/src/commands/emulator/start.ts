@@ -114,7 +114,8 @@ export default class EmulatorStart extends Command {
     const lines = [
       `Descope Management API emulator listening on ${emulator.url}`,
       ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
-      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global} per ${knobs.rateLimit.scope === 'ip' ? 'client address' : 'project'}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
+      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global} per ${knobs.rateLimit.scope === 'ip' ? 'client address' : 'project'},`
+      + ` faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
       `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, reset, seed)`,
       'Press Ctrl-C to stop.',
