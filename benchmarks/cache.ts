@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     selfProvisioningDomains: [`t${index}.example.com`],
   }))
   const emulator = await startEmulator({
-    newProjects: 'empty', latency: LATENCY_MS, port: 0, projects: [{...PROJECT, tenants}],
+    newProjects: 'empty', rateLimit: 'off', latency: LATENCY_MS, port: 0, projects: [{...PROJECT, tenants}],
   })
   const home = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-'))
   const cacheHome = path.join(home, 'cache')

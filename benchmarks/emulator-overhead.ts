@@ -59,7 +59,7 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 const emulator = await startEmulator({
-  newProjects: 'empty',
+  newProjects: 'empty', rateLimit: 'off',
   port: 0,
   seed: {
     projects: [

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   const fixture = JSON.parse(await readFile(path.join(root, 'test/fixtures/flows/sign-up-or-in.v2.json'), 'utf8')) as Record<string, unknown>
   const ids = Array.from({length: FLOWS}, (_, index) => `flow-${String(index).padStart(3, '0')}`)
   const flows = ids.map(flowId => ({...structuredClone(fixture), flowId}))
-  const emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...PROJECT, flows}]})
+  const emulator = await startEmulator({
+    newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...PROJECT, flows}],
+  })
   await emulator.admin.setLatency(LATENCY_MS)
   const home = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-flows-'))
   const env = {

@@ -444,7 +444,9 @@ async function main(): Promise<void> {
   Math.random = seededRandom(SEED + 1)
   let emulator: Emulator
   try {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [PROJECT],
+    })
   } finally {
     Math.random = original
   }

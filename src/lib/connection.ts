@@ -8,12 +8,19 @@ import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
 import type {ResolvedConnection} from './config/credentials.js'
 import type {LoadedConfig} from './config/load.js'
+import type {CoordinationSettings} from './coordination/settings.js'
 
 import {contextRequestEvents} from './api/request-context.js'
 import {hasConfigCandidate} from './config/search.js'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from './errors.js'
+
+/**
+ * The client-side limit of an `emulator: true` environment that sets none: high enough never to
+ * slow a local run (the embedded emulator enforces no limit), while keeping the limiter in the path.
+ */
+export const EMBEDDED_EMULATOR_RATE_LIMITS = Object.freeze({requests: 1000, windowMs: 1000})
 
 /** What the `descope:emulator` hook of the emulator plugin answers. */
 export interface EmbeddedEmulator {
@@ -45,6 +52,8 @@ export interface Connection {
   emulator: boolean
   /** Where the project id, key and URL came from (never the values of secrets). */
   sources?: ResolvedConnection['sources']
+  /** Where this process coordinates with others: the lock, the rate budget. */
+  coordination: CoordinationSettings
   close(): Promise<void>
 }
 
@@ -171,12 +180,14 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     flags: {allowHost: options.flags.allowHost, baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
   })
 
-  // Before the emulator starts: a bad --cache-ttl must not leave it running.
-  const {resolveCacheSettings} = await import('./cache/settings.js')
+  // Before the emulator starts: a bad --cache-ttl or coordination URL must not leave it running.
+  const [{resolveCacheSettings}, {resolveCoordination}] = await Promise.all([import('./cache/settings.js'), import('./coordination/settings.js')])
+  const coordination = resolveCoordination({cacheDir: options.config.cacheDir, config: loaded?.config.coordination, env})
   const cache = await options.services.readCache(
     resolveCacheSettings({
       cacheDir: options.config.cacheDir,
       config: loaded?.config.cache,
+      coordinationUrl: coordination.url,
       env,
       // The embedded emulator runs in-process on a new port each run: nothing to gain from a store.
       memoryOnly: resolved.emulator,
@@ -202,13 +213,18 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
 
   options.onSecret(target.managementKey)
   const rateLimit = environment?.rateLimit
+  // The embedded emulator has no limit of its own and only this process talks to it: the client's
+  // limiter stays in the path (same code as against Descope) but must not slow a local run.
+  const clientRateLimit = rateLimit
+    ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000}
+    : (emulator ? EMBEDDED_EMULATOR_RATE_LIMITS : undefined)
   // Retries and rate-limit waits are reported to whoever runs the request (apply shows them per change).
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
     cache,
     managementKey: target.managementKey,
     projectId: target.projectId,
-    rateLimit: rateLimit ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000} : undefined,
+    rateLimit: clientRateLimit,
     retry: options.retry,
     version: options.config.version,
   }, contextRequestEvents)
@@ -219,6 +235,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       await cache.close()
       await emulator?.stop()
     },
+    coordination,
     emulator: Boolean(emulator),
     environmentName,
     loaded,

@@ -132,6 +132,10 @@ export class Conformance {
 
   async start(options: Partial<StartEmulatorOptions> = {}): Promise<void> {
     this.emulator = await startEmulator({
+      // The SDK lists roles with role/all: these tests need it to carry tenant roles (the tool's
+      // own tests run under both behaviours).
+      behaviour: {roleAllIncludesTenantRoles: true},
+      rateLimit: 'off',
       newProjects: 'empty',
       now: () => this.clock.now,
       port: 0,

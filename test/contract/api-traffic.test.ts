@@ -18,7 +18,7 @@ import {
 } from '../../src/lib/api/permissions.js'
 import {resetRateLimiters} from '../../src/lib/api/rate-limiter.js'
 import {
-  createRole, createRoles, deleteRole, deleteRoles, loadAllRoles, searchRoles, updateRole, updateRoles,
+  createRole, createRoles, deleteRole, deleteRoles, loadAllRoles, loadRoleAll, searchRoles, updateRole, updateRoles,
 } from '../../src/lib/api/roles.js'
 import {
   configureTenantSettings, createTenant, deleteTenant, loadAllTenants, loadTenant, loadTenantSettings, searchTenants, updateTenant,
@@ -40,7 +40,7 @@ describe('contract: every src/lib/api endpoint against the emulator', function (
     resetCircuitBreakers()
     resetRateLimiters()
     emulator = await startEmulator({
-      newProjects: 'empty', logBodies: true, port: 0, projects: [PROJECT],
+      newProjects: 'empty', rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT],
     })
     client = createDescopeClient({
       baseUrl: emulator.url, managementKey: PROJECT.managementKey, projectId: PROJECT.id, retry: {limit: 0},
@@ -90,6 +90,7 @@ describe('contract: every src/lib/api endpoint against the emulator', function (
     await updateRoles(client, [{name: 'Writer', newName: 'Writer', permissionNames: ['reports.write', 'reports.read']}])
     expect((await loadAllRoles(client)).map(role => role.name)).to.include.members(['Viewer', 'Auditor', 'Writer', 'Reader'])
     expect((await searchRoles(client, {includeProjectRoles: true, tenantIds: ['holding']})).map(role => role.name)).to.include('Auditor')
+    expect((await loadRoleAll(client)).map(role => role.name)).to.include.members(['Viewer', 'Writer'])
 
     const flow = flowFromV2(signIn(), 'sign-in')
     await importFlow(client, 'sign-in', flow)

@@ -99,7 +99,7 @@ describe('contract: a CLI session against the emulator (built CLI)', function ()
 
   before(async () => {
     emulator = await startEmulator({
-      newProjects: 'empty', logBodies: true, port: 0, projects: [PROJECT],
+      newProjects: 'empty', rateLimit: 'off', logBodies: true, port: 0, projects: [PROJECT],
     })
     home = await makeTempHome()
     env = {...home.env, CONTRACT_KEY: PROJECT.managementKey}

@@ -78,7 +78,7 @@ function configYaml(options: {project: {id: string}; url: string; tenants: Decla
 /** One project, its emulator and a temporary home with a configuration file. */
 async function setUp(project: {id: string; managementKey: string}, emulatorOptions: Parameters<typeof startEmulator>[0] = {}) {
   const emulator = await startEmulator({
-    newProjects: 'empty', port: 0, projects: [project], ...emulatorOptions,
+    newProjects: 'empty', rateLimit: 'off', port: 0, projects: [project], ...emulatorOptions,
   })
   const home = await makeTempHome()
   const configFile = path.join(home.dir, 'descope.yaml')
@@ -186,8 +186,9 @@ for (const errorStyle of errorStyles) describe(`apply under faults, emulator err
       const stats = await context.emulator.stats()
       const {totals} = stats
       expect(apply.code, `${apply.stdout.slice(-3000)}\n${apply.stderr}\n${JSON.stringify(totals)}`).to.equal(0)
-      // The storm and the bursts really happened.
-      expect(totals.rateLimited, 'requests refused by the rate limiter').to.be.greaterThan(30)
+      // The storm and the bursts really happened. Each 429 pauses every request of the client and
+      // then paces them, so the storm stays short: a handful of 429s, not one per request in flight.
+      expect(totals.rateLimited, 'requests refused by the rate limiter').to.be.greaterThan(2)
       expect(totals.byStatus['503'] ?? 0, '503 answers').to.be.at.least(24)
       expect(totals.byStatus['0'] ?? 0, 'connection resets').to.be.greaterThan(0)
 

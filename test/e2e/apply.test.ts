@@ -110,7 +110,9 @@ describe('apply against the emulator (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [PROJECT],
+    })
     home = await makeTempHome()
     configFile = path.join(home.dir, 'descope.yaml')
     dataDir = path.join(home.env.XDG_DATA_HOME, 'descope-mgmt')

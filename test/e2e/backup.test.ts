@@ -61,7 +61,9 @@ describe('backup commands against the emulator (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [SOURCE, TARGET]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [SOURCE, TARGET],
+    })
     home = await makeTempHome()
     env = {
       ...home.env,

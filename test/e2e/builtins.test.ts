@@ -48,7 +48,7 @@ describe('Descope\'s built-ins in a new project (built CLI, default emulator)', 
 
   before(async () => {
     // The default contents for NEW; BARE says it wants an empty project.
-    emulator = await startEmulator({port: 0, projects: [NEW, BARE]})
+    emulator = await startEmulator({port: 0, projects: [NEW, BARE], rateLimit: 'off'})
     home = await makeTempHome()
     api = new Api(emulator, NEW.id, NEW.managementKey)
   })

@@ -48,7 +48,7 @@ describe('response cache (built CLI against the emulator)', function () {
 
   beforeEach(async () => {
     emulator = await startEmulator({
-      newProjects: 'empty',
+      newProjects: 'empty', rateLimit: 'off',
       port: 0,
       projects: [
         {...PROJECT_A, tenants: [{id: 'acme', name: 'Acme'}]},

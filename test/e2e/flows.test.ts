@@ -45,7 +45,9 @@ describe('flow commands against the emulator (built CLI)', function () {
 
   before(async () => {
     original = await fixture('sign-up-or-in.v2.json')
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...SOURCE, flows: [original, signIn()]}, EMPTY]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...SOURCE, flows: [original, signIn()]}, EMPTY],
+    })
     home = await makeTempHome()
     env = {
       ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: SOURCE.managementKey, DESCOPE_PROJECT_ID: SOURCE.id,

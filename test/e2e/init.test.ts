@@ -27,7 +27,7 @@ describe('init (built CLI)', function () {
   }
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0})
+    emulator = await startEmulator({newProjects: 'empty', rateLimit: 'off', port: 0})
     home = await makeTempHome()
     const [project] = emulator.projects
     env = {

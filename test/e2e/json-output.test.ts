@@ -54,7 +54,9 @@ describe('--json output of every command matches its schema (built CLI, emulator
   const noDefaultEnvironment = {DESCOPE_MGMT_ENVIRONMENT: undefined}
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...A, flows: [signIn()]}, B]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...A, flows: [signIn()]}, B],
+    })
     home = await makeTempHome()
     env = {
       ...home.env, DESCOPE_MGMT_ENVIRONMENT: 'a', KEY_A: A.managementKey, KEY_B: B.managementKey,

@@ -12,7 +12,7 @@ describe('license handshake (built CLI)', function () {
   let home: Awaited<ReturnType<typeof makeTempHome>>
 
   before(async () => {
-    [emulator, home] = await Promise.all([startEmulator({newProjects: 'empty', port: 0}), makeTempHome()])
+    [emulator, home] = await Promise.all([startEmulator({newProjects: 'empty', rateLimit: 'off', port: 0}), makeTempHome()])
   })
 
   after(async () => {

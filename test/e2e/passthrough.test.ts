@@ -45,7 +45,7 @@ for (const keepsAuthType of [false, true]) {
     let configFile: string
 
     before(async () => {
-      emulator = await startEmulator({port: 0, tenantUpdateKeepsAuthType: keepsAuthType})
+      emulator = await startEmulator({behaviour: {tenantUpdateKeepsAuthType: keepsAuthType}, port: 0, rateLimit: 'off'})
       api = apiFor(emulator)
       home = await makeTempHome()
       configFile = path.join(home.dir, 'descope.yaml')

@@ -36,7 +36,9 @@ describe('plan, drift and compare against the emulator (built CLI)', function ()
   let configFile: string
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [staging, production]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [staging, production],
+    })
     home = await makeTempHome()
     configFile = path.join(home.dir, 'descope.yaml')
     const environments = [

@@ -33,14 +33,18 @@ function parseJson<T>(result: CliResult): T {
   }
 }
 
-describe('role and permission commands against the emulator (built CLI)', function () {
+// Whether Descope's role/all carries tenant roles is not documented: every test runs under both.
+const suiteTitle = (withTenantRoles: boolean) => `role and permission commands against the emulator (built CLI), role/all ${withTenantRoles ? 'with' : 'without'} tenant roles`
+for (const roleAllIncludesTenantRoles of [false, true]) describe(suiteTitle(roleAllIncludesTenantRoles), function () {
   this.timeout(60_000)
   let emulator: Emulator
   let home: Awaited<ReturnType<typeof makeTempHome>>
   let env: Record<string, string>
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0})
+    emulator = await startEmulator({
+      behaviour: {roleAllIncludesTenantRoles}, newProjects: 'empty', port: 0, rateLimit: 'off',
+    })
     home = await makeTempHome()
     const [project] = emulator.projects
     env = {
@@ -168,5 +172,18 @@ describe('role and permission commands against the emulator (built CLI)', functi
     const text = await plan()
     expect(text.code, text.stderr).to.equal(2)
     expect(text.stdout).to.contain('+ role acme/Audit Reader').and.not.contain('- role acme/Auditor')
+  })
+
+  it('apply writes the tenant roles once: the next plan sees them and has nothing to do', async () => {
+    const [project] = emulator.projects
+    const configFile = path.join(home.dir, 'descope.yaml')
+    const run = (...args: string[]) => runCli([...args, '-e', 'test', '-c', configFile], {cwd: home.dir, env: {...home.env, TEST_KEY: project.managementKey}})
+    const applied = await run('apply', '--yes', '--prune')
+    expect(applied.code, applied.stderr).to.equal(0)
+    const again = await run('plan', '--prune', '--json')
+    expect(again.code, again.stdout).to.equal(0)
+    expect(parseJson<PlanJson>(again).changes).to.deep.equal([])
+    const roles = parseJson<WireRole[]>(await cli('role', 'list', '--json'))
+    expect(roles.map(role => `${role.tenantId}/${role.name}`)).to.deep.equal(['/Viewer', 'acme/Audit Reader', 'globex/Admin'])
   })
 })

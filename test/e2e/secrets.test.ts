@@ -19,7 +19,9 @@ describe('the management key never leaks (built CLI, every command that connects
   let home: Awaited<ReturnType<typeof makeTempHome>>
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [project, other]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [project, other],
+    })
     home = await makeTempHome()
     await writeFile(
       path.join(home.dir, 'descope.yaml'),

@@ -45,7 +45,9 @@ describe('start-up cost', function () {
 
   it('a warm `tenant list` outside any project loads neither the configuration parsers nor got', async () => {
     const project = {id: 'P2StartupWarmList0000000000001', managementKey: 'K2StartupWarmListKey000000001'}
-    const emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}]})
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
+    })
     const home = await makeTempHome()
     // A folder with no configuration (nor package.json) in it or above it.
     const outside = await mkdtemp(path.join(tmpdir(), 'descope-mgmt-outside-'))

@@ -17,7 +17,7 @@ describe('tenant list fits COLUMNS, and a pipe gets every character (built CLI)'
 
   before(async () => {
     emulator = await startEmulator({
-      newProjects: 'empty',
+      newProjects: 'empty', rateLimit: 'off',
       port: 0,
       projects: [{...PROJECT, tenants: [{id: 'acme', name: longName, selfProvisioningDomains: domains}, {id: 'globex', name: 'Globex'}]}],
     })

@@ -36,7 +36,9 @@ describe('tenant settings against the emulator (built CLI)', function () {
   const liveSettings = (id: string) => emulatorCall('GET', `/v1/mgmt/tenant/settings?id=${id}`)
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [PROJECT]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [PROJECT],
+    })
     home = await makeTempHome()
     configFile = path.join(home.dir, 'descope.yaml')
     await writeFile(configFile, [

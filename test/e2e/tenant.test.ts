@@ -30,7 +30,7 @@ describe('tenant commands against the emulator (built CLI)', function () {
   let key: string
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0})
+    emulator = await startEmulator({newProjects: 'empty', rateLimit: 'off', port: 0})
     home = await makeTempHome()
     key = emulator.projects[0].managementKey
     env = {
@@ -222,7 +222,9 @@ for (const errorStyle of errorStyles) {
     let env: Record<string, string>
 
     before(async () => {
-      emulator = await startEmulator({errorStyle, port: 0, projects: [{id: 'P2ErrorStyles', managementKey: 'K2ErrorStylesManagementKey000001', tenants: [{id: 'acme', name: 'Acme'}]}]})
+      emulator = await startEmulator({
+        errorStyle, port: 0, rateLimit: 'off', projects: [{id: 'P2ErrorStyles', managementKey: 'K2ErrorStylesManagementKey000001', tenants: [{id: 'acme', name: 'Acme'}]}],
+      })
       home = await makeTempHome()
       env = {
         ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: 'K2ErrorStylesManagementKey000001', DESCOPE_PROJECT_ID: 'P2ErrorStyles',

@@ -34,7 +34,9 @@ describe('theme commands against the emulator (built CLI)', function () {
 
   before(async () => {
     brand = JSON.parse(await readFile(path.join(repoRoot, 'test/fixtures/themes/brand.v2.json'), 'utf8')) as Theme
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...PROJECT, theme: brand as unknown as Record<string, unknown>}]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...PROJECT, theme: brand as unknown as Record<string, unknown>}],
+    })
     home = await makeTempHome()
     env = {
       ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: PROJECT.managementKey, DESCOPE_PROJECT_ID: PROJECT.id,

@@ -404,7 +404,7 @@ describe('bad input: refused with exit code 3, naming the file, line and field, 
   before(async () => {
     const flow = JSON.parse(await readFile(path.join(fixtures, 'flows', 'sign-up-or-in.v2.json'), 'utf8')) as Record<string, unknown>
     emulator = await startEmulator({
-      newProjects: 'empty',
+      newProjects: 'empty', rateLimit: 'off',
       port: 0,
       projects: [
         {

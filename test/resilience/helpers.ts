@@ -214,7 +214,7 @@ export interface Workspace {
 export async function workspace(tag: string, emulatorOptions: StartEmulatorOptions = {}): Promise<Workspace> {
   const id = projectId(tag)
   const emulator = await startEmulator({
-    newProjects: 'empty', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}], ...emulatorOptions,
+    newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}], ...emulatorOptions,
   })
   return inFreshHome({emulator, projectId: id})
 }

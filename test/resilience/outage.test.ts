@@ -188,7 +188,7 @@ describe('outage: the API is down or answers 503', function () {
       const id = projectId('OutageMid')
       const state = await tempDir()
       let emulator = await startEmulator({
-        newProjects: 'empty',
+        newProjects: 'empty', rateLimit: 'off',
         dataDir: state, latency: '20ms', port: 0, projects: [{id, managementKey: MANAGEMENT_KEY}],
       })
       const {port} = emulator
@@ -212,7 +212,7 @@ describe('outage: the API is down or answers 503', function () {
 
       // The API comes back on the same port with the same state.
       emulator = await startEmulator({
-        newProjects: 'empty', dataDir: state, port, projects: [{id, managementKey: MANAGEMENT_KEY}],
+        newProjects: 'empty', rateLimit: 'off', dataDir: state, port, projects: [{id, managementKey: MANAGEMENT_KEY}],
       })
       try {
         const resume = await ws.cli(['apply', '-e', 'e', '--resume', '--yes'])

@@ -98,7 +98,7 @@ describe('configuration reference in README.md', () => {
     expect(row('tenants[]', 'parent').required).to.equal(false)
     expect(row('tenants[]', 'roleInheritance').type).to.equal('one of `""`, `"none"`, `"userOnly"`')
     expect(row('cache', 'ttl').type).to.match(/^number ≥ 0 \| string matching `/)
-    expect(row('environments.<name>', 'rateLimit').description).to.include('Example: `{requests: 200, windowSeconds: 60}`.')
+    expect(row('environments.<name>', 'rateLimit').description).to.include('Example: `{requests: 100, windowSeconds: 60}`.')
   })
 
   it('every link of the reference leads to one of its headings, and every pipe in a cell is escaped', () => {

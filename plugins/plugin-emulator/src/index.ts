@@ -10,7 +10,8 @@ import {type NewProjectContents, parseNewProjectContents} from './lib/descope-de
 import {EmulatorCore, type ProjectCredentials} from './lib/emulator.js'
 import {type ErrorStyle, parseErrorStyle} from './lib/errors.js'
 import {
-  type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, type RateLimitInput,
+  type Behaviour, type Fault, type FaultInput, Knobs, type LatencyInput, parseFault, parseLatency, parseRateLimit, parseRateLimitScope, type RateLimitInput,
+  type RateLimitScope,
 } from './lib/knobs.js'
 import {routes} from './lib/routes/index.js'
 import {parseSeed, readSeedFile, type Seed} from './lib/seed.js'
@@ -36,6 +37,9 @@ export {
   setErrorCodes,
 } from './lib/errors.js'
 export {
+  type Behaviour,
+  DEFAULT_BEHAVIOUR,
+  DEFAULT_RATE_LIMIT,
   type Fault,
   type FaultAction,
   type FaultInput,
@@ -49,8 +53,11 @@ export {
   parseFaultString,
   parseLatency,
   parseRateLimit,
+  parseRateLimitScope,
+  RATE_LIMIT_SCOPES,
   type RateLimit,
   type RateLimitInput,
+  type RateLimitScope,
 } from './lib/knobs.js'
 export type {
   Counters, LogEntry, LogFilter, Outcome, Stats,
@@ -88,7 +95,15 @@ export interface StartEmulatorOptions {
   seed?: Record<string, unknown> | string
   /** Global knobs; they override the seed's. */
   latency?: LatencyInput
+  /**
+   * Default: Descope's documented "100/60s,backoff=60s". Tests and benchmarks that make many
+   * requests set their own (`'off'`, or a higher one).
+   */
   rateLimit?: RateLimitInput
+  /** What the rate limit counts together: `ip` (default, as Descope) or `project`. */
+  rateLimitScope?: RateLimitScope
+  /** Behaviours where Descope's is not documented; the defaults are the harder case. */
+  behaviour?: Partial<Behaviour>
   faults?: Array<FaultInput | string>
   /** Projects besides the seed's. With neither, one default project is created. */
   projects?: ProjectOption[]
@@ -110,11 +125,6 @@ export interface StartEmulatorOptions {
    * and a text such as "Tenant not found"; `rest` with 404 and 409. Unknown routes answer 404 in both.
    */
   errorStyle?: ErrorStyle
-  /**
-   * A `tenant/update` without `authType` keeps the tenant's instead of resetting it to "none"
-   * (Descope does not document which it does; the default is the harder case).
-   */
-  tenantUpdateKeepsAuthType?: boolean
 }
 
 export interface EmulatorAdmin {
@@ -124,6 +134,10 @@ export interface EmulatorAdmin {
   /** `projectId` undefined sets the global value; `null` or `"off"` turns it off. */
   setLatency(latency: LatencyInput, projectId?: string): Promise<void>
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): Promise<void>
+  /** What the rate limit counts together; the windows counted so far start again. */
+  setRateLimitScope(scope: RateLimitScope): Promise<void>
+  /** Changes behaviours where Descope's is not documented (see Behaviour). */
+  setBehaviour(behaviour: Partial<Behaviour>): Promise<void>
   /** Back to the start-up state (seed, options), with empty counters and request log. */
   reset(): Promise<void>
   resetStats(): Promise<void>
@@ -164,6 +178,8 @@ async function resolveBaseline(options: StartEmulatorOptions): Promise<Seed> {
     // The option wins over the seed file, for its projects too.
     projects: [...seed.projects.map(project => (options.newProjects === undefined ? project : {...project, contents: newProjects})), ...extra.projects],
     rateLimit: options.rateLimit === undefined ? seed.rateLimit : parseRateLimit(options.rateLimit),
+    rateLimitScope: options.rateLimitScope === undefined ? seed.rateLimitScope : parseRateLimitScope(options.rateLimitScope),
+    behaviour: {...seed.behaviour, ...options.behaviour},
   }
 }
 
@@ -178,7 +194,6 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const errorStyle = options.errorStyle === undefined ? undefined : parseErrorStyle(options.errorStyle, 'The errorStyle option')
   const core = new EmulatorCore({
     baseline: await resolveBaseline(options),
-    behaviour: {tenantUpdateKeepsAuthType: options.tenantUpdateKeepsAuthType ?? false},
     errorStyle,
     knobs: new Knobs(),
     logBodies: options.logBodies,
@@ -223,8 +238,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       async setErrorStyle(style) {
         core.errorStyle = parseErrorStyle(style)
       },
+      async setBehaviour(behaviour) {
+        core.setBehaviour(behaviour)
+      },
       async setRateLimit(rateLimit, projectId) {
         core.setRateLimit(rateLimit, projectId)
+      },
+      async setRateLimitScope(scope) {
+        core.setRateLimitScope(scope)
       },
       state: async () => core.state(),
     },

@@ -1,6 +1,7 @@
 import {
   got, type Got, HTTPError, type RequestError, type RetryObject,
 } from 'got'
+import {AsyncResource} from 'node:async_hooks'
 
 import type {
   DescopeClient, DescopeClientOptions, HttpMethod, RequestEvents, RequestOptions,
@@ -9,7 +10,9 @@ import type {
 import {DescopeApiError, InputError} from '../errors.js'
 import {getCircuitBreaker} from './breaker.js'
 import {invalidResponse, toDescopeApiError} from './errors.js'
-import {DEFAULT_RATE_LIMITS, getRateLimiter, projectKey} from './rate-limiter.js'
+import {
+  DEFAULT_RATE_LIMITS, getRateLimiter, hostKey, projectKey,
+} from './rate-limiter.js'
 
 export const SDK_NAME = 'descope-mgmt'
 
@@ -73,8 +76,8 @@ function parseJsonBody(raw: string): unknown {
 }
 
 /**
- * Creates a client for one project: one got instance with the auth headers, the project's shared
- * rate limiter (taken before every attempt, retries included), retries and the shared breaker.
+ * Creates a client for one project: one got instance with the auth headers, the host's shared
+ * rate limiter (taken before every attempt, retries included), retries and the project's breaker.
  */
 export function createDescopeClient(options: DescopeClientOptions, events: RequestEvents = {}): DescopeClient {
   const baseUrl = options.baseUrl.trim().replace(/\/+$/, '')
@@ -93,7 +96,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const version = options.version ?? 'unknown'
   const key = projectKey(baseUrl, projectId)
-  const limiter = getRateLimiter(key, options.rateLimit ?? DEFAULT_RATE_LIMITS)
+  const limiter = getRateLimiter(hostKey(baseUrl), options.rateLimit ?? DEFAULT_RATE_LIMITS)
   const breaker = getCircuitBreaker(key, baseUrl, {
     halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 30_000,
     threshold: options.breaker?.threshold ?? 5,
@@ -115,7 +118,8 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     if (status === undefined ? !RETRY_ERROR_CODES.includes(error.code) : !RETRY_STATUSES.includes(status)) return 0
 
     let delayMs: number
-    if (status === 429 && retryAfter !== undefined) {
+    const backoff = status === 429 && retryAfter !== undefined
+    if (backoff) {
       if (retryAfter > retry.maxRetryAfterMs) {
         state.retryAfterTooLongMs = retry.maxRetryAfterMs
         return 0
@@ -126,6 +130,8 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
       delayMs = backoffDelay(state.failedAttempts ?? attemptCount, retry.baseDelayMs, retry.maxDelayMs)
     }
 
+    // Descope's backoff holds every request of the process to this host, not only this one.
+    if (backoff) limiter.backoff(delayMs)
     const elapsed = Date.now() - (state.firstSentAt ?? Date.now())
     if (elapsed + delayMs > retry.maxTotalMs) return 0
     try {
@@ -136,6 +142,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
         path: state.path,
         ...(status === undefined ? {code} : {status}),
       })
+      if (backoff) events.onRateLimitWait?.(delayMs, 'backoff')
     } catch {
       // An observer's failure must not change the request.
     }
@@ -153,9 +160,17 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     'x-descope-sdk-version': version,
   }
 
+  /*
+   * The limiter may report a wait later, from another request's context (a 429 elsewhere starts a
+   * backoff): bind the report to the context of the request that waits.
+   */
+  const waitEvents = (): Pick<RequestEvents, 'onRateLimitWait'> => (
+    events.onRateLimitWait ? {onRateLimitWait: AsyncResource.bind(events.onRateLimitWait.bind(events))} : {}
+  )
+
   const askLicenseTier = async (): Promise<string | undefined> => {
     try {
-      await limiter.acquire(events)
+      await limiter.acquire(waitEvents())
       const body = await got(`${baseUrl}/v1/mgmt/license`, {
         headers, responseType: 'json', retry: {limit: 0}, timeout: {request: Math.min(LICENSE_TIMEOUT_MS, timeoutMs)},
       }).json<{rateLimitTier?: unknown}>()
@@ -184,7 +199,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
           const tier = await licenseTier()
           if (tier) requestOptions.headers['x-descope-license'] = tier
           // Runs before every attempt, retries included: each one takes a slot of the window.
-          await limiter.acquire(events)
+          await limiter.acquire(waitEvents())
           const state = callState(requestOptions)
           if (state) {
             state.attempts++
@@ -297,6 +312,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     projectId,
     rateLimit: {
       estimateMs: (n: number) => limiter.estimateMs(n),
+      waitReason: () => limiter.reason(),
       waitTimeMs: () => limiter.waitTimeMs(),
     },
     request,

@@ -40,6 +40,7 @@ export {
 export {
   DEFAULT_RATE_LIMITS,
   getRateLimiter,
+  hostKey,
   projectKey,
   resetRateLimiters,
   SlidingWindowRateLimiter,
@@ -52,7 +53,9 @@ export {
   deleteRole,
   deleteRoles,
   loadAllRoles,
+  loadRoleAll,
   ROLE_PATHS,
+  ROLE_SEARCH_TENANT_CHUNK,
   roleMatchesRequest,
   searchRoles,
   updateRole,

@@ -1,8 +1,9 @@
-import type {RequestEvents} from './types.js'
+import type {RequestEvents, WaitReason} from './types.js'
 
 /*
  * Own sliding-window log rather than p-throttle 7 (not installed; no ETA introspection, no
- * injectable clock) or bottleneck/limiter (token buckets): an ETA needs `estimateMs(n)`.
+ * injectable clock) or bottleneck/limiter (token buckets): an ETA needs `estimateMs(n)`, and a
+ * 429 from Descope must pause every waiter of the host and then pace them, which needs the log.
  */
 
 export interface RateLimits {
@@ -25,7 +26,11 @@ export interface Clock {
   sleep(ms: number): Promise<void>
 }
 
-export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({requests: 200, windowMs: 60_000})
+/**
+ * Descope's documented limit: "100 requests per 60 seconds with a 60-second backoff", counted per
+ * source IP for most operations (docs.descope.com/rate-limiting).
+ */
+export const DEFAULT_RATE_LIMITS: Readonly<RateLimits> = Object.freeze({requests: 100, windowMs: 60_000})
 
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -50,33 +55,55 @@ export interface RateLimiterStats {
  * Client-side sliding-window limiter: at most `requests` grants in any `windowMs`. Waiters are
  * served first in, first out; a new caller never overtakes a waiting one, even when a slot is free.
  */
+function checkLimits(limits: RateLimits): void {
+  if (!Number.isInteger(limits.requests) || limits.requests < 1) {
+    throw new RangeError(`rate limit requests must be a positive integer, got ${limits.requests}`)
+  }
+
+  if (!Number.isFinite(limits.windowMs) || limits.windowMs <= 0) {
+    throw new RangeError(`rate limit window must be a positive number of milliseconds, got ${limits.windowMs}`)
+  }
+}
+
+function guardOf(limits: RateLimits): number {
+  return limits.guardMs ?? Math.min(MAX_GUARD_MS, Math.round(limits.windowMs * GUARD_FRACTION))
+}
+
+interface Waiter {
+  resolve: () => void
+  events?: Pick<RequestEvents, 'onRateLimitWait'>
+}
+
 export class SlidingWindowRateLimiter {
-  readonly requests: number
-  readonly windowMs: number
-  readonly guardMs: number
+  private limits: {guardMs: number; requests: number; windowMs: number}
   private readonly clock: Clock
   private granted = 0
-  /** Grant times, ascending, only those still inside the window after `prune`. */
+  /** Grant times, ascending, only those still inside the window after `prune` (may lie ahead after a backoff). */
   private log: number[] = []
+  /** End of the last backoff Descope asked for (a 429 with Retry-After); 0 when none. */
+  private pausedUntil = 0
   private pumping = false
-  private readonly queue: Array<() => void> = []
+  private readonly queue: Waiter[] = []
 
   constructor(limits: RateLimits, clock: Clock = systemClock) {
-    if (!Number.isInteger(limits.requests) || limits.requests < 1) {
-      throw new RangeError(`rate limit requests must be a positive integer, got ${limits.requests}`)
-    }
-
-    if (!Number.isFinite(limits.windowMs) || limits.windowMs <= 0) {
-      throw new RangeError(`rate limit window must be a positive number of milliseconds, got ${limits.windowMs}`)
-    }
-
-    this.requests = limits.requests
-    this.windowMs = limits.windowMs
-    this.guardMs = limits.guardMs ?? Math.min(MAX_GUARD_MS, Math.round(limits.windowMs * GUARD_FRACTION))
+    checkLimits(limits)
+    this.limits = {guardMs: guardOf(limits), requests: limits.requests, windowMs: limits.windowMs}
     this.clock = clock
   }
 
-  /** Resolves when a request may be sent; reports the expected wait through `onRateLimitWait`. */
+  get guardMs(): number {
+    return this.limits.guardMs
+  }
+
+  get requests(): number {
+    return this.limits.requests
+  }
+
+  get windowMs(): number {
+    return this.limits.windowMs
+  }
+
+  /** Resolves when a request may be sent; reports the expected wait, and why, through `onRateLimitWait`. */
   acquire(events?: Pick<RequestEvents, 'onRateLimitWait'>): Promise<void> {
     const now = this.clock.now()
     if (this.queue.length === 0 && this.nextSlotAt(now) <= now) {
@@ -84,16 +111,53 @@ export class SlidingWindowRateLimiter {
       return Promise.resolve()
     }
 
-    try {
-      events?.onRateLimitWait?.(this.estimateMs(1))
-    } catch {
-      // An observer's failure must not change the request.
-    }
-
+    this.announce(events, this.estimateMs(1), this.reason(now))
     return new Promise<void>(resolve => {
-      this.queue.push(resolve)
+      this.queue.push({events, resolve})
       this.pump().catch(() => {})
     })
+  }
+
+  /**
+   * Descope answered 429 and asked to wait `waitMs` (Retry-After): nothing more is granted until
+   * then, and afterwards requests are paced at the allowed rate (one every window/requests), not
+   * released in a burst: the server's count is not ours (other clients share it), so a full window
+   * sent at once would likely earn another backoff. Every waiter is told it now waits for the backoff.
+   */
+  backoff(waitMs: number): void {
+    const now = this.clock.now()
+    const resumeAt = now + Math.max(0, waitMs)
+    if (resumeAt <= this.pausedUntil) return
+    this.pausedUntil = resumeAt
+    const {guardMs, requests, windowMs} = this.limits
+    const spacing = windowMs / requests
+    // A full window of grants ending at `resumeAt`, evenly spaced: the oldest leaves the window
+    // at `resumeAt`, then one more every `spacing` ms, which is exactly the paced restart.
+    this.log = Array.from({length: requests}, (_, k) => resumeAt - windowMs - guardMs + (k * spacing))
+    for (const [position, waiter] of this.queue.entries()) {
+      this.announce(waiter.events, this.estimateAt(position + 1, now), 'backoff')
+    }
+
+    this.pump().catch(() => {})
+  }
+
+  /**
+   * Adopts a stricter limit when another connection to the same host asks for one: the fewest
+   * requests in the longest window, which respects both limits.
+   */
+  tighten(limits: RateLimits): void {
+    checkLimits(limits)
+    const {guardMs, requests, windowMs} = this.limits
+    this.limits = {
+      guardMs: Math.max(guardMs, guardOf(limits)),
+      requests: Math.min(requests, limits.requests),
+      windowMs: Math.max(windowMs, limits.windowMs),
+    }
+  }
+
+  /** Why a request asked for now would wait: inside a backoff Descope asked for, or for the window. */
+  reason(now = this.clock.now()): WaitReason {
+    return now < this.pausedUntil ? 'backoff' : 'window'
   }
 
   /** How long a request asked for now would wait (0 when it would go at once). */
@@ -106,12 +170,34 @@ export class SlidingWindowRateLimiter {
    * given the window and the requests already sent in it. 0 when all `n` fit now.
    */
   estimateMs(n: number): number {
-    if (n <= 0) return 0
-    const now = this.clock.now()
+    return this.estimateAt(this.queue.length + n, this.clock.now())
+  }
+
+  stats(): RateLimiterStats {
+    this.prune(this.clock.now())
+    return {
+      granted: this.granted,
+      inWindow: this.log.length,
+      requests: this.requests,
+      waiting: this.queue.length,
+      windowMs: this.windowMs,
+    }
+  }
+
+  private announce(events: Pick<RequestEvents, 'onRateLimitWait'> | undefined, waitMs: number, reason: WaitReason): void {
+    try {
+      events?.onRateLimitWait?.(waitMs, reason)
+    } catch {
+      // An observer's failure must not change the request.
+    }
+  }
+
+  /** How long from `now` until the `total`-th request from now (waiters included) can be sent. */
+  private estimateAt(total: number, now: number): number {
+    if (total <= 0) return 0
     this.prune(now)
     const R = this.requests
     const W = this.windowMs + this.guardMs
-    const total = this.queue.length + n
     // Simulate at most R new grants: after that the schedule repeats every window
     // (grant k goes at grant k-R plus one window, since grant k-R is already >= now).
     const times = [...this.log]
@@ -126,17 +212,6 @@ export class SlidingWindowRateLimiter {
     const periods = Math.floor((total - 1) / R)
     const last = fresh[(total - 1) % R] + (periods * W)
     return Math.max(0, last - now)
-  }
-
-  stats(): RateLimiterStats {
-    this.prune(this.clock.now())
-    return {
-      granted: this.granted,
-      inWindow: this.log.length,
-      requests: this.requests,
-      waiting: this.queue.length,
-      windowMs: this.windowMs,
-    }
   }
 
   private grant(now: number): void {
@@ -171,7 +246,7 @@ export class SlidingWindowRateLimiter {
         }
 
         this.grant(now)
-        this.queue.shift()!()
+        this.queue.shift()!.resolve()
       }
     } finally {
       this.pumping = false
@@ -181,18 +256,33 @@ export class SlidingWindowRateLimiter {
 
 const limiters = new Map<string, SlidingWindowRateLimiter>()
 
-/** The key of the limiter (and breaker) of one project at one API. */
+/** The key of the breaker of one project at one API. */
 export function projectKey(baseUrl: string, projectId: string): string {
   return `${baseUrl.replace(/\/+$/, '')}|${projectId}`
 }
 
 /**
- * The process-wide limiter for `key` (see `projectKey`). The first caller's limits win: every
- * client and every concurrent task for that project shares one window.
+ * The key of the limiter of one API host (`host[:port]`): Descope counts most operations per
+ * source address, not per project, so every project reached through one host spends one budget.
+ */
+export function hostKey(baseUrl: string): string {
+  try {
+    return new URL(baseUrl.trim()).host.toLowerCase()
+  } catch {
+    return baseUrl.trim().replace(/\/+$/, '').toLowerCase()
+  }
+}
+
+/**
+ * The process-wide limiter for `key` (see `hostKey`): every client and every concurrent task of
+ * the process that talks to that host shares one window. When callers ask for different limits,
+ * the limiter keeps the stricter combination (see `tighten`).
  */
 export function getRateLimiter(key: string, limits: RateLimits = DEFAULT_RATE_LIMITS, clock?: Clock): SlidingWindowRateLimiter {
   let limiter = limiters.get(key)
-  if (!limiter) {
+  if (limiter) {
+    if (limits.requests !== limiter.requests || limits.windowMs !== limiter.windowMs) limiter.tighten(limits)
+  } else {
     limiter = new SlidingWindowRateLimiter(limits, clock)
     limiters.set(key, limiter)
   }

@@ -6,7 +6,9 @@
  */
 import {AsyncLocalStorage} from 'node:async_hooks'
 
-import type {RequestEvents, ResponseInfo, RetryInfo} from './types.js'
+import type {
+  RequestEvents, ResponseInfo, RetryInfo, WaitReason,
+} from './types.js'
 
 const current = new AsyncLocalStorage<RequestEvents>()
 
@@ -20,9 +22,9 @@ function safely(report: () => void): void {
 
 /** Pass these to the client factory; they forward to the events of the current context, if any. */
 export const contextRequestEvents: RequestEvents = {
-  onRateLimitWait(waitMs: number) {
+  onRateLimitWait(waitMs: number, reason?: WaitReason) {
     const events = current.getStore()
-    if (events?.onRateLimitWait) safely(() => events.onRateLimitWait!(waitMs))
+    if (events?.onRateLimitWait) safely(() => events.onRateLimitWait!(waitMs, reason))
   },
   onResponse(info: ResponseInfo) {
     const events = current.getStore()

@@ -7,6 +7,7 @@ import type {
 } from './types.js'
 
 import {isAlreadyExists, isNotFound, retryCountOf} from './errors.js'
+import {loadAllTenants} from './tenants.js'
 import {listField, sameScalar, sameSet} from './wire.js'
 
 export const ROLE_PATHS = Object.freeze({
@@ -56,7 +57,7 @@ export async function createRole(client: DescopeClient, req: RoleCreateRequest):
     await client.request<unknown>('POST', ROLE_PATHS.create, {json: roleBody(req)})
   } catch (error) {
     if (!isAlreadyExists(error) || retryCountOf(error) === 0) throw error
-    const existing = await loadAllRoles(client).catch(() => [] as Role[])
+    const existing = await (req.tenantId ? searchRoles(client, {tenantIds: [req.tenantId]}) : loadRoleAll(client)).catch(() => [] as Role[])
     const found = existing.find(role => role.name === req.name && (role.tenantId ?? '') === (req.tenantId ?? ''))
     if (found && roleMatchesRequest(found, req)) return
     throw error
@@ -83,10 +84,38 @@ export async function deleteRole(client: DescopeClient, name: string, options: {
   }
 }
 
-/** Every role: project roles and the roles of every tenant. */
-export async function loadAllRoles(client: DescopeClient): Promise<Role[]> {
+/**
+ * Tenant ids per `role/search` request. Descope documents no limit on `tenantIds`; 50 keeps each
+ * body small, at one request per 50 tenants (a project of 1,000 tenants takes 20).
+ */
+export const ROLE_SEARCH_TENANT_CHUNK = 50
+
+/**
+ * What `GET role/all` answers: the project roles, and maybe tenant roles (Descope does not say;
+ * the SDKs load tenant roles with `role/search`). Use `loadAllRoles` for every role.
+ */
+export async function loadRoleAll(client: DescopeClient): Promise<Role[]> {
   const body = await client.request<unknown>('GET', ROLE_PATHS.all)
   return listField<Role>(client, {method: 'GET', path: ROLE_PATHS.all}, body, 'roles')
+}
+
+/**
+ * Every role: project roles and the roles of every tenant, read the way the SDKs read tenant
+ * roles (`role/search` with `tenantIds` and `includeProjectRoles`), so the result does not depend
+ * on whether `role/all` carries tenant roles. Tenants are asked in chunks of
+ * ROLE_SEARCH_TENANT_CHUNK; every answer repeats the project roles, kept once. A project without
+ * tenants has no tenant roles: `role/all` gives its roles.
+ */
+export async function loadAllRoles(client: DescopeClient): Promise<Role[]> {
+  const tenantIds = [...new Set((await loadAllTenants(client)).map(tenant => tenant.id).filter(Boolean))].sort()
+  if (tenantIds.length === 0) return (await loadRoleAll(client)).filter(role => !role.tenantId)
+  const roles = new Map<string, Role>()
+  for (let start = 0; start < tenantIds.length; start += ROLE_SEARCH_TENANT_CHUNK) {
+    const found = await searchRoles(client, {includeProjectRoles: true, tenantIds: tenantIds.slice(start, start + ROLE_SEARCH_TENANT_CHUNK)})
+    for (const role of found) roles.set(`${role.tenantId ?? ''}\u0000${role.name}`, role)
+  }
+
+  return [...roles.values()]
 }
 
 /** Roles matching every criterion given; with `tenantIds`, project roles only with `includeProjectRoles`. */

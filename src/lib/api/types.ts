@@ -125,7 +125,10 @@ export interface DescopeClientOptions {
   baseUrl: string
   projectId: string
   managementKey: string
-  /** Client-side rate limit, applied before each request is sent. */
+  /**
+   * Client-side rate limit, applied before each request is sent; shared by every client of the
+   * process that talks to the same host (the strictest combination wins). Default 100 per 60 s.
+   */
   rateLimit?: {requests: number; windowMs: number; guardMs?: number}
   timeoutMs?: number
   retry?: {
@@ -155,9 +158,15 @@ export interface DescopeClientOptions {
   licenseHandshake?: boolean
 }
 
+/**
+ * Why a request waits before it is sent: `window` is the client's own limit (the budget of the
+ * window is spent); `backoff` is Descope's: it answered 429 with Retry-After.
+ */
+export type WaitReason = 'backoff' | 'window'
+
 /** Observes requests for progress, ETA and statistics. Never receives headers. */
 export interface RequestEvents {
-  onRateLimitWait?: (waitMs: number) => void
+  onRateLimitWait?: (waitMs: number, reason?: WaitReason) => void
   onRetry?: (info: RetryInfo) => void
   /** An HTTP answer arrived (any status), for diagnostics such as `doctor`. */
   onResponse?: (info: ResponseInfo) => void
@@ -193,12 +202,14 @@ export interface RateLimitView {
   waitTimeMs(): number
   /** How long until n more requests can all have been sent. */
   estimateMs(n: number): number
+  /** Why a request asked for now would wait: Descope's backoff, or the client's own window. */
+  waitReason?(): WaitReason
 }
 
 export interface DescopeClient {
   readonly projectId: string
   readonly baseUrl: string
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
-  /** The project's shared rate limiter, when the client has one. */
+  /** The host's shared rate limiter, when the client has one. */
   readonly rateLimit?: RateLimitView
 }

@@ -221,7 +221,8 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
 
     // Without request events from the client, the limiter's own view says whether this change waits.
     const waitMs = client.rateLimit?.waitTimeMs() ?? 0
-    if (waitMs > 0) notifyAll('changeWaiting', observer => observer.changeWaiting!(change, waitMs))
+    const waitReason = client.rateLimit?.waitReason?.() ?? 'window'
+    if (waitMs > 0) notifyAll('changeWaiting', observer => observer.changeWaiting!(change, waitMs, waitReason))
 
     const began = performance.now()
     let failure: FailedChange | undefined
@@ -229,7 +230,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecutionRes
     try {
       // Requests made for this change report their rate-limit waits and retries against it.
       createdKey = await withRequestEvents({
-        onRateLimitWait: ms => notifyAll('changeWaiting', observer => observer.changeWaiting!(change, ms)),
+        onRateLimitWait: (ms, reason) => notifyAll('changeWaiting', observer => observer.changeWaiting!(change, ms, reason)),
         onRetry: info => notifyAll('changeRetrying', observer => observer.changeRetrying!(change, info)),
       }, () => perform(change))
     } catch (error) {

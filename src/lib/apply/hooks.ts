@@ -19,7 +19,7 @@
  * `changeWaiting` and `changeRetrying` come from inside a request (the client's hooks): they are
  * notifications only, not awaited, and what they return is ignored.
  */
-import type {RetryInfo} from '../api/types.js'
+import type {RetryInfo, WaitReason} from '../api/types.js'
 import type {Change} from '../plan/types.js'
 import type {ResourceKind} from '../resources/types.js'
 import type {ExecutionResult, FailedChange, SkippedExecution} from './result.js'
@@ -60,8 +60,11 @@ export interface ApplyObserver {
   runStarted?(info: RunStartInfo): HookResult
   /** About to send the change; `halt` keeps it from being sent. */
   changeStarting?(change: Change): HookResult
-  /** The change waits about `waitMs` for the rate limiter before a request is sent. */
-  changeWaiting?(change: Change, waitMs: number): void
+  /**
+   * The change waits about `waitMs` before a request is sent: for the client's rate-limit window,
+   * or (`reason` 'backoff') for the backoff Descope asked for with a 429.
+   */
+  changeWaiting?(change: Change, waitMs: number, reason?: WaitReason): void
   /** A request of the change is sent again (429 with Retry-After, 5xx, network); `info.attempt` is 1 for the first retry. */
   changeRetrying?(change: Change, info: RetryInfo): void
   /** `createdKey`: the key Descope generated for a create whose change had none. */

@@ -8,7 +8,7 @@ import type {
 } from '../api/types.js'
 import type {ReadCache} from './read-cache.js'
 
-import {DEFAULT_RATE_LIMITS, getRateLimiter, projectKey} from '../api/rate-limiter.js'
+import {DEFAULT_RATE_LIMITS, getRateLimiter, hostKey} from '../api/rate-limiter.js'
 
 export function createCachedClient(
   options: DescopeClientOptions,
@@ -26,8 +26,9 @@ export function createCachedClient(
   // The same process-wide limiter the real client takes (the first caller's limits win).
   const limits = options.rateLimit ?? DEFAULT_RATE_LIMITS
   const rateLimit: RateLimitView = {
-    estimateMs: (n: number) => getRateLimiter(projectKey(baseUrl, options.projectId), limits).estimateMs(n),
-    waitTimeMs: () => getRateLimiter(projectKey(baseUrl, options.projectId), limits).waitTimeMs(),
+    estimateMs: (n: number) => getRateLimiter(hostKey(baseUrl), limits).estimateMs(n),
+    waitReason: () => getRateLimiter(hostKey(baseUrl), limits).reason(),
+    waitTimeMs: () => getRateLimiter(hostKey(baseUrl), limits).waitTimeMs(),
   }
 
   return {

@@ -98,19 +98,21 @@ export interface ResolveCacheOptions {
   ttl?: string
   /** What the command wants when the cache is not turned off: `use` (default) or `fresh`. */
   mode?: Exclude<CacheMode, 'off'>
+  /** The coordination Redis (`coordination.url`): the store when neither the cache's URL nor its variable is set. */
+  coordinationUrl?: string
   /** No persistent store (the embedded emulator: in-process, and its port changes every run). */
   memoryOnly?: boolean
   env?: NodeJS.ProcessEnv
 }
 
-/** Precedence: flag > environment variable > configuration > default. */
+/** Precedence: flag > environment variable > configuration (the cache's, then coordination's URL) > default. */
 export function resolveCacheSettings(options: ResolveCacheOptions): CacheSettings {
   const env = options.env ?? process.env
   const config = options.config ?? {}
   const ttlSource = options.ttl ?? (env[ENV_CACHE_TTL]?.trim() || undefined) ?? config.ttl
   const ttlMs = ttlSource === undefined ? DEFAULT_TTL_MS : parseDuration(ttlSource)
   const off = options.noCache === true || truthy(env[ENV_NO_CACHE]) || ttlMs === 0
-  const url = (env[ENV_CACHE_URL]?.trim() || undefined) ?? config.url
+  const url = (env[ENV_CACHE_URL]?.trim() || undefined) ?? config.url ?? options.coordinationUrl
   if (url !== undefined && !/^rediss?:\/\//i.test(url)) {
     throw new InputError(`The cache URL "${redactUrl(url)}" is not a redis:// URL.`, {
       hint: `Set ${ENV_CACHE_URL} or cache.url to redis://host:port, or remove it to use the file store.`,

@@ -76,8 +76,13 @@ export const environmentSchema = z
   })
   .meta({
     title: 'Client-side rate limit',
-    description: 'Requests sent to this project per window, enforced before each request. Default: 200 requests per 60 seconds.',
-    examples: [{requests: 200, windowSeconds: 60}],
+    description: [
+      "Requests sent per window, enforced before each request. Default: 100 requests per 60 seconds, Descope's documented limit.",
+      'Descope counts per source address, so the budget is shared by every environment of a run that uses the same API host;',
+      'when they set different limits, the strictest combination applies (the fewest requests in the longest window).',
+      'A 429 from Descope pauses every request to that host for its Retry-After, then resumes at this rate.',
+    ].join(' '),
+    examples: [{requests: 100, windowSeconds: 60}],
   })
   .optional(),
   concurrency: z

@@ -5,6 +5,7 @@
 import {z} from 'zod'
 
 import {cacheSchema} from '../cache/schema.js'
+import {coordinationSchema} from '../coordination/schema.js'
 import {environmentsSchema} from './environment.js'
 import {resourceShape} from './resources/index.js'
 
@@ -35,6 +36,7 @@ export const configSchema = z
   })
   .optional(),
   cache: cacheSchema.optional(),
+  coordination: coordinationSchema.optional(),
   environments: environmentsSchema,
   ...resourceShape,
 })

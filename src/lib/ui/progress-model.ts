@@ -6,7 +6,7 @@
  * Groups are keyed by environment and kind, so one model can later hold the runs of several
  * environments as groups of one tree; today a model holds one run.
  */
-import type {RateLimitView, RetryInfo} from '../api/types.js'
+import type {RateLimitView, RetryInfo, WaitReason} from '../api/types.js'
 import type {Change, ChangeAction} from '../plan/types.js'
 
 import {
@@ -25,6 +25,8 @@ export interface ItemProgress {
   /** Rate-limit waits announced for this change, in total, and when the last one should be over. */
   waitMs: number
   waitUntil?: number
+  /** What the last announced wait is for: the client's window, or Descope's backoff after a 429. */
+  waitReason?: WaitReason
   durationMs?: number
   /** Why it failed or was skipped. */
   reason?: string
@@ -68,8 +70,9 @@ export interface ItemSnapshot {
   state: ItemState
   attempt?: number
   retryReason?: string
-  /** Time left of an announced rate-limit wait. */
+  /** Time left of an announced rate-limit wait, and what it is for. */
   waitLeftMs?: number
+  waitReason?: WaitReason
   durationMs?: number
   reason?: string
   /** Order of its last change of state. */
@@ -210,11 +213,11 @@ export class ProgressModel {
     if (item) this.set(item, 'running', {})
   }
 
-  waiting(change: Change, waitMs: number): void {
+  waiting(change: Change, waitMs: number, reason: WaitReason = 'window'): void {
     const item = this.item(change)
     if (!item || SETTLED.has(item.state)) return
     item.waitMs += waitMs
-    this.set(item, 'waiting', {waitUntil: this.now() + waitMs})
+    this.set(item, 'waiting', {waitReason: reason, waitUntil: this.now() + waitMs})
   }
 
   snapshot(): ProgressSnapshot {
@@ -292,7 +295,7 @@ export class ProgressModel {
       state,
       ...(item.attempt === undefined ? {} : {attempt: item.attempt}),
       ...(item.retryReason === undefined ? {} : {retryReason: item.retryReason}),
-      ...(waitLeft !== undefined && waitLeft > 0 ? {waitLeftMs: waitLeft} : {}),
+      ...(waitLeft !== undefined && waitLeft > 0 ? {waitLeftMs: waitLeft, waitReason: item.waitReason ?? 'window'} : {}),
       ...(item.durationMs === undefined ? {} : {durationMs: item.durationMs}),
       ...(item.reason === undefined ? {} : {reason: item.reason}),
     }

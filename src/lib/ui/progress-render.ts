@@ -122,7 +122,8 @@ export function itemText(item: ItemSnapshot, options: {color: boolean; durations
 
   case 'waiting': {
     const left = item.waitLeftMs === undefined ? '' : ` (~${formatDuration(item.waitLeftMs)})`
-    return `${label} ${paint('yellow', ICONS.waiting, color)} ${paint('dim', `waiting for rate limit${left}`, color)}`
+    const what = item.waitReason === 'backoff' ? "waiting for Descope's rate-limit backoff" : 'waiting for rate limit'
+    return `${label} ${paint('yellow', ICONS.waiting, color)} ${paint('dim', `${what}${left}`, color)}`
   }
   }
 }

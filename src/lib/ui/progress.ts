@@ -13,7 +13,7 @@ import type {Writable} from 'node:stream'
 
 import {createLogUpdate} from 'log-update'
 
-import type {RateLimitView, RetryInfo} from '../api/types.js'
+import type {RateLimitView, RetryInfo, WaitReason} from '../api/types.js'
 import type {ApplyObserver, RunStartInfo} from '../apply/hooks.js'
 import type {FailedChange, SkippedExecution} from '../apply/result.js'
 import type {Change, ChangeAction} from '../plan/types.js'
@@ -98,8 +98,8 @@ abstract class ProgressView implements ApplyObserver {
     this.changed(change)
   }
 
-  changeWaiting(change: Change, waitMs: number): void {
-    this.model.waiting(change, waitMs)
+  changeWaiting(change: Change, waitMs: number, reason?: WaitReason): void {
+    this.model.waiting(change, waitMs, reason)
     this.changed(change)
   }
 

@@ -17,7 +17,9 @@ describe('emulator admin API', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [{...project, tenants: [{id: 'seeded', name: 'Seeded'}]}]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'seeded', name: 'Seeded'}]}],
+    })
     api = apiFor(emulator)
   })
 
@@ -121,8 +123,8 @@ describe('emulator admin API', () => {
       expect((await admin(emulator, 'POST', '/emulator/latency', {latency: '20-80ms'})).body).to.deep.equal({global: '20-80ms', projects: {}})
       await admin(emulator, 'POST', '/emulator/latency', {latency: null, projectId: project.id})
       expect((await admin(emulator, 'GET', '/emulator/latency')).body).to.deep.equal({global: '20-80ms', projects: {[project.id]: 'off'}})
-      expect((await admin(emulator, 'POST', '/emulator/rate-limit', {rateLimit: '200/60s'})).body).to.deep.equal({global: '200/60s', projects: {}})
-      expect((await admin(emulator, 'GET', '/emulator/rate-limit')).body).to.deep.equal({global: '200/60s', projects: {}})
+      expect((await admin(emulator, 'POST', '/emulator/rate-limit', {rateLimit: '200/60s'})).body).to.deep.equal({global: '200/60s', projects: {}, scope: 'ip'})
+      expect((await admin(emulator, 'GET', '/emulator/rate-limit')).body).to.deep.equal({global: '200/60s', projects: {}, scope: 'ip'})
     })
 
     it('answers a bad knob value with 400 E011003 and a missing one with E011002', async () => {
@@ -248,7 +250,7 @@ describe('emulator admin API', () => {
         expect((await second.get('/v1/mgmt/tenant/all')).status, 'the project rate limit 2/60s').to.equal(429)
         const state = await seeded.admin.state()
         expect(state.knobs.latency.global).to.equal('5ms')
-        expect(state.knobs.rateLimit).to.deep.equal({global: '100/60s', projects: {P2YamlSeed: '2/60s'}})
+        expect(state.knobs.rateLimit).to.deep.equal({global: '100/60s', projects: {P2YamlSeed: '2/60s'}, scope: 'ip'})
         expect(state.knobs.faults.map(fault => fault.spec)).to.deep.equal(['503:POST /v1/mgmt/role/create:1'])
         expect(JSON.stringify(await seeded.stats())).to.not.contain('K2YamlSeed')
       } finally {
@@ -279,7 +281,9 @@ describe('emulator admin API', () => {
       const fixture = async (name: string) => JSON.parse(await readFile(path.join(repoRoot, 'test', 'fixtures', name), 'utf8')) as Record<string, unknown>
       const flow = await fixture('flows/sign-up-or-in.v2.json')
       const theme = await fixture('themes/brand.v2.json')
-      const seeded = await startEmulator({newProjects: 'empty', port: 0, seed: {projects: [{...project, flows: [flow], theme}]}})
+      const seeded = await startEmulator({
+        newProjects: 'empty', rateLimit: 'off', port: 0, seed: {projects: [{...project, flows: [flow], theme}]},
+      })
       try {
         const api = apiFor(seeded)
         const flows = await api.post<{flows: Array<{id: string}>}>('/v1/mgmt/flow/list')
@@ -292,7 +296,9 @@ describe('emulator admin API', () => {
     })
 
     it('generates a key for a seed project that names none', async () => {
-      const seeded = await startEmulator({newProjects: 'empty', port: 0, seed: {projects: [{id: 'P2Keyless'}]}})
+      const seeded = await startEmulator({
+        newProjects: 'empty', rateLimit: 'off', port: 0, seed: {projects: [{id: 'P2Keyless'}]},
+      })
       try {
         const [keyless] = seeded.projects
         expect(keyless.managementKey).to.match(/^K2[A-Za-z\d]{30}$/)

@@ -26,7 +26,9 @@ describe('emulator audit routes', () => {
   const clock = {now: startTime}
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', now: () => clock.now, port: 0})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', now: () => clock.now, port: 0,
+    })
     api = apiFor(emulator)
   })
 

@@ -82,7 +82,9 @@ export function admin<T = Record<string, unknown>>(emulator: RunningEmulator, me
 
 /** Runs `body` against a fresh emulator, always stopping it. */
 export async function withEmulator<T>(options: StartEmulatorOptions, body: (emulator: RunningEmulator, api: Api) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator({newProjects: 'empty', port: 0, ...options})
+  const emulator = await startEmulator({
+    newProjects: 'empty', rateLimit: 'off', port: 0, ...options,
+  })
   try {
     return await body(emulator, apiFor(emulator))
   } finally {

@@ -72,7 +72,15 @@ describe('emulator knobs', () => {
       expect(log.map(entry => [entry.status, entry.outcome])).to.deep.equal([[429, 'rateLimited']])
     })
 
-    it('keeps one window per project, and a project value overrides the global one', async () => {
+    it('counts every project together by default, per client address as Descope does', async () => {
+      const other = new Api(emulator, otherProject.id, otherProject.managementKey)
+      for (let index = 0; index < 3; index++) await api.get('/v1/mgmt/tenant/all')
+      expect((await other.get('/v1/mgmt/tenant/all')).status).to.equal(429)
+      expect((await emulator.admin.state()).knobs.rateLimit.scope).to.equal('ip')
+    })
+
+    it('keeps one window per project with the project scope, and a project value overrides the global one', async () => {
+      await emulator.admin.setRateLimitScope('project')
       const other = new Api(emulator, otherProject.id, otherProject.managementKey)
       for (let index = 0; index < 3; index++) await api.get('/v1/mgmt/tenant/all')
       expect((await api.get('/v1/mgmt/tenant/all')).status).to.equal(429)
@@ -82,6 +90,31 @@ describe('emulator knobs', () => {
       expect((await other.get('/v1/mgmt/tenant/all')).status).to.equal(429)
       await emulator.admin.setRateLimit('off', otherProject.id)
       for (let index = 0; index < 5; index++) expect((await other.get('/v1/mgmt/tenant/all')).status).to.equal(200)
+    })
+
+    it("with a backoff (Descope's default), refuses every request for the whole backoff, without extending it", async () => {
+      await emulator.admin.setRateLimit('3/10s,backoff=60s')
+      const other = new Api(emulator, otherProject.id, otherProject.managementKey)
+      for (let index = 0; index < 3; index++) await api.get('/v1/mgmt/tenant/all')
+      const limited = await api.get<DescopeErrorBody>('/v1/mgmt/tenant/all')
+      expect(limited.status).to.equal(429)
+      expect(limited.headers['retry-after']).to.equal('60')
+      // Long after the 10 s window, but still within the backoff: refused, for the time left.
+      clock.now = startTime + 30_000
+      const still = await other.get('/v1/mgmt/tenant/all')
+      expect([still.status, still.headers['retry-after']]).to.deep.equal([429, '30'])
+      clock.now = startTime + 60_000
+      expect((await api.get('/v1/mgmt/tenant/all')).status).to.equal(200)
+    })
+
+    it("defaults to Descope's documented 100 requests per 60 s with a 60 s backoff, per client address", async () => {
+      const running = await startEmulator({port: 0})
+      try {
+        const {knobs} = await running.admin.state()
+        expect(knobs.rateLimit).to.deep.equal({global: '100/60s,backoff=60s', projects: {}, scope: 'ip'})
+      } finally {
+        await running.stop()
+      }
     })
 
     it('works on the real clock with a small window: one 429 whose Retry-After frees a slot', async function () {

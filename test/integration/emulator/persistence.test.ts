@@ -35,7 +35,9 @@ describe('emulator persistence', () => {
   afterEach(() => temporary.cleanup())
 
   it('keeps the projects across a restart, in a 0700 folder of 0600 files without the key', async () => {
-    const first = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const first = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     await apiFor(first).post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
     await apiFor(first).post('/v1/mgmt/permission/create', {name: 'read'})
     await first.stop()
@@ -47,7 +49,9 @@ describe('emulator persistence', () => {
     expect(content).to.contain('"acme"')
     expect(content).to.not.contain(defaultProject.managementKey)
 
-    const second = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const second = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     try {
       const api = apiFor(second)
       expect((await api.get('/v1/mgmt/tenant?id=acme')).body).to.deep.include({id: 'acme', name: 'Acme'})
@@ -59,7 +63,9 @@ describe('emulator persistence', () => {
   })
 
   it('writes changes in the background soon after they happen, leaving no temporary files', async () => {
-    const emulator = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     try {
       const api = apiFor(emulator)
       await Promise.all(Array.from({length: 20}, (_, index) => api.post('/v1/mgmt/tenant/create', {id: `t${index}`, name: `T${index}`})))
@@ -76,11 +82,11 @@ describe('emulator persistence', () => {
   it('accepts the keys of a persisted project after a restart, without knowing them in plain text', async () => {
     const custom = {id: 'P2Persisted', managementKey: 'K2PersistedManagementKey00000001'}
     const first = await startEmulator({
-      newProjects: 'empty', dataDir, port: 0, seed: {projects: [{...custom, tenants: [{id: 'acme', name: 'Acme'}]}]},
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0, seed: {projects: [{...custom, tenants: [{id: 'acme', name: 'Acme'}]}]},
     })
     await first.stop()
 
-    const second = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const second = await startEmulator({rateLimit: 'off', dataDir, port: 0})
     try {
       expect(second.projects).to.deep.equal([{id: custom.id, managementKey: ''}])
       const api = new Api(second, custom.id, custom.managementKey)
@@ -92,13 +98,15 @@ describe('emulator persistence', () => {
   })
 
   it('keeps the data of a project the baseline names again, and creates the ones it lacks', async () => {
-    const first = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const first = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     await apiFor(first).post('/v1/mgmt/tenant/create', {id: 'kept', name: 'Kept'})
     await first.stop()
 
     const extra = {id: 'P2Added', managementKey: 'K2AddedManagementKey000000000001'}
     const second = await startEmulator({
-      newProjects: 'empty', dataDir, port: 0, projects: [{id: defaultProject.id, managementKey: defaultProject.managementKey}, extra],
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0, projects: [{id: defaultProject.id, managementKey: defaultProject.managementKey}, extra],
     })
     try {
       expect((await apiFor(second).get('/v1/mgmt/tenant?id=kept')).status).to.equal(200)
@@ -111,7 +119,9 @@ describe('emulator persistence', () => {
   })
 
   it('removes the files of projects that a reset drops', async () => {
-    const emulator = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     await emulator.admin.seed({projects: [{id: 'P2Temporary', managementKey: 'K2TemporaryManagementKey00000001'}]})
     await waitFor(async () => (await readdir(dataDir)).includes('P2Temporary.json'))
     await emulator.admin.reset()
@@ -120,12 +130,16 @@ describe('emulator persistence', () => {
   })
 
   it('refuses to start on a corrupt file, naming it', async () => {
-    const first = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const first = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     await first.stop()
     await writeFile(projectFile(dataDir), '{"formatVersion": 1, "id": ')
     let error: unknown
     try {
-      await startEmulator({newProjects: 'empty', dataDir, port: 0})
+      await startEmulator({
+        newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+      })
     } catch (error_) {
       error = error_
     }
@@ -134,13 +148,17 @@ describe('emulator persistence', () => {
   })
 
   it('refuses a file whose content belongs to another project', async () => {
-    const first = await startEmulator({newProjects: 'empty', dataDir, port: 0})
+    const first = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+    })
     await first.stop()
     const content = await readFile(projectFile(dataDir), 'utf8')
     await writeFile(path.join(dataDir, 'P2Renamed.json'), content)
     let error: unknown
     try {
-      await startEmulator({newProjects: 'empty', dataDir, port: 0})
+      await startEmulator({
+        newProjects: 'empty', rateLimit: 'off', dataDir, port: 0,
+      })
     } catch (error_) {
       error = error_
     }

@@ -3,7 +3,9 @@ import {expect} from 'chai'
 import type {RunningEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 
 import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
-import {Api, apiFor, type DescopeErrorBody} from './helpers.js'
+import {
+  admin, Api, apiFor, type DescopeErrorBody,
+} from './helpers.js'
 
 interface WireRole {
   id: string
@@ -30,11 +32,34 @@ describe('emulator role and permission routes', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', now: () => startTime, port: 0})
+    // These tests read every role through role/all: with tenant roles (the kinder of its two behaviours).
+    emulator = await startEmulator({
+      behaviour: {roleAllIncludesTenantRoles: true}, newProjects: 'empty', now: () => startTime, port: 0, rateLimit: 'off',
+    })
     api = apiFor(emulator)
   })
 
   beforeEach(() => emulator.admin.reset())
+
+  it('role/all leaves tenant roles out by default; the behaviour knob (admin API) puts them in; role/search finds them either way', async () => {
+    await api.post('/v1/mgmt/tenant/create', {id: 'acme', name: 'Acme'})
+    await api.post('/v1/mgmt/role/create', {name: 'Viewer'})
+    await api.post('/v1/mgmt/role/create', {name: 'Admin', tenantId: 'acme'})
+    const names = (list: WireRole[]) => list.map(role => `${role.tenantId}/${role.name}`).sort()
+    const search = async () => names((await api.post<{roles: WireRole[]}>('/v1/mgmt/role/search', {includeProjectRoles: true, tenantIds: ['acme']})).body.roles)
+    expect(names(await roles())).to.include('acme/Admin')
+    await admin(emulator, 'POST', '/emulator/behaviour', {roleAllIncludesTenantRoles: false})
+    expect(names(await roles())).to.not.include('acme/Admin')
+    expect(names(await roles())).to.include('/Viewer')
+    expect(await search()).to.include.members(['/Viewer', 'acme/Admin'])
+    expect((await admin<DescopeErrorBody>(emulator, 'POST', '/emulator/behaviour', {roleAllIncludes: true})).body.errorCode).to.equal('E011003')
+    const fresh = await startEmulator({port: 0, rateLimit: 'off'})
+    try {
+      expect((await fresh.admin.state()).knobs.behaviour).to.deep.equal({roleAllIncludesTenantRoles: false})
+    } finally {
+      await fresh.stop()
+    }
+  })
 
   after(() => emulator.stop())
 

@@ -15,7 +15,9 @@ describe('emulator HTTP server', () => {
   let api: Api
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0, projects: [first, second]})
+    emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [first, second],
+    })
     api = new Api(emulator, first.id, first.managementKey)
   })
 

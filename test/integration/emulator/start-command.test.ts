@@ -134,7 +134,7 @@ describe('emulator start command', function () {
   }
 
   it('exits 3 for a port in use, naming it and suggesting --port 0', async () => {
-    const occupant = await startEmulator({newProjects: 'empty', port: 0})
+    const occupant = await startEmulator({newProjects: 'empty', rateLimit: 'off', port: 0})
     try {
       const result = await spawnStart(['--port', String(occupant.port)]).finished
       expect(result.code, result.stderr).to.equal(3)

@@ -27,7 +27,7 @@ for (const errorStyle of errorStyles) describe(`emulator tenant routes (error st
 
   before(async () => {
     emulator = await startEmulator({
-      errorStyle, newProjects: 'empty', now: () => startTime, port: 0,
+      errorStyle, newProjects: 'empty', now: () => startTime, port: 0, rateLimit: 'off',
     })
     api = apiFor(emulator)
   })

@@ -51,7 +51,7 @@ describe('permission and role kinds against the emulator', function () {
   let client: DescopeClient
 
   before(async () => {
-    emulator = await startEmulator({newProjects: 'empty', port: 0})
+    emulator = await startEmulator({newProjects: 'empty', rateLimit: 'off', port: 0})
     const [project] = emulator.projects
     client = createDescopeClient({baseUrl: emulator.url, managementKey: project.managementKey, projectId: project.id})
   })

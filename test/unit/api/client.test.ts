@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import nock from 'nock'
 
-import {getRateLimiter, projectKey} from '../../../src/lib/api/rate-limiter.js'
+import {getRateLimiter, hostKey} from '../../../src/lib/api/rate-limiter.js'
 import {DescopeApiError, ExitCode} from '../../../src/lib/errors.js'
 import {
   BASE, failure, KEY, localServer, networkError, PROJECT, recordEvents, renderings, resetApiState, testClient,
@@ -88,6 +88,7 @@ describe('api client', () => {
             attempt: 1, delayMs: 1000, method: 'POST', path: '/v1/mgmt/tenant/update', status: 429,
           },
         },
+        {name: 'onRateLimitWait', payload: 1000, reason: 'backoff'},
       ])
     })
 
@@ -270,16 +271,16 @@ describe('api client', () => {
       nock(BASE).get('/v1/mgmt/tenant/all').reply(503).get('/v1/mgmt/tenant/all').reply(200, {tenants: []})
       const client = testClient({rateLimit: {requests: 100, windowMs: 60_000}})
       await client.request('GET', '/v1/mgmt/tenant/all')
-      expect(getRateLimiter(projectKey(BASE, PROJECT)).stats().granted).to.equal(2)
+      expect(getRateLimiter(hostKey(BASE)).stats().granted).to.equal(2)
       expect(client.rateLimit?.estimateMs(98)).to.equal(0)
       expect(client.rateLimit?.estimateMs(99)).to.be.above(59_000)
     })
 
-    it('waits for the window and tells onRateLimitWait; clients of one project share the window', async () => {
+    it('waits for the window and tells onRateLimitWait; clients of one host share the window', async () => {
       nock(BASE).get('/v1/mgmt/tenant/all').times(3).reply(200, {tenants: []})
       const events = recordEvents()
       const a = testClient({rateLimit: {guardMs: 0, requests: 2, windowMs: 200}}, events)
-      const b = testClient({rateLimit: {guardMs: 0, requests: 2, windowMs: 200}}, events)
+      const b = testClient({projectId: 'P2Other', rateLimit: {guardMs: 0, requests: 2, windowMs: 200}}, events)
       const started = Date.now()
       await Promise.all([a.request('GET', '/v1/mgmt/tenant/all'), b.request('GET', '/v1/mgmt/tenant/all'), a.request('GET', '/v1/mgmt/tenant/all')])
       expect(Date.now() - started).to.be.at.least(180)
@@ -288,14 +289,61 @@ describe('api client', () => {
       expect(waits[0].payload).to.be.within(150, 200)
     })
 
-    it('keeps projects independent', async () => {
-      nock(BASE).get('/v1/mgmt/tenant/all').times(2).reply(200, {})
+    it('keeps hosts independent', async () => {
+      nock(BASE).get('/v1/mgmt/tenant/all').reply(200, {})
+      nock('https://api.eu.descope.test').get('/v1/mgmt/tenant/all').reply(200, {})
       const events = recordEvents()
       const started = Date.now()
       await testClient({rateLimit: {requests: 1, windowMs: 5000}}, events).request('GET', '/v1/mgmt/tenant/all')
-      await testClient({projectId: 'P2Other', rateLimit: {requests: 1, windowMs: 5000}}, events).request('GET', '/v1/mgmt/tenant/all')
+      await testClient({baseUrl: 'https://api.eu.descope.test', rateLimit: {requests: 1, windowMs: 5000}}, events).request('GET', '/v1/mgmt/tenant/all')
       expect(Date.now() - started).to.be.below(1000)
       expect(events.calls).to.deep.equal([])
+    })
+
+    it("a 429 pauses every request to the host for Retry-After, reports Descope's backoff, then paces them", async () => {
+      const sentAt: Array<{path: string; at: number}> = []
+      let started = Date.now()
+      const answer = (path: string, status: number, body: object, headers = {}) => () => {
+        sentAt.push({at: Date.now() - started, path})
+        return [status, body, headers] as [number, object, Record<string, string>]
+      }
+
+      nock(BASE)
+      .post('/v1/mgmt/tenant/create')
+      .reply(answer('create', 429, {errorCode: 'E130429'}, {'Retry-After': '1'}))
+      .post('/v1/mgmt/tenant/create')
+      .reply(answer('create', 200, {id: 'T1'}))
+      .get('/v1/mgmt/role/all')
+      .times(3)
+      .reply(answer('roles', 200, {roles: []}))
+      const events = recordEvents()
+      let backoffStarted: () => void = () => {}
+      const throttled = new Promise<void>(resolve => {
+        backoffStarted = resolve
+      })
+      const onRetry = events.onRetry!
+      events.onRetry = info => {
+        onRetry(info)
+        started = Date.now()
+        backoffStarted()
+      }
+
+      // 10 per second: after the backoff, one request every 100 ms.
+      const limits = {guardMs: 0, requests: 10, windowMs: 1000}
+      const client = testClient({rateLimit: limits}, events)
+      const other = testClient({projectId: 'P2Other', rateLimit: limits}, events)
+      const create = client.request('POST', '/v1/mgmt/tenant/create', {json: {name: 'A'}})
+      // Sent once the 429 is in: the other project's requests must wait for the backoff too.
+      await throttled
+      await Promise.all([create, ...Array.from({length: 3}, () => other.request('GET', '/v1/mgmt/role/all'))])
+      const after = sentAt.slice(1)
+      expect(after).to.have.length(4)
+      expect(after.every(({at}) => at >= 950)).to.equal(true)
+      const gaps = after.slice(1).map((entry, index) => entry.at - after[index].at)
+      expect(Math.min(...gaps)).to.be.at.least(80)
+      const waits = events.calls.filter(call => call.name === 'onRateLimitWait')
+      // The 429'd request and each of the three held back were told they wait for Descope's backoff.
+      expect(waits.filter(call => call.reason === 'backoff').length).to.be.at.least(4)
     })
   })
 

@@ -30,12 +30,12 @@ export function testClient(options: Partial<DescopeClientOptions> = {}, events: 
 }
 
 /** Records every event payload, to check none carries the key. */
-export function recordEvents(): RequestEvents & {calls: Array<{name: string; payload: unknown}>} {
-  const calls: Array<{name: string; payload: unknown}> = []
+export function recordEvents(): RequestEvents & {calls: Array<{name: string; payload: unknown; reason?: string}>} {
+  const calls: Array<{name: string; payload: unknown; reason?: string}> = []
   return {
     calls,
-    onRateLimitWait(waitMs) {
-      calls.push({name: 'onRateLimitWait', payload: waitMs})
+    onRateLimitWait(waitMs, reason) {
+      calls.push({name: 'onRateLimitWait', payload: waitMs, ...(reason ? {reason} : {})})
     },
     onRetry(info) {
       calls.push({name: 'onRetry', payload: info})

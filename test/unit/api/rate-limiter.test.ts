@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {
-  getRateLimiter, projectKey, resetRateLimiters, SlidingWindowRateLimiter,
+  DEFAULT_RATE_LIMITS, getRateLimiter, hostKey, resetRateLimiters, SlidingWindowRateLimiter,
 } from '../../../src/lib/api/rate-limiter.js'
 
 /** A clock whose sleeps advance time after pending callbacks have run (setImmediate). */
@@ -190,22 +190,98 @@ describe('api rate limiter', () => {
     expect(() => new SlidingWindowRateLimiter({requests: 1, windowMs: 0})).to.throw(RangeError)
   })
 
-  it('shares one limiter per project and keeps projects independent', async () => {
+  it('shares one limiter per API host, whatever the project, and keeps hosts independent', async () => {
     const clock = autoClock()
-    const a1 = getRateLimiter(projectKey('https://api.descope.test/', 'P1'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
-    const a2 = getRateLimiter(projectKey('https://api.descope.test', 'P1'), {guardMs: 0, requests: 50, windowMs: 1}, clock)
-    const b = getRateLimiter(projectKey('https://api.descope.test', 'P2'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
-    const other = getRateLimiter(projectKey('http://127.0.0.1:4000', 'P1'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const a1 = getRateLimiter(hostKey('https://api.descope.test/'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const a2 = getRateLimiter(hostKey('https://API.descope.test/v1'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const b = getRateLimiter(hostKey('https://api.eu.descope.test'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
+    const otherPort = getRateLimiter(hostKey('http://127.0.0.1:4000'), {guardMs: 0, requests: 1, windowMs: 1000}, clock)
     expect(a1).to.equal(a2)
-    expect(a2.requests).to.equal(1)
     expect(b).to.not.equal(a1)
-    expect(other).to.not.equal(a1)
+    expect(otherPort).to.not.equal(getRateLimiter(hostKey('http://127.0.0.1:4001'), {guardMs: 0, requests: 1, windowMs: 1000}, clock))
     await a1.acquire()
     expect(a2.waitTimeMs()).to.equal(1000)
     expect(b.waitTimeMs()).to.equal(0)
     await b.acquire()
     expect(clock.now()).to.equal(0)
     resetRateLimiters()
-    expect(getRateLimiter(projectKey('https://api.descope.test', 'P1'))).to.not.equal(a1)
+    expect(getRateLimiter(hostKey('https://api.descope.test'))).to.not.equal(a1)
+  })
+
+  it("defaults to Descope's documented 100 requests per 60 s", () => {
+    const limiter = getRateLimiter(hostKey('https://api.descope.test'))
+    expect({requests: limiter.requests, windowMs: limiter.windowMs}).to.deep.equal({requests: 100, windowMs: 60_000})
+    expect(DEFAULT_RATE_LIMITS).to.deep.equal({requests: 100, windowMs: 60_000})
+  })
+
+  it('keeps the strictest combination when callers of one host ask for different limits', () => {
+    const key = hostKey('https://api.descope.test')
+    const limiter = getRateLimiter(key, {requests: 500, windowMs: 60_000})
+    getRateLimiter(key, {requests: 100, windowMs: 60_000})
+    expect({requests: limiter.requests, windowMs: limiter.windowMs}).to.deep.equal({requests: 100, windowMs: 60_000})
+    // A higher limit asked later does not loosen it.
+    getRateLimiter(key, {requests: 1000, windowMs: 60_000})
+    expect(limiter.requests).to.equal(100)
+    // Different shapes: the fewest requests in the longest window respects both.
+    getRateLimiter(key, {requests: 10, windowMs: 1000})
+    expect({requests: limiter.requests, windowMs: limiter.windowMs}).to.deep.equal({requests: 10, windowMs: 60_000})
+  })
+
+  describe("Descope's backoff (429 with Retry-After)", () => {
+    it('holds every request until the backoff ends, then paces them one per window/requests, with no burst', async () => {
+      const clock = autoClock(10_000)
+      const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 4, windowMs: 1000}, clock)
+      // The window is nearly unused on our side: without the backoff, all of these would go at once.
+      await limiter.acquire()
+      limiter.backoff(5000)
+      const times: number[] = []
+      await Promise.all(Array.from({length: 6}, () => limiter.acquire().then(() => times.push(clock.now()))))
+      expect(times).to.deep.equal([15_000, 15_250, 15_500, 15_750, 16_000, 16_250])
+    })
+
+    it('tells the waiters, and later callers, that they wait for the backoff', async () => {
+      const clock = manualClock(0)
+      const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 1, windowMs: 1000}, clock)
+      await limiter.acquire()
+      const reasons: Array<{ms: number; reason?: string}> = []
+      const record = {
+        onRateLimitWait(ms: number, reason?: string) {
+          reasons.push({ms, reason})
+        },
+      }
+      const first = limiter.acquire(record)
+      expect(reasons).to.deep.equal([{ms: 1000, reason: 'window'}])
+      limiter.backoff(60_000)
+      expect(reasons[1]).to.deep.equal({ms: 60_000, reason: 'backoff'})
+      expect(limiter.reason()).to.equal('backoff')
+      const second = limiter.acquire(record)
+      expect(reasons[2]).to.deep.equal({ms: 61_000, reason: 'backoff'})
+      clock.set(60_000)
+      clock.wake()
+      await tick()
+      await first
+      expect(limiter.reason()).to.equal('window')
+      clock.set(61_000)
+      clock.wake()
+      await tick()
+      await second
+    })
+
+    it('a shorter or equal backoff during a longer one changes nothing', async () => {
+      const clock = autoClock(0)
+      const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 2, windowMs: 1000}, clock)
+      limiter.backoff(3000)
+      limiter.backoff(1000)
+      expect(limiter.waitTimeMs()).to.equal(3000)
+      expect(limiter.estimateMs(3)).to.equal(4000)
+    })
+
+    it('estimates include the backoff and the paced restart', () => {
+      const clock = autoClock(0)
+      const limiter = new SlidingWindowRateLimiter({guardMs: 0, requests: 100, windowMs: 60_000}, clock)
+      limiter.backoff(60_000)
+      expect(limiter.estimateMs(1)).to.equal(60_000)
+      expect(limiter.estimateMs(11)).to.equal(66_000)
+    })
   })
 })

@@ -10,6 +10,8 @@ import {
   deleteRole,
   deleteRoles,
   loadAllRoles,
+  loadRoleAll,
+  ROLE_SEARCH_TENANT_CHUNK,
   roleMatchesRequest,
   searchRoles,
   updateRole,
@@ -143,14 +145,48 @@ describe('api roles', () => {
     })
   })
 
-  it('loadAllRoles maps {roles}, tolerates an empty body and rejects a non-list', async () => {
+  it('loadRoleAll maps {roles}, tolerates an empty body and rejects a non-list', async () => {
     const roles = [viewer, {...viewer, id: 'RL2', tenantId: 'acme'}]
     nock(BASE).get('/v1/mgmt/role/all').reply(200, {roles})
-    expect(await loadAllRoles(testClient())).to.deep.equal(roles)
+    expect(await loadRoleAll(testClient())).to.deep.equal(roles)
     nock(BASE).get('/v1/mgmt/role/all').reply(200, {roles: null})
-    expect(await loadAllRoles(testClient())).to.deep.equal([])
+    expect(await loadRoleAll(testClient())).to.deep.equal([])
     nock(BASE).get('/v1/mgmt/role/all').reply(200, {roles: 'x'})
-    expect((await failure(loadAllRoles(testClient()))).code).to.equal('invalid_response')
+    expect((await failure(loadRoleAll(testClient()))).code).to.equal('invalid_response')
+  })
+
+  it('loadAllRoles reads tenant roles with role/search over every tenant, project roles included, whatever role/all carries', async () => {
+    const acmeRole = {...viewer, id: 'RL2', tenantId: 'acme'}
+    const scope = nock(BASE)
+    .get('/v1/mgmt/tenant/all')
+    .reply(200, {tenants: [{id: 'globex', name: 'Globex'}, {id: 'acme', name: 'Acme'}]})
+    .post('/v1/mgmt/role/search', {includeProjectRoles: true, tenantIds: ['acme', 'globex']})
+    .reply(200, {roles: [viewer, acmeRole]})
+    expect(await loadAllRoles(testClient())).to.deep.equal([viewer, acmeRole])
+    expect(scope.isDone()).to.equal(true)
+  })
+
+  it(`loadAllRoles asks for ${ROLE_SEARCH_TENANT_CHUNK} tenants at a time and keeps each project role once`, async () => {
+    const ids = Array.from({length: ROLE_SEARCH_TENANT_CHUNK + 3}, (_, index) => `t${String(index).padStart(3, '0')}`)
+    const first = ids.slice(0, ROLE_SEARCH_TENANT_CHUNK)
+    const rest = ids.slice(ROLE_SEARCH_TENANT_CHUNK)
+    const tenantRoles = (tenantIds: string[]) => tenantIds.map(tenantId => ({name: 'Admin', tenantId}))
+    const scope = nock(BASE)
+    .get('/v1/mgmt/tenant/all')
+    .reply(200, {tenants: ids.map(id => ({id, name: id}))})
+    .post('/v1/mgmt/role/search', {includeProjectRoles: true, tenantIds: first})
+    .reply(200, {roles: [viewer, ...tenantRoles(first)]})
+    .post('/v1/mgmt/role/search', {includeProjectRoles: true, tenantIds: rest})
+    .reply(200, {roles: [viewer, ...tenantRoles(rest)]})
+    const roles = await loadAllRoles(testClient())
+    expect(scope.isDone()).to.equal(true)
+    expect(roles.filter(role => !role.tenantId)).to.deep.equal([viewer])
+    expect(roles.filter(role => role.tenantId).map(role => role.tenantId)).to.deep.equal(ids)
+  })
+
+  it('loadAllRoles uses role/all when the project has no tenant', async () => {
+    nock(BASE).get('/v1/mgmt/tenant/all').reply(200, {tenants: []}).get('/v1/mgmt/role/all').reply(200, {roles: [viewer]})
+    expect(await loadAllRoles(testClient())).to.deep.equal([viewer])
   })
 
   it('searchRoles sends the wire fields and maps {roles}', async () => {

@@ -21,6 +21,7 @@ describe('cached client against the emulator', function () {
   before(async () => {
     emulator = await startEmulator({
       newProjects: 'empty',
+      rateLimit: 'off',
       latency: 20,
       projects: [{id: 'P2CacheClientTest00000000000001', managementKey: 'K2CacheClientTestKey', tenants: [{id: 'acme', name: 'Acme'}]}],
     })

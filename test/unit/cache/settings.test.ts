@@ -44,6 +44,12 @@ describe('cache settings', () => {
     }).ttlMs).to.equal(30_000)
   })
 
+  it('shares the coordination Redis when the cache names no store of its own', () => {
+    expect(resolveCacheSettings({cacheDir: '/c', coordinationUrl: 'redis://coordination:6379', env: {}})).to.deep.include({store: 'redis', url: 'redis://coordination:6379'})
+    expect(resolveCacheSettings({cacheDir: '/c', config: {url: 'redis://cache:6379'}, coordinationUrl: 'redis://coordination:6379', env: {}}).url).to.equal('redis://cache:6379')
+    expect(resolveCacheSettings({cacheDir: '/c', coordinationUrl: 'redis://coordination:6379', env: {DESCOPE_MGMT_CACHE_URL: 'redis://env:6379'}}).url).to.equal('redis://env:6379')
+  })
+
   it('turns the cache off with --no-cache, DESCOPE_MGMT_NO_CACHE=1 or a TTL of 0', () => {
     expect(resolveCacheSettings({cacheDir: '/c', env: {}, noCache: true}).mode).to.equal('off')
     expect(resolveCacheSettings({cacheDir: '/c', env: {DESCOPE_MGMT_NO_CACHE: '1'}}).mode).to.equal('off')

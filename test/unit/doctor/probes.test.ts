@@ -311,6 +311,7 @@ describe('doctor probes', () => {
       baseUrl: BASE,
       client: doctorClient({licenseHandshake: true}),
       async close() {},
+      coordination: {kind: 'local', lockTtlMs: 30_000, stateDir: '/nonexistent/coordination'},
       emulator: false,
       projectId: PROJECT,
       sources: {

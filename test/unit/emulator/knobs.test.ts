@@ -52,11 +52,13 @@ describe('emulator knobs', () => {
       expect(parseRateLimit('1000/1m')).to.deep.equal({requests: 1000, windowMs: 60_000})
       expect(parseRateLimit({requests: 3, windowMs: 10})).to.deep.equal({requests: 3, windowMs: 10})
       expect(parseRateLimit({requests: 3, windowSeconds: 2})).to.deep.equal({requests: 3, windowMs: 2000})
-      expect(parseRateLimit('off')).to.equal(undefined)
-      expect(parseRateLimit(null)).to.equal(undefined)
+      expect(parseRateLimit('100/60s,backoff=60s')).to.deep.equal({backoffMs: 60_000, requests: 100, windowMs: 60_000})
+      expect(parseRateLimit({backoffSeconds: 30, requests: 3, windowSeconds: 2})).to.deep.equal({backoffMs: 30_000, requests: 3, windowMs: 2000})
+      expect(parseRateLimit('off')).to.equal(null)
+      expect(parseRateLimit(null)).to.equal(null)
     })
 
-    for (const bad of ['200', '200/60', '0/60s', 'x/60s', '200/s', '1.5/60s', {requests: 0, windowMs: 10}]) {
+    for (const bad of ['200', '200/60', '0/60s', 'x/60s', '200/s', '1.5/60s', {requests: 0, windowMs: 10}, '100/60s,backoff=', '100/60s,backoff=x', '100/60s,wait=1s']) {
       it(`refuses ${JSON.stringify(bad)}`, () => {
         expect(() => parseRateLimit(bad as never)).to.throw(KnobError, /rate.limit/)
       })
@@ -64,6 +66,7 @@ describe('emulator knobs', () => {
 
     it('formats whole seconds as seconds and anything else in ms', () => {
       expect([formatRateLimit({requests: 200, windowMs: 60_000}), formatRateLimit({requests: 5, windowMs: 1500}), formatRateLimit()]).to.deep.equal(['200/60s', '5/1500ms', 'off'])
+      expect(formatRateLimit({backoffMs: 60_000, requests: 100, windowMs: 60_000})).to.equal('100/60s,backoff=60s')
     })
   })
 
@@ -152,7 +155,7 @@ describe('emulator knobs', () => {
       expect(knobs.rateLimitFor('P2Quiet')).to.deep.equal({requests: 10, windowMs: 1000})
       expect(knobs.describe()).to.deep.include({
         latency: {global: '20-80ms', projects: {P2Quiet: 'off'}},
-        rateLimit: {global: '10/1s', projects: {P2Strict: '1/1s'}},
+        rateLimit: {global: '10/1s', projects: {P2Strict: '1/1s'}, scope: 'ip'},
       })
     })
 

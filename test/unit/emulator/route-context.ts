@@ -5,6 +5,8 @@ import type {
   JsonObject, ProjectDirectory, ProjectState, RouteContext, RouteDefinition,
 } from '../../../plugins/plugin-emulator/src/lib/types.js'
 
+import {DEFAULT_BEHAVIOUR} from '../../../plugins/plugin-emulator/src/lib/knobs.js'
+
 export interface RecordedAudit {
   action: string
   data?: JsonObject
@@ -74,6 +76,7 @@ export class RouteCaller {
 
   call(path: string, body: JsonObject = {}, method = 'POST'): unknown {
     const context: RouteContext = {
+      behaviour: {...DEFAULT_BEHAVIOUR},
       projects: this.projects,
       project: this.project,
       body,

@@ -102,6 +102,15 @@ describe('progress', () => {
       ])
     })
 
+    it("says when a change waits for Descope's rate-limit backoff rather than the client's window", () => {
+      const {changes, model} = midRun()
+      model.waiting(changes.wayne, 60_000, 'backoff')
+      const frame = renderFrame(model.snapshot(), {color: false, height: 23, width: 100})
+      expect(frame).to.include("└─ Creating wayne ⏳ waiting for Descope's rate-limit backoff (~1m 00s)")
+      model.waiting(changes.wayne, 2000, 'window')
+      expect(renderFrame(model.snapshot(), {color: false, height: 23, width: 100})).to.include('└─ Creating wayne ⏳ waiting for rate limit (~2.0 s)')
+    })
+
     it('cuts lines to the width and keeps failures, changes in flight and the last one done within the height', () => {
       let clock = 0
       const model = new ProgressModel({now: () => clock})
@@ -153,6 +162,7 @@ describe('progress', () => {
       progress.changeStarting(acme)
       progress.changeWaiting(acme, 200)
       progress.changeWaiting(acme, 1500)
+      progress.changeWaiting(acme, 60_000, 'backoff')
       progress.changeRetrying(acme, {
         attempt: 1, delayMs: 100, method: 'POST', path: '/x', status: 503,
       })
@@ -167,6 +177,7 @@ describe('progress', () => {
       expect(stream.text.split('\n')).to.deep.equal([
         'Applying 4 changes (3 create, 1 delete) to staging, 2 at a time. 1 change finished by the earlier run is not repeated.',
         'tenants: Creating acme-corp ⏳ waiting for rate limit (~1.5 s)',
+        "tenants: Creating acme-corp ⏳ waiting for Descope's rate-limit backoff (~1m 00s)",
         'tenants: Creating acme-corp ⚙️ retrying (attempt 2, HTTP 503)',
         'tenants: Creating acme-corp ⚙️ retrying (attempt 3, ECONNRESET)',
         'tenants: Creating acme-corp ✓ (1.2 s)',

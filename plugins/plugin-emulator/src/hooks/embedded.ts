@@ -29,6 +29,8 @@ const embedded = async function (this: Hook.Context, options: EmbeddedEmulatorOp
     dataDir: options.dataDir,
     host: '127.0.0.1',
     port: 0,
+    // Only this process talks to it: Descope's limit would only slow a local run down.
+    rateLimit: 'off',
     projects: [{id: projectId, managementKey, name: projectId === defaultProject.id ? defaultProject.name : projectId}],
   })
   return {

@@ -2,14 +2,14 @@
  * The admin API under `/emulator/` (no authentication; the server answers loopback clients only).
  * Each route calls the same EmulatorCore operation as the programmatic `admin` handle.
  */
-import type {EmulatorBehaviour, HttpMethod, JsonObject} from './types.js'
+import type {HttpMethod, JsonObject} from './types.js'
 
 import {EmulatorCore} from './emulator.js'
 import {EmulatorError, parseErrorStyle} from './errors.js'
 import {KnobError} from './knobs.js'
 import {RouteTable} from './route-table.js'
 import {parseSeed} from './seed.js'
-import {optionalBoolean, optionalString} from './validate.js'
+import {optionalString} from './validate.js'
 
 interface AdminRequest {
   query: URLSearchParams
@@ -27,21 +27,6 @@ async function knobValue(request: AdminRequest, field: string): Promise<{project
   const body = await request.body()
   if (!(field in body)) throw new EmulatorError('missingArgument', `"${field}" is required (null turns it off)`)
   return {projectId: optionalString(body, 'projectId'), value: body[field] as never}
-}
-
-const behaviourNames: ReadonlyArray<keyof EmulatorBehaviour> = ['tenantUpdateKeepsAuthType']
-
-/** `{tenantUpdateKeepsAuthType: true}`: the behaviours to change, each a boolean. */
-function parseBehaviour(body: JsonObject): Partial<EmulatorBehaviour> {
-  const unknown = Object.keys(body).filter(name => !(behaviourNames as readonly string[]).includes(name))
-  if (unknown.length > 0) throw new EmulatorError('invalidArgument', `Unknown behaviour ${unknown.map(name => `"${name}"`).join(', ')}: known ones are ${behaviourNames.join(', ')}`)
-  const changes: Partial<EmulatorBehaviour> = {}
-  for (const name of behaviourNames) {
-    const value = optionalBoolean(body, name)
-    if (value !== undefined) changes[name] = value
-  }
-
-  return changes
 }
 
 const adminRoutes = new RouteTable<AdminRoute>([
@@ -115,10 +100,22 @@ const adminRoutes = new RouteTable<AdminRoute>([
     method: 'POST',
     path: '/emulator/error-style',
   },
-  {handler: core => core.behaviour, method: 'GET', path: '/emulator/behaviour'},
+  {handler: core => ({scope: core.knobs.rateLimitScope}), method: 'GET', path: '/emulator/rate-limit/scope'},
   {
     async handler(core, request) {
-      return core.setBehaviour(parseBehaviour(await request.body()))
+      const {scope} = await request.body()
+      if (typeof scope !== 'string') throw new EmulatorError('missingArgument', '"scope" is required: ip or project')
+      core.setRateLimitScope(scope)
+      return {scope: core.knobs.rateLimitScope}
+    },
+    method: 'POST',
+    path: '/emulator/rate-limit/scope',
+  },
+  {handler: core => core.knobs.describe().behaviour, method: 'GET', path: '/emulator/behaviour'},
+  {
+    async handler(core, request) {
+      core.setBehaviour(await request.body())
+      return core.knobs.describe().behaviour
     },
     method: 'POST',
     path: '/emulator/behaviour',

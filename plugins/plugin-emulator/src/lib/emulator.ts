@@ -3,7 +3,7 @@
  * API. The HTTP server (server.ts) and the programmatic handle (index.ts) both drive this.
  */
 import type {
-  AuditFields, EmulatorBehaviour, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
+  AuditFields, HttpMethod, JsonObject, ProjectState, RouteContext, RouteDefinition,
 } from './types.js'
 
 import {defaultErrorStyle, type ErrorStyle} from './errors.js'
@@ -49,15 +49,10 @@ export interface EmulatorCoreOptions {
   logBodies?: boolean
   /** How not-found and already-exists are answered; `reset()` returns to it. Default `descope`. */
   errorStyle?: ErrorStyle
-  /** Behaviours at start-up (and after `reset()`); unset ones take the harder case. */
-  behaviour?: Partial<EmulatorBehaviour>
 }
-
-const defaultBehaviour: Readonly<EmulatorBehaviour> = Object.freeze({tenantUpdateKeepsAuthType: false})
 
 export class EmulatorCore {
   errorStyle: ErrorStyle
-  behaviour: EmulatorBehaviour
   readonly knobs: Knobs
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
@@ -69,7 +64,6 @@ export class EmulatorCore {
   readonly store: ProjectStore
   private readonly baseline: Seed
   private readonly baselineErrorStyle: ErrorStyle
-  private readonly baselineBehaviour: EmulatorBehaviour
 
   constructor(options: EmulatorCoreOptions) {
     this.store = new ProjectStore(id => this.persistence?.markDirty(id))
@@ -80,8 +74,6 @@ export class EmulatorCore {
     this.logBodies = options.logBodies ?? false
     this.baselineErrorStyle = options.errorStyle ?? defaultErrorStyle
     this.errorStyle = this.baselineErrorStyle
-    this.baselineBehaviour = {...defaultBehaviour, ...options.behaviour}
-    this.behaviour = {...this.baselineBehaviour}
   }
 
   /**
@@ -115,7 +107,7 @@ export class EmulatorCore {
   readonly invoke = async (project: ProjectState, method: HttpMethod, path: string, body: JsonObject): Promise<unknown> => {
     const route = this.routes.lookup(method, path)
     return route.handler({
-      audit() {}, behaviour: this.behaviour, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
+      audit() {}, behaviour: this.knobs.behaviour, body, now: this.now(), project, projects: this.store, query: new URLSearchParams(),
     })
   }
 
@@ -129,7 +121,7 @@ export class EmulatorCore {
           action, data, fields, remoteAddress, tenants,
         })
       },
-      behaviour: this.behaviour,
+      behaviour: this.knobs.behaviour,
       body,
       now: this.now(),
       project,
@@ -173,7 +165,6 @@ export class EmulatorCore {
     this.knobs.clear()
     this.applyKnobs(this.baseline)
     this.errorStyle = this.baselineErrorStyle
-    this.behaviour = {...this.baselineBehaviour}
     this.limiter.clear()
     this.resetStats()
   }
@@ -203,14 +194,18 @@ export class EmulatorCore {
     this.knobs.setLatency(latency, projectId)
   }
 
+  setBehaviour(changes: Record<string, unknown>): void {
+    this.knobs.setBehaviour(changes)
+  }
+
   setRateLimit(rateLimit: RateLimitInput, projectId?: string): void {
     this.knobs.setRateLimit(rateLimit, projectId)
   }
 
-  /** Changes the behaviours given; the others stay. */
-  setBehaviour(changes: Partial<EmulatorBehaviour>): EmulatorBehaviour {
-    this.behaviour = {...this.behaviour, ...changes}
-    return this.behaviour
+  /** Changes what the rate limit counts together; the windows counted so far start again. */
+  setRateLimitScope(scope: string): void {
+    this.knobs.setRateLimitScope(scope)
+    this.limiter.clear()
   }
 
   /** Every project as JSON, keys redacted, plus the knobs in force. */
@@ -231,6 +226,8 @@ export class EmulatorCore {
   private applyKnobs(seed: Seed): void {
     if (seed.latency !== undefined) this.knobs.setLatency(seed.latency)
     if (seed.rateLimit !== undefined) this.knobs.setRateLimit(seed.rateLimit)
+    if (seed.rateLimitScope !== undefined) this.knobs.setRateLimitScope(seed.rateLimitScope)
+    if (seed.behaviour !== undefined) this.knobs.setBehaviour(seed.behaviour)
     if (seed.faults?.length) this.knobs.faults = structuredClone(seed.faults)
     for (const project of seed.projects) {
       if (project.latency !== undefined) this.knobs.setLatency(project.latency, project.id)

@@ -17,10 +17,38 @@ export type LatencyInput = LatencyRange | null | number | string
 export interface RateLimit {
   requests: number
   windowMs: number
+  /**
+   * Once the limit is exceeded, every request of the same client is refused for this long
+   * (Retry-After says how long is left). Without it, Retry-After is the time until a slot frees.
+   */
+  backoffMs?: number
 }
 
-/** `"200/60s"` (window in `ms`, `s` or `m`), `{requests, windowMs}` or `{requests, windowSeconds}`; `"off"` or `null` turn it off. */
-export type RateLimitInput = null | RateLimit | string | {requests: number; windowSeconds: number}
+/**
+ * `"200/60s"` (window in `ms`, `s` or `m`), optionally with a backoff, `"100/60s,backoff=60s"`;
+ * `{requests, windowMs, backoffMs?}` or `{requests, windowSeconds, backoffSeconds?}`; `"off"` or
+ * `null` turn it off.
+ */
+export type RateLimitInput = null | RateLimit | string | {requests: number; windowSeconds: number; backoffSeconds?: number}
+
+/**
+ * Descope's documented limit: "100 requests per 60 seconds with a 60-second backoff"
+ * (docs.descope.com/rate-limiting), the default unless a seed, an option or a flag says otherwise.
+ */
+export const DEFAULT_RATE_LIMIT: Readonly<RateLimit> = Object.freeze({backoffMs: 60_000, requests: 100, windowMs: 60_000})
+
+/**
+ * What the rate limit counts together: `ip`, every request from one client address (Descope
+ * counts most operations per source IP), or `project`, each project on its own.
+ */
+export type RateLimitScope = 'ip' | 'project'
+
+export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = ['ip', 'project']
+
+export function parseRateLimitScope(input: string): RateLimitScope {
+  if ((RATE_LIMIT_SCOPES as readonly string[]).includes(input)) return input as RateLimitScope
+  throw new KnobError(`rate-limit scope "${input}" must be ip or project`)
+}
 
 export type FaultAction = {delayMs: number; type: 'slow'} | {status: number; type: 'status'} | {type: 'reset'}
 
@@ -88,28 +116,43 @@ export function formatLatency(range?: LatencyRange): string {
   return range.minMs === range.maxMs ? `${range.minMs}ms` : `${range.minMs}-${range.maxMs}ms`
 }
 
-export function parseRateLimit(input: RateLimitInput): RateLimit | undefined {
-  if (isOff(input)) return undefined
+/** The limit, or `null` for "off" (which, unlike "not given", overrides a default). */
+export function parseRateLimit(input: RateLimitInput): null | RateLimit {
+  if (isOff(input)) return null
   let limit: RateLimit
   if (typeof input === 'string') {
-    const match = /^(\d+)\/(.+)$/.exec(input.trim())
-    if (!match || !/[a-z]$/.test(match[2])) throw new KnobError(`rate limit "${input}" must look like 200/60s (requests/window with ms, s or m)`)
+    const match = /^(\d+)\/([^,]+)(?:,\s*backoff=(.+))?$/.exec(input.trim())
+    if (!match || !/[a-z]$/.test(match[2].trim())) {
+      throw new KnobError(`rate limit "${input}" must look like 200/60s or 100/60s,backoff=60s (requests/window with ms, s or m)`)
+    }
+
     limit = {requests: Number(match[1]), windowMs: parseDuration(match[2], 'rate-limit window')}
+    if (match[3] !== undefined) limit.backoffMs = parseDuration(match[3], 'rate-limit backoff')
   } else {
-    const object = input as Partial<RateLimit & {windowSeconds: number}>
+    const object = input as Partial<RateLimit & {backoffSeconds: number; windowSeconds: number}>
     limit = {requests: Number(object.requests), windowMs: object.windowMs ?? Number(object.windowSeconds) * 1000}
+    const backoffMs = object.backoffMs ?? (object.backoffSeconds === undefined ? undefined : Number(object.backoffSeconds) * 1000)
+    if (backoffMs !== undefined) limit.backoffMs = backoffMs
   }
 
   if (!Number.isInteger(limit.requests) || limit.requests < 1 || !Number.isFinite(limit.windowMs) || limit.windowMs < 1) {
     throw new KnobError(`rate limit ${JSON.stringify(input)} needs at least 1 request in a window of at least 1 ms`)
   }
 
+  if (limit.backoffMs !== undefined && !(Number.isFinite(limit.backoffMs) && limit.backoffMs >= 1)) {
+    throw new KnobError(`rate limit ${JSON.stringify(input)}: the backoff must be a duration of at least 1 ms`)
+  }
+
   return limit
 }
 
-export function formatRateLimit(limit?: RateLimit): string {
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`
+}
+
+export function formatRateLimit(limit?: null | RateLimit): string {
   if (!limit) return 'off'
-  return limit.windowMs % 1000 === 0 ? `${limit.requests}/${limit.windowMs / 1000}s` : `${limit.requests}/${limit.windowMs}ms`
+  return `${limit.requests}/${formatMs(limit.windowMs)}${limit.backoffMs === undefined ? '' : `,backoff=${formatMs(limit.backoffMs)}`}`
 }
 
 const methods = new Set(['DELETE', 'GET', 'POST', 'PUT'])
@@ -222,34 +265,71 @@ export function formatFault(fault: Fault): string {
 
 interface KnobSettings {
   latency?: LatencyRange
-  rateLimit?: RateLimit
+  /** `null`: off. */
+  rateLimit?: null | RateLimit
 }
+
+/**
+ * Behaviours of Descope that its documentation leaves open. Each defaults to the harder case for a
+ * client (false); the other is a knob: a `startEmulator` option, an `emulator start` flag, a seed
+ * key and `/emulator/behaviour` in the admin API.
+ */
+export interface Behaviour {
+  /** Whether `GET /v1/mgmt/role/all` also returns the roles of every tenant. */
+  roleAllIncludesTenantRoles: boolean
+  /**
+   * Whether a `tenant/update` without `authType` keeps the tenant's; by default it resets it to
+   * "none", like every other field an update leaves out (Descope: the update "will override all fields").
+   */
+  tenantUpdateKeepsAuthType: boolean
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<Behaviour> = Object.freeze({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: false})
 
 /** The knobs in force: global values, per-project overrides, and the fault list. */
 export class Knobs {
+  behaviour: Behaviour = {...DEFAULT_BEHAVIOUR}
   faults: Fault[] = []
-  private global: KnobSettings = {}
+  rateLimitScope: RateLimitScope = 'ip'
+  private global: KnobSettings = {rateLimit: DEFAULT_RATE_LIMIT}
   private readonly perProject = new Map<string, KnobSettings>()
 
   constructor(private readonly random: () => number = Math.random) {}
 
   clear(): void {
+    this.behaviour = {...DEFAULT_BEHAVIOUR}
     this.faults = []
-    this.global = {}
+    this.global = {rateLimit: DEFAULT_RATE_LIMIT}
     this.perProject.clear()
+    this.rateLimitScope = 'ip'
   }
 
   /** The knobs as JSON (the admin API's GET answers). */
   describe(): {
+    behaviour: Behaviour
     faults: Array<Fault & {spec: string}>
     latency: {global: string; projects: Record<string, string>}
-    rateLimit: {global: string; projects: Record<string, string>}
+    rateLimit: {global: string; projects: Record<string, string>; scope: RateLimitScope}
   } {
     return {
+      behaviour: {...this.behaviour},
       faults: this.faults.map(fault => ({...fault, spec: formatFault(fault)})),
       latency: {global: formatLatency(this.global.latency), projects: this.describeProjects('latency', formatLatency)},
-      rateLimit: {global: formatRateLimit(this.global.rateLimit), projects: this.describeProjects('rateLimit', formatRateLimit)},
+      rateLimit: {global: formatRateLimit(this.global.rateLimit), projects: this.describeProjects('rateLimit', formatRateLimit), scope: this.rateLimitScope},
     }
+  }
+
+  /** Changes the given behaviours; checks the names and types. */
+  setBehaviour(changes: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(changes)) {
+      if (!(name in DEFAULT_BEHAVIOUR)) throw new KnobError(`unknown behaviour "${name}"; known: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`)
+      if (typeof value !== 'boolean') throw new KnobError(`behaviour "${name}" must be true or false`)
+      this.behaviour[name as keyof Behaviour] = value
+    }
+  }
+
+  setRateLimitScope(scope: string): void {
+    this.rateLimitScope = parseRateLimitScope(scope)
   }
 
   /** Milliseconds to wait before answering a request of this project (0 when off). */
@@ -260,7 +340,7 @@ export class Knobs {
   }
 
   rateLimitFor(projectId: string): RateLimit | undefined {
-    return this.settingFor(projectId, 'rateLimit')
+    return this.settingFor(projectId, 'rateLimit') ?? undefined
   }
 
   /** `projectId` undefined sets the global value; a project value (even "off") overrides it. */

@@ -13,7 +13,8 @@ import {
 } from './descope-defaults.js'
 import {EmulatorError} from './errors.js'
 import {
-  type Fault, KnobError, type LatencyRange, parseFault, parseLatency, parseRateLimit, type RateLimit,
+  type Behaviour, DEFAULT_BEHAVIOUR, type Fault, KnobError, type LatencyRange, parseFault, parseLatency, parseRateLimit, parseRateLimitScope,
+  type RateLimit, type RateLimitScope,
 } from './knobs.js'
 import {randomId} from './secrets.js'
 import {createProjectState} from './store.js'
@@ -41,7 +42,8 @@ export interface SeedProject {
   /** What the project holds before the seed's own entities; Descope's built-ins when absent. */
   contents?: NewProjectContents
   latency?: LatencyRange
-  rateLimit?: RateLimit
+  /** `null`: off. */
+  rateLimit?: null | RateLimit
 }
 
 export interface Seed {
@@ -49,7 +51,12 @@ export interface Seed {
   newProjects?: NewProjectContents
   projects: SeedProject[]
   latency?: LatencyRange
-  rateLimit?: RateLimit
+  /** `null`: off. */
+  rateLimit?: null | RateLimit
+  /** What the rate limit counts together (default `ip`). */
+  rateLimitScope?: RateLimitScope
+  /** Behaviours where Descope's is not documented (see Behaviour). */
+  behaviour?: Partial<Behaviour>
   faults?: Fault[]
 }
 
@@ -103,7 +110,19 @@ export function parseSeed(document: unknown, source: string): Seed {
     newProjects,
     projects: projects.map((project, index) => parseSeedProject(project, `${source}: projects[${index}]`, newProjects)),
     rateLimit: document.rateLimit === undefined ? undefined : at(`${source}: rateLimit`, () => parseRateLimit(document.rateLimit as never)),
+    ...(document.rateLimitScope === undefined ? {} : {rateLimitScope: at(`${source}: rateLimitScope`, () => parseRateLimitScope(String(document.rateLimitScope)))}),
+    ...(document.behaviour === undefined ? {} : {behaviour: at(`${source}: behaviour`, () => parseBehaviour(document.behaviour))}),
   }
+}
+
+function parseBehaviour(value: unknown): Partial<Behaviour> {
+  if (!isPlainObject(value)) throw new KnobError(`must be an object with ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`)
+  for (const [name, flag] of Object.entries(value)) {
+    if (!(name in DEFAULT_BEHAVIOUR)) throw new KnobError(`unknown behaviour "${name}"; known: ${Object.keys(DEFAULT_BEHAVIOUR).join(', ')}`)
+    if (typeof flag !== 'boolean') throw new KnobError(`behaviour "${name}" must be true or false`)
+  }
+
+  return value as Partial<Behaviour>
 }
 
 /** Reads a seed file (YAML, of which JSON is a subset). */

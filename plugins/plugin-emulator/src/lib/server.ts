@@ -184,7 +184,9 @@ export class EmulatorServer {
       handled.project = project
 
       const limit = this.core.knobs.rateLimitFor(project.id)
-      const admission = limit ? this.core.limiter.tryAcquire(project.id, limit, this.core.now()) : {allowed: true as const}
+      // Descope counts most operations per source IP; the `project` scope counts each project alone.
+      const limitKey = this.core.knobs.rateLimitScope === 'ip' ? `ip:${request.socket.remoteAddress ?? ''}` : `project:${project.id}`
+      const admission = limit ? this.core.limiter.tryAcquire(limitKey, limit, this.core.now()) : {allowed: true as const}
       if (!admission.allowed) {
         const retryAfter = String(admission.retryAfterSeconds)
         const error = new EmulatorError('rateLimited', `More than ${limit?.requests} requests in ${limit?.windowMs} ms; retry after ${retryAfter} s`, {

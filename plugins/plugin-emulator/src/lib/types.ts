@@ -3,6 +3,8 @@
  * Field names are the Descope wire names (see the Descope Management API reference).
  */
 
+import type {Behaviour} from './knobs.js'
+
 export type JsonObject = Record<string, unknown>
 
 export interface TenantRecord {
@@ -143,21 +145,8 @@ export interface RouteContext {
    */
   audit(action: string, data?: JsonObject, tenants?: string[], fields?: AuditFields): void
   projects: ProjectDirectory
-  /** Where Descope's behaviour is unknown, which case to emulate; absent: the harder one. */
-  behaviour?: EmulatorBehaviour
-}
-
-/**
- * Behaviours of Descope that its documentation leaves open. Each defaults to the harder case for a
- * client (false); the other is a knob: a `startEmulator` option, an `emulator start` flag and
- * `/emulator/behaviour` in the admin API.
- */
-export interface EmulatorBehaviour {
-  /**
-   * A `tenant/update` without `authType` keeps the tenant's; by default it resets it to "none",
-   * like every other field an update leaves out (Descope: the update "will override all fields").
-   */
-  tenantUpdateKeepsAuthType: boolean
+  /** Behaviours where Descope's is not documented, as the emulator is set to show them. */
+  behaviour: Behaviour
 }
 
 /**

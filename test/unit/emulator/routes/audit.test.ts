@@ -2,6 +2,7 @@ import {expect} from 'chai'
 
 import type {AuditRecord, JsonObject, ProjectState} from '../../../../plugins/plugin-emulator/src/lib/types.js'
 
+import {DEFAULT_BEHAVIOUR} from '../../../../plugins/plugin-emulator/src/lib/knobs.js'
 import {auditRoutes} from '../../../../plugins/plugin-emulator/src/lib/routes/audit.js'
 import {createProjectState, ProjectStore} from '../../../../plugins/plugin-emulator/src/lib/store.js'
 
@@ -28,7 +29,7 @@ function record(index: number): AuditRecord {
 function search(project: ProjectState, body: JsonObject): {audits: Array<{action: string}>; total: number} {
   const route = auditRoutes.find(candidate => candidate.path === '/v1/mgmt/audit/search')
   return route?.handler({
-    audit() {}, body, now: 0, project, projects: new ProjectStore(), query: new URLSearchParams(),
+    audit() {}, behaviour: {...DEFAULT_BEHAVIOUR}, body, now: 0, project, projects: new ProjectStore(), query: new URLSearchParams(),
   }) as never
 }
 

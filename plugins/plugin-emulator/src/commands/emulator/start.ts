@@ -2,7 +2,7 @@ import {Command, Flags} from '@oclif/core'
 import {once} from 'node:events'
 
 import {
-  type ErrorStyle, errorStyles, formatFault, type RunningEmulator, startEmulator,
+  type ErrorStyle, errorStyles, formatFault, type RateLimitScope, type RunningEmulator, startEmulator,
 } from '../../index.js'
 import {redactKey} from '../../lib/secrets.js'
 
@@ -41,6 +41,7 @@ export default class EmulatorStart extends Command {
     {command: '<%= config.bin %> <%= command.id %> --data .descope-emulator --seed seed.yaml', description: 'Keep the state in a folder; create the seed projects that do not exist there yet.'},
     {command: '<%= config.bin %> <%= command.id %> --error-style rest', description: 'Answer a missing entity with 404 and a duplicate with 409 instead of 400.'},
     {command: '<%= config.bin %> <%= command.id %> --latency 20-80ms --rate-limit 200/60s', description: 'Behave like a remote API: 20-80 ms per call and 429 beyond 200 calls a minute.'},
+    {command: '<%= config.bin %> <%= command.id %> --rate-limit off', description: 'No rate limit at all (the default is Descope\'s 100 requests a minute with a 60 s backoff).'},
     {
       command: "<%= config.bin %> <%= command.id %> --fault '503:POST /v1/mgmt/tenant/create:3' --fault 'reset:*:p=0.05'",
       description: 'Fail the next 3 tenant creations with 503, and drop 5% of all connections.',
@@ -74,7 +75,20 @@ export default class EmulatorStart extends Command {
       ].join(' '),
       options: ['descope', 'empty'],
     }),
-    'rate-limit': Flags.string({description: 'Requests allowed per sliding window and project, e.g. 200/60s; beyond it, 429 with Retry-After.'}),
+    'rate-limit': Flags.string({
+      description: [
+        'Requests allowed per sliding window, e.g. 200/60s, optionally with a backoff: 100/60s,backoff=60s (once exceeded, every request',
+        "is refused for that long); beyond it, 429 with Retry-After; off for none. Default: Descope's documented 100/60s,backoff=60s.",
+      ].join(' '),
+    }),
+    'rate-limit-scope': Flags.string({
+      default: 'ip',
+      description: 'What the rate limit counts together: ip (every request from one client address, as Descope does) or project.',
+      options: ['ip', 'project'],
+    }),
+    'role-all-tenant-roles': Flags.boolean({
+      description: 'Make GET /v1/mgmt/role/all also return tenant roles (undocumented in Descope; by default it returns project roles only).',
+    }),
     seed: Flags.file({description: 'YAML or JSON seed file: projects (keys, tenants, roles, permissions, flows, theme) and knobs.', exists: true}),
     'tenant-update-keeps-auth-type': Flags.boolean({
       description: 'A tenant update without authType keeps the tenant\'s; by default it resets it to "none", like every field an update leaves out.',
@@ -101,8 +115,12 @@ export default class EmulatorStart extends Command {
       newProjects: flags['new-projects'] as 'descope' | 'empty' | undefined,
       port: flags.port,
       rateLimit: flags['rate-limit'],
+      rateLimitScope: flags['rate-limit-scope'] as RateLimitScope,
       seed: flags.seed,
-      tenantUpdateKeepsAuthType: flags['tenant-update-keeps-auth-type'],
+      behaviour: {
+        ...(flags['role-all-tenant-roles'] ? {roleAllIncludesTenantRoles: true} : {}),
+        ...(flags['tenant-update-keeps-auth-type'] ? {tenantUpdateKeepsAuthType: true} : {}),
+      },
     })
     await this.announce(emulator, flags.data)
 
@@ -122,7 +140,8 @@ export default class EmulatorStart extends Command {
     const lines = [
       `Descope Management API emulator listening on ${emulator.url}`,
       ...projects.map(project => `  project ${project.id}, key ${project.managementKey ? redactKey(project.managementKey) : '(set by the seed that created it)'}`),
-      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global}, faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
+      `  latency ${knobs.latency.global}, rate limit ${knobs.rateLimit.global} per ${knobs.rateLimit.scope === 'ip' ? 'client address' : 'project'},`
+      + ` faults ${knobs.faults.map(fault => formatFault(fault)).join(' ') || 'none'}`,
       `  error style ${await emulator.admin.errorStyle()} (not found / already exists answer ${await emulator.admin.errorStyle() === 'rest' ? '404 / 409' : '400 with a code and a text'})`,
       `  state ${dataDir ? `persisted in ${dataDir}` : 'in memory only'}`,
       `  admin API ${emulator.url}/emulator/ (stats, requests, state, faults, latency, rate-limit, error-style, behaviour, reset, seed)`,

@@ -151,7 +151,11 @@ export const roleRoutes: RouteDefinition[] = [
     path: '/v1/mgmt/role/delete',
   },
   {
-    handler: ({project}) => ({roles: [...project.roles.values()]}),
+    // Whether Descope's role/all carries tenant roles is not documented: project roles only by
+    // default (the harder case for a client), tenant roles too with the behaviour knob.
+    handler: ({behaviour, project}) => ({
+      roles: [...project.roles.values()].filter(role => behaviour.roleAllIncludesTenantRoles || role.tenantId === ''),
+    }),
     method: 'GET',
     path: '/v1/mgmt/role/all',
   },
