@@ -5,11 +5,14 @@ import {meets, type Result} from '../../../plugins/plugin-bench/src/lib/scenario
 
 function row(overrides: Partial<Result>): Result {
   return {
-    detail: null, maxMs: 300, measure: 'tenant list of 100 tenants', medianMs: 250, minMs: 200, pass: true, peakRssMB: 80, rateLimited: 0, ratio: 0.625, requests: 1, runs: 3, scenario: 'tenant-list-100', target: {max: 400, metric: 'medianMs'}, ...overrides,
+    detail: null, maxMs: 300, measure: 'tenant list of 100 tenants', medianMs: 250, minMs: 200, pass: true, peakRssMB: 80, rateLimited: 0,
+    ratio: 0.625, requests: 1, runs: 3, scenario: 'tenant-list-100', target: {max: 400, metric: 'medianMs'}, ...overrides,
   }
 }
 
-const machine = {cpus: 2, memoryGiB: 23, node: 'v20.20.2', platform: 'linux'}
+const machine = {
+  cpus: 2, memoryGiB: 23, node: 'v20.20.2', platform: 'linux',
+}
 
 describe('bench targets', () => {
   it('a time target is met at or under its maximum; a memory target only below it', () => {
@@ -30,7 +33,9 @@ describe('bench targets', () => {
     const text = render({
       date: '2026-12-02T00:00:00.000Z', latencyMs: 50, machine, passed: false, quick: true, scenarios: [
         row({}),
-        row({measure: 'tenant list of 100 tenants (peak RSS)', pass: false, peakRssMB: 101.8, ratio: 1.018, target: {max: 100, metric: 'peakRssMB'}}),
+        row({
+          measure: 'tenant list of 100 tenants (peak RSS)', pass: false, peakRssMB: 101.8, ratio: 1.018, target: {max: 100, metric: 'peakRssMB'},
+        }),
       ],
     })
     const lines = text.split('\n')
