@@ -4,7 +4,7 @@ import type {LoadedConfig} from '../config/load.js'
 import {ConfigError, InputError} from '../errors.js'
 
 /** The names given with `-e` (repeated and/or comma-separated, or DESCOPE_MGMT_ENVIRONMENT), in order, once each. */
-export function environmentNames(flag: readonly string[] | string | undefined): string[] {
+export function environmentNames(flag?: readonly string[] | string): string[] {
   const values = flag === undefined ? [] : (typeof flag === 'string' ? [flag] : flag)
   const names = values.flatMap(value => value.split(',')).map(name => name.trim())
   if (names.includes('')) {
