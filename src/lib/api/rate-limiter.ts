@@ -23,6 +23,14 @@ export interface RateLimits {
 
 const GUARD_FRACTION = 0.01
 const MAX_GUARD_MS = 250
+/**
+ * The margin of a shared budget: 5% of the window, at most 1 s. Between the moment a process is
+ * granted a slot and the moment its request reaches the server lies that process's own event loop,
+ * which on a busy machine runs hundreds of milliseconds late; one process's late request and
+ * another's prompt one would otherwise both land in the server's window.
+ */
+const SHARED_GUARD_FRACTION = 0.05
+const MAX_SHARED_GUARD_MS = 1000
 
 export interface Clock {
   now(): number
@@ -149,7 +157,7 @@ export class SlidingWindowRateLimiter {
     }
 
     // Every other process of the budget pauses too (the store keeps the later of two backoffs).
-    this.shared?.pause(waitMs, this.limits).catch(() => {})
+    this.shared?.pause(waitMs, this.sharedLimits()).catch(() => {})
     this.pump().catch(() => {})
   }
 
@@ -257,7 +265,7 @@ export class SlidingWindowRateLimiter {
     if (!this.shared) return 0
     let answer
     try {
-      answer = await this.shared.reserve(this.limits)
+      answer = await this.shared.reserve(this.sharedLimits())
     } catch {
       // A budget never throws by contract; should one do so, this process keeps to its own limiter.
       this.shared = undefined
@@ -277,6 +285,11 @@ export class SlidingWindowRateLimiter {
     }
 
     return answer.waitMs
+  }
+
+  private sharedLimits(): {guardMs: number; requests: number; windowMs: number} {
+    const {guardMs, requests, windowMs} = this.limits
+    return {guardMs: Math.max(guardMs, Math.min(MAX_SHARED_GUARD_MS, Math.round(windowMs * SHARED_GUARD_FRACTION))), requests, windowMs}
   }
 
   private prune(now: number): void {

@@ -19,9 +19,14 @@ import {redactUrl} from '../cache/settings.js'
 import {
   type BudgetLimits, type Reservation, type SharedBudget,
 } from './budget.js'
-import {coordinationRedis, REDIS_TIMEOUT_MS} from './redis.js'
+import {coordinationRedis} from './redis.js'
 
 const KEY_PREFIX = 'descope-mgmt:budget:'
+/**
+ * How long one budget command may take before Redis counts as lost. Generous: a busy process runs
+ * its timers late (a long plan blocks the event loop), and a short limit would give up a healthy Redis.
+ */
+const COMMAND_TIMEOUT_MS = 10_000
 
 /** KEYS: log, paused. ARGV: requests, windowMs, guardMs, member. Returns {granted, waitMs, backoff}. */
 const RESERVE_SCRIPT = `
@@ -126,7 +131,9 @@ export class RedisBudget implements SharedBudget {
   private async run<T>(command: (redis: Awaited<ReturnType<typeof coordinationRedis>>) => Promise<T>, fallback: (budget: SharedBudget) => Promise<T>): Promise<T> {
     if (!this.fallen) {
       try {
-        return await withTimeout(coordinationRedis(this.options.url).then(command), REDIS_TIMEOUT_MS)
+        // Connecting has its own time limit (coordinationRedis); only the command is timed here.
+        const redis = await coordinationRedis(this.options.url)
+        return await withTimeout(command(redis), COMMAND_TIMEOUT_MS)
       } catch (error) {
         if (!this.fallen) {
           const reason = (error instanceof Error ? error.message : String(error)).replaceAll(this.options.url, redactUrl(this.options.url))
