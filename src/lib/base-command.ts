@@ -12,7 +12,7 @@ import {redactText} from './redact.js'
 import {getServices} from './services.js'
 import {suggestFlags} from './suggestions.js'
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<Omit<(typeof BaseCommand)['baseFlags'], keyof T['flags']> & T['flags']>
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 const GLOBAL = 'GLOBAL'
@@ -120,21 +120,24 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** Connects to the environment of `-e` (or to another one, for commands that compare environments). */
-  protected connect(environment = this.flags.environment): Promise<Connection> {
+  protected connect(environment?: string): Promise<Connection> {
+    // A command may redefine a global flag (plan, apply and drift make -e repeatable): read them as declared here.
+    const flags = this.flags as Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags']>
+    environment ??= flags.environment
     const key = environment ?? ''
     let connection = this.connections.get(key)
     if (!connection) {
       connection = connect({
         config: this.config,
         flags: {
-          allowHost: this.flags['allow-host'],
-          baseUrl: this.flags['base-url'],
-          config: this.flags.config,
+          allowHost: flags['allow-host'],
+          baseUrl: flags['base-url'],
+          config: flags.config,
           environment,
-          projectId: this.flags['project-id'],
+          projectId: flags['project-id'],
         },
         cache: {
-          mode: this.cacheMode(), noCache: this.flags['no-cache'], ttl: this.flags['cache-ttl'], warn: message => this.warn(message),
+          mode: this.cacheMode(), noCache: flags['no-cache'], ttl: flags['cache-ttl'], warn: message => this.warn(message),
         },
         onSecret: secret => this.secrets.push(secret),
         onWarning: warning => this.warn(formatProblem(warning)),

@@ -8,6 +8,7 @@ import type {ReadCache} from './cache/read-cache.js'
 import type {CacheSettings} from './cache/settings.js'
 import type {ResolvedConnection} from './config/credentials.js'
 import type {LoadedConfig} from './config/load.js'
+import type {SharedBudget} from './coordination/budget.js'
 import type {CoordinationSettings} from './coordination/settings.js'
 
 import {contextRequestEvents} from './api/request-context.js'
@@ -218,6 +219,9 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const clientRateLimit = rateLimit
     ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000}
     : (emulator ? EMBEDDED_EMULATOR_RATE_LIMITS : undefined)
+  // Other processes of this machine (or of the coordination Redis) share the host's rate budget;
+  // the embedded emulator runs in this process, on a new port each run: nothing to share.
+  const sharedBudget = emulator ? undefined : await openBudget(coordination, target.baseUrl, options.cache?.warn)
   // Retries and rate-limit waits are reported to whoever runs the request (apply shows them per change).
   const client = await options.services.getClient({
     baseUrl: target.baseUrl,
@@ -226,6 +230,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     projectId: target.projectId,
     rateLimit: clientRateLimit,
     retry: options.retry,
+    sharedBudget,
     version: options.config.version,
   }, contextRequestEvents)
   return {
@@ -234,6 +239,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     async close() {
       await cache.close()
       await emulator?.stop()
+      // The Redis connection would keep the process alive.
+      if (coordination.kind === 'redis') await import('./coordination/redis.js').then(({closeCoordinationRedis}) => closeCoordinationRedis())
     },
     coordination,
     emulator: Boolean(emulator),
@@ -242,6 +249,21 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     projectId: target.projectId,
     sources: resolved.sources,
   }
+}
+
+async function openBudget(coordination: CoordinationSettings, baseUrl: string, warn?: (message: string) => void): Promise<SharedBudget> {
+  const [{openSharedBudget}, {hostKey}] = await Promise.all([import('./coordination/open-budget.js'), import('./api/rate-limiter.js')])
+  return openSharedBudget(coordination, {
+    host: hostKey(baseUrl),
+    warn(message) {
+      try {
+        if (warn) warn(message)
+        else process.stderr.write(`Warning: ${message}\n`)
+      } catch {
+        // A warning must not fail the command.
+      }
+    },
+  })
 }
 
 async function startEmbeddedEmulator(

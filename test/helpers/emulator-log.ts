@@ -24,3 +24,19 @@ export async function tenantCreates(emulator: Emulator): Promise<Map<string, num
 
   return counts
 }
+
+/**
+ * The most requests the emulator served in any window of `windowMs` (its own sliding count, from
+ * the request log): the number to compare with the limit the processes had to keep together.
+ */
+export async function busiestWindow(emulator: Emulator, windowMs: number): Promise<number> {
+  const times = (await emulator.admin.requests()).filter(entry => entry.outcome === 'served').map(entry => Date.parse(entry.time)).sort((a, b) => a - b)
+  let most = 0
+  let first = 0
+  for (const [last, time] of times.entries()) {
+    while (times[first] <= time - windowMs) first++
+    most = Math.max(most, last - first + 1)
+  }
+
+  return most
+}

@@ -59,6 +59,7 @@ describe('secrets scan: the management key appears in no output and no file of t
       [['flow', 'export', '--all', '-e', 'e', '--out', path.join(exports, 'flows')], 0],
       [['init', '--from-live', '-e', 'e', '--out', path.join(exports, 'live', 'descope.yaml')], 0],
       [['plan', '-e', 'e', '--json', '--out', path.join(exports, 'plan.json')], 0],
+      [['plan', '-e', 'e', '--output', 'markdown', '--out', path.join(exports, 'plan.md')], 0],
       // Failures, with stack traces: unreachable API, then a wrong key.
       [['tenant', 'list', '-e', 'e', '--base-url', 'http://127.0.0.1:9', '--no-cache'], 5, {DEBUG: 'descope-mgmt*'}],
       [['apply', '-e', 'e', '--yes', '--project-id', 'P2ResUnknownProject000000001'], 4, {DEBUG: 'descope-mgmt*'}],

@@ -18,6 +18,7 @@ import {parseSeed, readSeedFile, type Seed} from './lib/seed.js'
 import {EmulatorServer} from './lib/server.js'
 import {type LogEntry, type LogFilter, type Stats} from './lib/stats.js'
 import {Persistence} from './lib/store.js'
+import {TrafficLog} from './lib/traffic-log.js'
 
 export {
   builtInFlowIds, builtInPermissions, builtInRoles, type NewProjectContents, newProjectContents,
@@ -63,6 +64,7 @@ export type {
   Counters, LogEntry, LogFilter, Outcome, Stats,
 } from './lib/stats.js'
 export {defaultProject} from './lib/store.js'
+export {TRAFFIC_LOG_ENV, type TrafficExchange} from './lib/traffic-log.js'
 export type * from './lib/types.js'
 
 /** A project to start with: a seed-file project entry (keys, tenants, roles, permissions, flows, theme, knobs). */
@@ -197,6 +199,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     errorStyle,
     knobs: new Knobs(),
     logBodies: options.logBodies,
+    trafficLog: TrafficLog.fromEnv(),
     now: options.now ?? Date.now,
     routes,
   })

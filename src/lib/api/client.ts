@@ -97,6 +97,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
   const version = options.version ?? 'unknown'
   const key = projectKey(baseUrl, projectId)
   const limiter = getRateLimiter(hostKey(baseUrl), options.rateLimit ?? DEFAULT_RATE_LIMITS)
+  if (options.sharedBudget) limiter.shareWith(options.sharedBudget)
   const breaker = getCircuitBreaker(key, baseUrl, {
     halfOpenAfterMs: options.breaker?.halfOpenAfterMs ?? 30_000,
     threshold: options.breaker?.threshold ?? 5,

@@ -1,9 +1,12 @@
+import type {SharedBudget} from '../coordination/budget.js'
 import type {RequestEvents, WaitReason} from './types.js'
 
 /*
  * Own sliding-window log rather than p-throttle 7 (not installed; no ETA introspection, no
  * injectable clock) or bottleneck/limiter (token buckets): an ETA needs `estimateMs(n)`, and a
  * 429 from Descope must pause every waiter of the host and then pace them, which needs the log.
+ * Other processes are kept in step by a shared budget (src/lib/coordination/budget.ts) that every
+ * grant also reserves a slot in: it is the authority on when a slot is free.
  */
 
 export interface RateLimits {
@@ -20,6 +23,14 @@ export interface RateLimits {
 
 const GUARD_FRACTION = 0.01
 const MAX_GUARD_MS = 250
+/**
+ * The margin of a shared budget: 5% of the window, at most 1 s. Between the moment a process is
+ * granted a slot and the moment its request reaches the server lies that process's own event loop,
+ * which on a busy machine runs hundreds of milliseconds late; one process's late request and
+ * another's prompt one would otherwise both land in the server's window.
+ */
+const SHARED_GUARD_FRACTION = 0.05
+const MAX_SHARED_GUARD_MS = 1000
 
 export interface Clock {
   now(): number
@@ -84,6 +95,11 @@ export class SlidingWindowRateLimiter {
   private pausedUntil = 0
   private pumping = false
   private readonly queue: Waiter[] = []
+  /** The budget shared with other processes, when there is one. */
+  private shared?: SharedBudget
+  /** When the shared budget last said the next slot frees (for estimates), and why it was taken. */
+  private sharedFreeAt = 0
+  private sharedReason: WaitReason = 'window'
 
   constructor(limits: RateLimits, clock: Clock = systemClock) {
     checkLimits(limits)
@@ -106,12 +122,14 @@ export class SlidingWindowRateLimiter {
   /** Resolves when a request may be sent; reports the expected wait, and why, through `onRateLimitWait`. */
   acquire(events?: Pick<RequestEvents, 'onRateLimitWait'>): Promise<void> {
     const now = this.clock.now()
-    if (this.queue.length === 0 && this.nextSlotAt(now) <= now) {
+    const free = this.queue.length === 0 && this.nextSlotAt(now) <= now
+    if (free && !this.shared) {
       this.grant(now)
       return Promise.resolve()
     }
 
-    this.announce(events, this.estimateMs(1), this.reason(now))
+    // With a shared budget even a free local slot is confirmed by the store (asynchronously).
+    if (!free) this.announce(events, this.estimateMs(1), this.reason(now))
     return new Promise<void>(resolve => {
       this.queue.push({events, resolve})
       this.pump().catch(() => {})
@@ -138,7 +156,17 @@ export class SlidingWindowRateLimiter {
       this.announce(waiter.events, this.estimateAt(position + 1, now), 'backoff')
     }
 
+    // Every other process of the budget pauses too (the store keeps the later of two backoffs).
+    this.shared?.pause(waitMs, this.sharedLimits()).catch(() => {})
     this.pump().catch(() => {})
+  }
+
+  /**
+   * Shares this limiter's window with other processes through `budget`: from now on a slot is
+   * granted only once the budget has one too. The first budget given stays.
+   */
+  shareWith(budget: SharedBudget): void {
+    this.shared ??= budget
   }
 
   /**
@@ -157,7 +185,8 @@ export class SlidingWindowRateLimiter {
 
   /** Why a request asked for now would wait: inside a backoff Descope asked for, or for the window. */
   reason(now = this.clock.now()): WaitReason {
-    return now < this.pausedUntil ? 'backoff' : 'window'
+    if (now < this.pausedUntil) return 'backoff'
+    return now < this.sharedFreeAt ? this.sharedReason : 'window'
   }
 
   /** How long a request asked for now would wait (0 when it would go at once). */
@@ -195,6 +224,8 @@ export class SlidingWindowRateLimiter {
   /** How long from `now` until the `total`-th request from now (waiters included) can be sent. */
   private estimateAt(total: number, now: number): number {
     if (total <= 0) return 0
+    // Another process holds the shared window until `sharedFreeAt`: count from then.
+    if (this.sharedFreeAt > now) return (this.sharedFreeAt - now) + this.estimateAt(total, this.sharedFreeAt)
     this.prune(now)
     const R = this.requests
     const W = this.windowMs + this.guardMs
@@ -226,6 +257,41 @@ export class SlidingWindowRateLimiter {
     return this.log[this.log.length - this.requests] + this.windowMs + this.guardMs
   }
 
+  /**
+   * Reserves a slot in the shared budget: 0 when granted (or when there is no budget), else how
+   * long until the budget expects one. Waiters are told when the budget makes them wait longer.
+   */
+  private async reserveShared(): Promise<number> {
+    if (!this.shared) return 0
+    let answer
+    try {
+      answer = await this.shared.reserve(this.sharedLimits())
+    } catch {
+      // A budget never throws by contract; should one do so, this process keeps to its own limiter.
+      this.shared = undefined
+      return 0
+    }
+
+    const now = this.clock.now()
+    if (answer.granted) {
+      this.sharedFreeAt = 0
+      return 0
+    }
+
+    this.sharedFreeAt = now + answer.waitMs
+    this.sharedReason = answer.reason
+    for (const [position, waiter] of this.queue.entries()) {
+      this.announce(waiter.events, this.estimateAt(position + 1, now), answer.reason)
+    }
+
+    return answer.waitMs
+  }
+
+  private sharedLimits(): {guardMs: number; requests: number; windowMs: number} {
+    const {guardMs, requests, windowMs} = this.limits
+    return {guardMs: Math.max(guardMs, Math.min(MAX_SHARED_GUARD_MS, Math.round(windowMs * SHARED_GUARD_FRACTION))), requests, windowMs}
+  }
+
   private prune(now: number): void {
     const cutoff = now - this.windowMs - this.guardMs
     let drop = 0
@@ -245,7 +311,13 @@ export class SlidingWindowRateLimiter {
           continue
         }
 
-        this.grant(now)
+        const sharedWait = await this.reserveShared()
+        if (sharedWait > 0) {
+          await this.clock.sleep(sharedWait)
+          continue
+        }
+
+        this.grant(this.clock.now())
         this.queue.shift()!.resolve()
       }
     } finally {

@@ -1,4 +1,5 @@
 /** Wire types of the Descope Management API (field names exactly as on the wire). */
+import type {SharedBudget} from '../coordination/budget.js'
 
 export type CustomAttributeValue = boolean | null | number | string | string[]
 
@@ -130,6 +131,8 @@ export interface DescopeClientOptions {
    * process that talks to the same host (the strictest combination wins). Default 100 per 60 s.
    */
   rateLimit?: {requests: number; windowMs: number; guardMs?: number}
+  /** The budget this process shares with others for the host (see src/lib/coordination/budget.ts). */
+  sharedBudget?: SharedBudget
   timeoutMs?: number
   retry?: {
     /** Attempts after the first; 0 disables retries. */

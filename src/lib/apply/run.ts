@@ -8,6 +8,7 @@ import type {Config as OclifConfig} from '@oclif/core'
 import type {Connection} from '../connection.js'
 import type {Plan} from '../plan/types.js'
 import type {ResourceItem, ResourceKind} from '../resources/types.js'
+import type {ApplyObserver} from './hooks.js'
 
 import {AuditLog} from '../audit/log.js'
 import {createBackup} from '../backup/create.js'
@@ -56,6 +57,8 @@ export interface ApplyPlanOptions {
    * and no report (warnings are still logged); and `--resume` never continues its journal.
    */
   oneChange?: boolean
+  /** The progress view instead of one made for this run: a run across environments passes its part of one shared view. */
+  progress?: ApplyObserver
 }
 
 export interface ApplyOutcome {
@@ -193,11 +196,11 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
     const concurrency = environment?.concurrency ?? DEFAULT_CONCURRENCY
     // The progress view (and log-update) loads here, not when the command module loads; a
     // one-change command prints its own single line instead.
-    const progress = options.oneChange
+    const progress = options.progress ?? (options.oneChange
       ? undefined
       : await import('../ui/progress.js').then(({createProgressView}) => createProgressView({
         environment: connection.environmentName, json: flags.json, rateLimit: connection.client.rateLimit,
-      }))
+      })))
     const interrupt = abortOnInterrupt()
     let result: ExecutionResult
     try {

@@ -25,6 +25,20 @@ export const coordinationSchema = z
     examples: ['30s'],
   })
   .optional(),
+  budgetKey: z
+  .string()
+  .regex(/^[\w.:-]{1,100}$/, {error: 'must be 1-100 letters, digits, ".", ":", "_" or "-", such as egress-a'})
+  .meta({
+    title: 'Rate budget key',
+    description: [
+      'Descope counts its rate limit per source address, which this tool cannot see.',
+      'By default every process that shares the coordination Redis shares one budget per API host (right when all runners leave through one egress address).',
+      'Where runners leave through several addresses, set this to a name of the address (usually ${VAR}, set per runner group):',
+      'processes with the same key share a budget, different keys get separate ones.',
+    ].join(' '),
+    examples: ['${RUNNER_EGRESS}', 'egress-a'],
+  })
+  .optional(),
 })
 .meta({
   title: 'Coordination',

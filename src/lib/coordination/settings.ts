@@ -22,6 +22,8 @@ export interface CoordinationSettings {
   lockTtlMs: number
   /** Folder of this machine's shared state (the rate budget file) when `kind` is `local`. */
   stateDir: string
+  /** Splits the rate budget of one API host by source address (`coordination.budgetKey`); unset: one budget per host. */
+  budgetKey?: string
 }
 
 export interface ResolveCoordinationOptions {
@@ -46,7 +48,9 @@ export function resolveCoordination(options: ResolveCoordinationOptions): Coordi
     throw new InputError(`coordination.lockTtl must be at least 5 seconds; got ${lockTtlMs} ms.`, {hint: 'Use 30s (the default) or more.'})
   }
 
+  const budgetKey = options.config?.budgetKey?.trim()
   return {
+    ...(budgetKey ? {budgetKey} : {}),
     kind: url ? 'redis' : 'local',
     lockTtlMs,
     stateDir: path.join(path.resolve(options.cacheDir), 'coordination'),

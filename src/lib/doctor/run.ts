@@ -10,7 +10,7 @@ import type {Connection} from '../connection.js'
 import type {CheckResult, DoctorReport} from './types.js'
 
 import {loadAllPermissions, PERMISSION_PATHS} from '../api/permissions.js'
-import {loadAllRoles} from '../api/roles.js'
+import {loadRoleAll} from '../api/roles.js'
 import {loadAllTenants} from '../api/tenants.js'
 import {describeSource} from '../config/credentials.js'
 import {observe} from './observe.js'
@@ -83,7 +83,7 @@ export async function runDoctor(target: DoctorTarget): Promise<DoctorReport> {
   results.push(key.key)
   if (!key.accepted) return summarise([...results, ...projectChecks.filter(id => id !== 'key').map(id => skipped(id, 'the management key was not accepted'))])
 
-  const roles = await observe(() => loadAllRoles(client))
+  const roles = await observe(() => loadRoleAll(client))
   const tenants = await observe(() => loadAllTenants(client))
   results.push(
     judgeBuiltIns(permissions, roles),

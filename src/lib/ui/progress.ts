@@ -62,7 +62,7 @@ function countBy(changes: readonly Change[], skip: ReadonlySet<string>): Record<
 }
 
 /** What both views share: the model, fed by the run's events. */
-abstract class ProgressView implements ApplyObserver {
+export abstract class ProgressView implements ApplyObserver {
   readonly model: ProgressModel
   protected readonly stream: OutputStream
   protected readonly color: boolean

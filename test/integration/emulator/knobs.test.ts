@@ -138,7 +138,9 @@ describe('emulator knobs', () => {
     let api: Api
 
     before(async () => {
-      emulator = await startEmulator({newProjects: 'empty', faults: ['500:GET /v1/mgmt/role/all:1'], port: 0})
+      emulator = await startEmulator({
+        newProjects: 'empty', faults: ['500:GET /v1/mgmt/role/all:1'], port: 0, rateLimit: 'off',
+      })
       api = apiFor(emulator)
     })
 

@@ -55,7 +55,7 @@ describe('emulator role and permission routes', () => {
     expect((await admin<DescopeErrorBody>(emulator, 'POST', '/emulator/behaviour', {roleAllIncludes: true})).body.errorCode).to.equal('E011003')
     const fresh = await startEmulator({port: 0, rateLimit: 'off'})
     try {
-      expect((await fresh.admin.state()).knobs.behaviour).to.deep.equal({roleAllIncludesTenantRoles: false})
+      expect((await fresh.admin.state()).knobs.behaviour).to.deep.equal({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: false})
     } finally {
       await fresh.stop()
     }

@@ -82,7 +82,7 @@ describe('emulator start command', function () {
     try {
       const exported = await exportsOf(output, finished)
       const response = await admin({url: exported.DESCOPE_BASE_URL} as RunningEmulator, 'GET', '/emulator/behaviour')
-      expect(response.body).to.deep.equal({tenantUpdateKeepsAuthType: true})
+      expect(response.body).to.deep.equal({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: true})
       child.kill('SIGTERM')
       expect((await finished).code).to.equal(0)
     } finally {

@@ -188,9 +188,9 @@ for (const errorStyle of errorStyles) describe(`emulator tenant routes (error st
     })
 
     it('keeps authType on an update without it behind the tenantUpdateKeepsAuthType behaviour (admin API), back to the default on reset', async () => {
-      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({tenantUpdateKeepsAuthType: false})
+      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: false})
       const set = await admin(emulator, 'POST', '/emulator/behaviour', {tenantUpdateKeepsAuthType: true})
-      expect(set.body).to.deep.equal({tenantUpdateKeepsAuthType: true})
+      expect(set.body).to.deep.equal({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: true})
       await create({
         authType: 'saml', federatedAppIds: ['app1'], id: 'fed', name: 'Fed',
       })
@@ -200,7 +200,7 @@ for (const errorStyle of errorStyles) describe(`emulator tenant routes (error st
       expect(unknown.status).to.equal(400)
       expect(unknown.body.errorMessage).to.contain('keepEverything').and.contain('tenantUpdateKeepsAuthType')
       await emulator.admin.reset()
-      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({tenantUpdateKeepsAuthType: false})
+      expect((await admin(emulator, 'GET', '/emulator/behaviour')).body).to.deep.equal({roleAllIncludesTenantRoles: false, tenantUpdateKeepsAuthType: false})
     })
 
     it('frees the old name on rename and takes the new one; a delete frees the name too', async () => {

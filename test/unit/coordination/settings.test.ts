@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import path from 'node:path'
 
+import {coordinationSchema} from '../../../src/lib/coordination/schema.js'
 import {
   DEFAULT_LOCK_TTL_MS, describeCoordination, ENV_REDIS_URL, resolveCoordination,
 } from '../../../src/lib/coordination/settings.js'
@@ -41,5 +42,15 @@ describe('coordination settings', () => {
     expect(resolveCoordination({cacheDir, config: {lockTtl: '2m', url: 'redis://r:1'}, env: {}}).lockTtlMs).to.equal(120_000)
     expect(resolveCoordination({cacheDir, config: {lockTtl: 10, url: 'redis://r:1'}, env: {}}).lockTtlMs).to.equal(10_000)
     expect(() => resolveCoordination({cacheDir, config: {lockTtl: '1500ms', url: 'redis://r:1'}, env: {}})).to.throw(InputError, /at least 5 seconds/)
+  })
+
+  it('splits the rate budget by coordination.budgetKey only when one is set', () => {
+    expect(resolveCoordination({cacheDir, config: {budgetKey: ' egress-b ', url: 'redis://r:1'}, env: {}})).to.include({budgetKey: 'egress-b', kind: 'redis'})
+    expect(resolveCoordination({cacheDir, config: {url: 'redis://r:1'}, env: {}})).not.to.have.property('budgetKey')
+    expect(coordinationSchema.safeParse({budgetKey: 'egress-a:10.0.0.1', url: 'redis://r:1'}).success).to.equal(true)
+    const refused = coordinationSchema.safeParse({budgetKey: 'egress a/1', url: 'redis://r:1'})
+    expect(refused.success).to.equal(false)
+    expect(refused.error?.issues[0]).to.deep.include({path: ['budgetKey']})
+    expect(refused.error?.issues[0].message).to.contain('such as egress-a')
   })
 })

@@ -91,7 +91,8 @@ describe('resource kinds: permissions and roles', () => {
     })
 
     it('readLive: every field with defaults; tenantId only for tenant roles', async () => {
-      nock(BASE).get('/v1/mgmt/role/all').reply(200, {
+      nock(BASE).get('/v1/mgmt/tenant/all').reply(200, {tenants: [{id: 'acme', name: 'Acme'}]})
+      nock(BASE).post('/v1/mgmt/role/search', {includeProjectRoles: true, tenantIds: ['acme']}).reply(200, {
         roles: [
           {
             createdTime: 1, id: 'RL1', name: 'Viewer', permissionNames: ['z', 'a'], tenantId: '',

@@ -3,18 +3,31 @@
  * CLI (`<root>/bin/run.js`) as child processes, and measures wall time, requests, 429s and the
  * child's peak RSS.
  */
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
+import {once} from 'node:events'
 import {
   mkdtemp, readFile, rm, writeFile,
 } from 'node:fs/promises'
 import {createRequire} from 'node:module'
+import {createServer, Socket} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 export const LATENCY_MS = 50
 export const SCENARIOS = [
-  'cli-start', 'tenant-list-100', 'tenant-list-sdk', 'tenant-list-1000', 'apply-20', 'apply-200', 'apply-1000', 'flow-export-10', 'flow-export-100', 'drift-1000', 'plan-10000',
+  'cli-start',
+  'tenant-list-100',
+  'tenant-list-sdk',
+  'tenant-list-1000',
+  'apply-20',
+  'apply-200',
+  'apply-1000',
+  'flow-export-10',
+  'flow-export-100',
+  'drift-1000',
+  'plan-10000',
+  'fleet-4x50',
 ] as const
 export type ScenarioName = typeof SCENARIOS[number]
 export const QUICK: ScenarioName[] = ['cli-start', 'tenant-list-100', 'apply-20', 'flow-export-10']
@@ -89,7 +102,7 @@ async function spawnTimed(args: string[], env: Record<string, string>, cwd: stri
   const childEnv: Record<string, string | undefined> = {
     ...process.env, ...env, CI: 'true', DESCOPE_MGMT_BENCH_RSS_FILE: rssFile, NO_COLOR: '1',
   }
-  for (const name of ['DESCOPE_PROJECT_ID', 'DESCOPE_MANAGEMENT_KEY', 'DESCOPE_BASE_URL', 'DESCOPE_MGMT_ENVIRONMENT', 'DESCOPE_MGMT_NO_CACHE']) {
+  for (const name of ['DESCOPE_PROJECT_ID', 'DESCOPE_MANAGEMENT_KEY', 'DESCOPE_BASE_URL', 'DESCOPE_MGMT_ENVIRONMENT', 'DESCOPE_MGMT_NO_CACHE', 'DESCOPE_MGMT_REDIS_URL']) {
     if (!(name in env)) delete childEnv[name]
   }
 
@@ -341,6 +354,160 @@ function configYaml(url: string, count: number, rateLimit?: {requests: number; w
   return `${lines.join('\n')}\n`
 }
 
+/** A throwaway redis-server on a free loopback port (no persistence), or undefined when none is installed. */
+async function startRedis(): Promise<undefined | {url: string; stop(): Promise<void>}> {
+  if (spawnSync('redis-server', ['--version']).error) return undefined
+  const probe = createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const {port} = probe.address() as {port: number}
+  probe.close()
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {stdio: 'ignore'})
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const socket = new Socket()
+    try {
+      socket.connect(port, '127.0.0.1')
+      await once(socket, 'connect')
+      break
+    } catch (error) {
+      if (Date.now() > deadline) {
+        server.kill('SIGTERM')
+        throw error
+      }
+
+      await new Promise(resolve => {
+        setTimeout(resolve, 50)
+      })
+    } finally {
+      socket.destroy()
+    }
+  }
+
+  return {
+    async stop() {
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGTERM')
+        await once(server, 'exit')
+      }
+    },
+    url: `redis://127.0.0.1:${port}`,
+  }
+}
+
+/** Descope's limit per source address (100 per 60 s) scaled down, in the emulator and in each client. */
+const FLEET_LIMIT = {requests: 60, windowSeconds: 10}
+const FLEET_PROJECTS = [1, 2, 3, 4].map(n => ({id: `P2BenchFleet00000000000000000${n}`, managementKey: `K2BenchFleetKey00000000000000${n}`}))
+const FLEET_TENANTS = 50
+
+/**
+ * fleet-4x50: four processes at once, each applying one project of 50 tenants through one emulator
+ * that counts per client address; once sharing the budget through Redis, once each keeping the
+ * limit alone. Wall time (until the last finishes), 429s, writes retried after a 429, writes lost.
+ * Target: the coordinated run gets no 429 and loses no write.
+ */
+async function fleetScenario(context: Context): Promise<Result[]> {
+  const redis = await startRedis()
+  if (!redis) {
+    const skipped = {
+      detail: null, maxMs: 0, medianMs: 0, minMs: 0, pass: null, peakRssMB: null, rateLimited: 0, ratio: null, requests: 0, runs: 0, target: null,
+    }
+    return [{...skipped, measure: 'skipped: redis-server not installed', scenario: 'fleet-4x50'}]
+  }
+
+  const {startEmulator} = await import('@descope-mgmt/plugin-emulator')
+  const emulator = await startEmulator({
+    latency: LATENCY_MS,
+    newProjects: 'empty',
+    port: 0,
+    projects: FLEET_PROJECTS,
+    rateLimit: `${FLEET_LIMIT.requests}/${FLEET_LIMIT.windowSeconds}s`,
+    rateLimitScope: 'ip',
+  })
+  const root = await mkdtemp(path.join(os.tmpdir(), 'descope-mgmt-bench-'))
+  try {
+    const measure = async (coordinated: boolean): Promise<Result> => {
+      const label = coordinated ? 'coordinated (one Redis budget)' : 'independent (each process alone)'
+      const runs = Math.min(context.runs, 2)
+      const times: number[] = []
+      const rss: number[] = []
+      let rateLimited = 0
+      let requests = 0
+      let retried = 0
+      let lost = 0
+      for (let index = 0; index < runs; index++) {
+        context.progress(`fleet-4x50: ${label}, run ${index + 1} of ${runs}`)
+        await emulator.admin.reset()
+        await emulator.admin.resetStats()
+        // Nothing of the previous run may still count in the emulator's window.
+        await new Promise(resolve => {
+          setTimeout(resolve, FLEET_LIMIT.windowSeconds * 1000)
+        })
+        const started = process.hrtime.bigint()
+        const results = await Promise.all(FLEET_PROJECTS.map(async (project, p) => {
+          // A HOME each, as on four runners: without Redis nothing is shared.
+          const home = path.join(root, `${coordinated ? 'redis' : 'alone'}-${index}-${p}`)
+          const configFile = path.join(home, 'descope.yaml')
+          const {mkdir} = await import('node:fs/promises')
+          await mkdir(home, {recursive: true})
+          await writeFile(configFile, fleetConfigYaml(emulator.url, project.id, p))
+          const env: Record<string, string> = {
+            BENCH_KEY: project.managementKey, HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data'),
+          }
+          if (coordinated) env.DESCOPE_MGMT_REDIS_URL = redis.url
+          return spawnTimed([context.cli, 'apply', '-e', 'bench', '--yes', '-c', configFile], env, home)
+        }))
+        times.push(Number(process.hrtime.bigint() - started) / 1e6)
+        for (const run of results) if (run.rssBytes !== null) rss.push(run.rssBytes)
+        const stats = await emulator.stats()
+        rateLimited += stats.totals.rateLimited
+        requests += stats.totals.requests
+        const creates = await emulator.admin.requests({method: 'POST', path: '/v1/mgmt/tenant/create'})
+        retried += creates.filter(entry => entry.status === 429).length
+        const made = new Set(creates.filter(entry => entry.status === 200).map(entry => String(entry.body?.id)))
+        lost += (FLEET_PROJECTS.length * FLEET_TENANTS) - made.size
+      }
+
+      const medianMs = round(median(times))
+      return {
+        detail: `${label}: ${rateLimited} 429s, ${retried} writes retried after a 429, ${lost} writes lost, over ${runs} run(s)${coordinated ? '; target: no 429 and no lost write' : ''}`,
+        maxMs: round(Math.max(...times)),
+        measure: `4 processes x 50 tenants, ${label}`,
+        medianMs,
+        minMs: round(Math.min(...times)),
+        pass: coordinated ? rateLimited === 0 && lost === 0 : null,
+        peakRssMB: rss.length > 0 ? round(Math.max(...rss) / (1024 * 1024)) : null,
+        rateLimited,
+        ratio: null,
+        requests,
+        runs,
+        scenario: 'fleet-4x50',
+        target: null,
+      }
+    }
+
+    return [await measure(true), await measure(false)]
+  } finally {
+    await emulator.stop()
+    await redis.stop()
+    await rm(root, {force: true, recursive: true})
+  }
+}
+
+function fleetConfigYaml(url: string, projectId: string, index: number): string {
+  return [
+    'version: 1',
+    'environments:',
+    '  bench:',
+    `    projectId: ${projectId}`,
+    '    managementKey: ${BENCH_KEY}', // eslint-disable-line no-template-curly-in-string
+    `    baseUrl: ${url}`,
+    `    rateLimit: {requests: ${FLEET_LIMIT.requests}, windowSeconds: ${FLEET_LIMIT.windowSeconds}}`,
+    'tenants:',
+    ...Array.from({length: FLEET_TENANTS}, (_, t) => `  - {id: p${index}-t${String(t).padStart(2, '0')}, name: Tenant ${t} of ${index}}`),
+    '',
+  ].join('\n')
+}
+
 export async function runScenario(name: ScenarioName, context: Context): Promise<Result[]> {
   const {cli} = context
   switch (name) {
@@ -399,6 +566,10 @@ export async function runScenario(name: ScenarioName, context: Context): Promise
     } finally {
       await shutdown(box)
     }
+  }
+
+  case 'fleet-4x50': {
+    return fleetScenario(context)
   }
 
   case 'flow-export-10': {

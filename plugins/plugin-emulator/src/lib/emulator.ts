@@ -20,6 +20,7 @@ import {
 import {
   defaultProject, type Persistence, ProjectStore, snapshotProject,
 } from './store.js'
+import {type TrafficLog} from './traffic-log.js'
 
 /** Audit records kept per project; older ones are dropped (Descope keeps a limited window too). */
 const maxAuditRecords = 10_000
@@ -47,6 +48,8 @@ export interface EmulatorCoreOptions {
   now: () => number
   /** Log every request's query and body and the answer's body (see LogEntry). */
   logBodies?: boolean
+  /** Where sampled exchanges also go, for a check against Descope's OpenAPI (see traffic-log.ts). */
+  trafficLog?: TrafficLog
   /** How not-found and already-exists are answered; `reset()` returns to it. Default `descope`. */
   errorStyle?: ErrorStyle
 }
@@ -57,6 +60,7 @@ export class EmulatorCore {
   readonly limiter = new SlidingWindowLimiter()
   readonly log = new RequestLog()
   readonly logBodies: boolean
+  readonly trafficLog: TrafficLog | undefined
   readonly now: () => number
   persistence: Persistence | undefined
   readonly routes: RouteTable<RouteDefinition>
@@ -72,6 +76,7 @@ export class EmulatorCore {
     this.baseline = options.baseline
     this.now = options.now
     this.logBodies = options.logBodies ?? false
+    this.trafficLog = options.trafficLog
     this.baselineErrorStyle = options.errorStyle ?? defaultErrorStyle
     this.errorStyle = this.baselineErrorStyle
   }

@@ -138,7 +138,7 @@ export class EmulatorServer {
     const handled = await this.handleApi(request, method, url)
     const status = handled.reply === 'reset' ? 0 : handled.reply.status
     const mutation = handled.route?.mutation === true
-    const {logBodies} = this.core
+    const {logBodies, trafficLog} = this.core
     this.core.stats.record({
       fault: handled.fault,
       method,
@@ -163,6 +163,17 @@ export class EmulatorServer {
       ...(logBodies && handled.reply !== 'reset' ? {response: JSON.parse(handled.reply.json)} : {}),
       ...(typeof request.headers['x-descope-license'] === 'string' ? {license: request.headers['x-descope-license']} : {}),
     })
+    if (trafficLog && handled.route && handled.reply !== 'reset') {
+      trafficLog.record({
+        body: handled.body,
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        response: JSON.parse(handled.reply.json),
+        status,
+        ...(typeof request.headers['x-descope-sdk-name'] === 'string' ? {sdk: request.headers['x-descope-sdk-name']} : {}),
+      })
+    }
 
     if (handled.reply === 'reset') {
       request.socket.destroy()
@@ -197,7 +208,7 @@ export class EmulatorServer {
 
       const body = parseJsonBody(text)
       // A copy when bodies are logged for their own sake: a handler may normalise its input in place.
-      handled.body = this.core.logBodies ? structuredClone(body) : body
+      handled.body = this.core.logBodies || this.core.trafficLog ? structuredClone(body) : body
       const fault = this.core.knobs.takeFault(method, url.pathname, project.id)
       if (fault?.type === 'reset') return {
         ...handled, fault: 'reset', outcome: 'fault', reply: 'reset',

@@ -122,9 +122,11 @@ export default class EmulatorStart extends Command {
         ...(flags['tenant-update-keeps-auth-type'] ? {tenantUpdateKeepsAuthType: true} : {}),
       },
     })
+    // Listening before the announcement: a Ctrl-C right after the export lines must stop it cleanly.
+    const stopSignal = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
     await this.announce(emulator, flags.data)
 
-    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    await stopSignal
     process.stderr.write('Stopping the emulator…\n')
     await emulator.stop()
   }

@@ -1,0 +1,113 @@
+import {expect} from 'chai'
+
+import type {EnvironmentSummary} from '../../../src/lib/environments/run.js'
+import type {ProgressSnapshot} from '../../../src/lib/ui/progress-model.js'
+
+import {renderEnvironmentsFrame} from '../../../src/lib/ui/environments-progress-render.js'
+import {changesCell, renderEnvironmentsSummary, resultCell} from '../../../src/lib/ui/environments-summary.js'
+
+const summaries: EnvironmentSummary[] = [
+  {
+    changes: 4, done: 4, durationMs: 1234, environment: 'staging', exitCode: 0, result: 'applied',
+  },
+  {
+    changes: 5, done: 2, durationMs: 65_000, environment: 'production', exitCode: 6, result: 'partial',
+  },
+  {
+    durationMs: 95, environment: 'broken', error: 'The management key is not valid', exitCode: 4, result: 'failed',
+  },
+  {
+    changes: 0, durationMs: 310, environment: 'idle', exitCode: 0, result: 'no-changes',
+  },
+]
+describe('rendering (summary table, progress tree)', () => {
+  describe('the summary table', () => {
+    it('has a row per environment: changes, result, time; then the exit code', () => {
+      const lines = renderEnvironmentsSummary(summaries, 6, {width: undefined}).split('\n')
+      expect(lines[0]).to.match(/^ENVIRONMENT\s+CHANGES\s+RESULT\s+TIME$/)
+      expect(lines[1]).to.match(/^staging\s+4\/4\s+applied\s+1\.2 s$/)
+      expect(lines[2]).to.match(/^production\s+2\/5\s+partial \(exit 6\)\s+1m 05s$/)
+      expect(lines[3]).to.match(/^broken\s+–\s+failed \(exit 4\): The management key is not valid\s+95 ms$/)
+      expect(lines[4]).to.match(/^idle\s+0\s+no changes\s+310 ms$/)
+      expect(lines[5]).to.equal('Exit code 6: the worst of the 4 environments.')
+      // Columns line up.
+      expect(new Set(lines.slice(0, 5).map(line => line.indexOf(line.split(/\s{2,}/)[1])))).to.have.property('size', 1)
+    })
+
+    it('fits the width, cutting the widest cell', () => {
+      const lines = renderEnvironmentsSummary(summaries, 6, {width: 60}).split('\n')
+      for (const line of lines.slice(0, 5)) expect(line.length).to.be.at.most(60)
+      expect(lines[3]).to.contain('…')
+    })
+
+    it('says plan, drift and apply results in words', () => {
+      expect(resultCell({
+        durationMs: 0, environment: 'x', exitCode: 2, result: 'changes',
+      })).to.equal('changes pending')
+      expect(resultCell({
+        durationMs: 0, environment: 'x', exitCode: 0, result: 'in-sync',
+      })).to.equal('in sync')
+      expect(resultCell({
+        durationMs: 0, environment: 'x', exitCode: 130, result: 'interrupted',
+      })).to.equal('interrupted (exit 130)')
+      expect(changesCell({
+        changes: 3, durationMs: 0, environment: 'x', exitCode: 2, result: 'drift',
+      })).to.equal('3')
+    })
+  })
+
+  function snapshot(environment: string, settled: number, total: number): ProgressSnapshot {
+    return {
+      alreadyDone: 0,
+      concurrency: 4,
+      elapsedMs: 2000,
+      environment,
+      eta: {limitedBy: 'latency', ms: 1000} as ProgressSnapshot['eta'],
+      failed: 0,
+      finished: false,
+      groups: [{
+        active: settled < total,
+        environment,
+        failed: 0,
+        items: [{
+          action: 'create', id: 'tenant:acme', key: 'acme', sequence: 1, state: settled < total ? 'running' : 'done',
+        }],
+        key: `${environment}|tenant`,
+        noun: 'tenants',
+        settled,
+        skipped: 0,
+        total,
+      }],
+      retries: 0,
+      settled,
+      total,
+    }
+  }
+
+  describe('the progress tree', () => {
+    it('draws one branch per environment (its line, then its kinds indented) and a line for one without a run', () => {
+      const lines = renderEnvironmentsFrame([
+        {environment: 'staging', snapshot: snapshot('staging', 0, 1)},
+        {environment: 'production', snapshot: snapshot('production', 1, 1), status: '✓ applied'},
+        {environment: 'broken', status: '✗ Another apply is already running'},
+      ], {color: false, elapsedMs: 2500, width: 200})
+      expect(lines[0]).to.equal('Applying 2 changes to 3 environments: 1/2 · elapsed 2.5 s')
+      expect(lines[1]).to.match(/^Applying 1 change to staging: 0\/1 · elapsed 2\.0 s/)
+      expect(lines[2]).to.match(/^ {2}Syncing tenants\.\.\. /)
+      expect(lines[3]).to.equal('  └─ Creating acme ⚙️')
+      expect(lines[4]).to.match(/^Applying 1 change to production: 1\/1 · elapsed 2\.0 s · ✓ applied$/)
+      expect(lines[5]).to.match(/^ {2}Syncing tenants\.\.\. .* 1\/1 \(100%\) ✓$/)
+      expect(lines[6]).to.equal('broken: ✗ Another apply is already running')
+      expect(lines).to.have.length(7)
+    })
+
+    it('keeps to the height, sharing it between the environments', () => {
+      const parts = ['a', 'b', 'c'].map(name => ({environment: name, snapshot: snapshot(name, 0, 1)}))
+      const lines = renderEnvironmentsFrame(parts, {
+        color: false, elapsedMs: 0, height: 7, width: 80,
+      })
+      expect(lines.length).to.be.at.most(7)
+      expect(lines.filter(line => line.startsWith('Applying 1 change to'))).to.have.length(3)
+    })
+  })
+})
