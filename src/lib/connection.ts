@@ -234,6 +234,8 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     async close() {
       await cache.close()
       await emulator?.stop()
+      // The lock's client (opened on first use) would otherwise keep the process alive.
+      if (coordination.kind === 'redis') await import('./coordination/redis.js').then(({closeCoordinationRedis}) => closeCoordinationRedis())
     },
     coordination,
     emulator: Boolean(emulator),

@@ -21,7 +21,7 @@ import {summaryLine} from '../ui/plan-render.js'
 import {DEFAULT_CONCURRENCY, executePlan} from './executor.js'
 import {findResumable, Journal, journalDir} from './journal.js'
 import {acquireLock} from './lock.js'
-import {auditObserver, journalObserver} from './observers.js'
+import {auditObserver, journalObserver, lockObserver} from './observers.js'
 import {type ExecutionResult, exitCodeFor, resultToJson} from './result.js'
 
 /** What caused the run; named in the backup taken before it. */
@@ -36,7 +36,7 @@ export interface ApplyPlanOptions {
   kinds: ResourceKind[]
   connection: Connection
   config: OclifConfig
-  flags: {yes: boolean; continueOnError: boolean; json: boolean; resume?: boolean; backupDir?: string}
+  flags: {yes: boolean; continueOnError: boolean; json: boolean; resume?: boolean; backupDir?: string; lockWaitMs?: number}
   operation: ApplyOperation
   /** Asks the user (or requires --yes); throws when declined. */
   confirm(question: string, yes: boolean): Promise<void>
@@ -129,7 +129,17 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
 export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
   const {config, connection, flags} = options
   const {dataDir} = config
-  const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId}).catch(error => {
+  // On the coordination Redis when there is one (several machines), else a file. A lock that is
+  // lost mid-run (Redis gone, or the key expired) stops the run before its next change: see
+  // lockObserver. Said on stderr, so --json output stays one document.
+  const lock = await acquireLock({
+    command: options.command,
+    coordination: connection.coordination,
+    dataDir,
+    onWait: line => process.stderr.write(`${options.redact(line)}\n`),
+    projectId: connection.projectId,
+    waitMs: flags.lockWaitMs,
+  }).catch(error => {
     throw beforeFirstWrite('lock of the project', error)
   })
   try {
@@ -206,8 +216,9 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
         concurrency,
         continueOnError: flags.continueOnError,
         kinds: options.kinds,
-        // The journal first: its line is on disk before the change is sent (see hooks.ts).
-        observers: [journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
+        // The lock first: no change starts once it is lost, not even in the journal. Then the
+        // journal: its line is on disk before the change is sent (see hooks.ts).
+        observers: [lockObserver(lock), journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
         // Updates send back the unmanaged fields as they are now, not as a saved plan saw them.
         liveItems: new Map(liveNow.map(item => [qualifiedId(item), item])),
         plan,

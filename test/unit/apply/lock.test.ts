@@ -8,7 +8,7 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {
-  acquireLock, isProcessAlive, LockedError, lockFile, type ProjectLock,
+  acquireLock, type AcquireLockOptions, isProcessAlive, LockedError, lockFile, type ProjectLock,
 } from '../../../src/lib/apply/lock.js'
 import {ExitCode} from '../../../src/lib/errors.js'
 
@@ -56,7 +56,7 @@ async function raceInChildren(dataDir: string, count: number): Promise<string[]>
 describe('project lock', () => {
   let dataDir: string
   const held: ProjectLock[] = []
-  const take = async (options: Partial<Parameters<typeof acquireLock>[0]> = {}) => {
+  const take = async (options: Partial<Omit<AcquireLockOptions, 'coordination'>> = {}) => {
     const lock = await acquireLock({
       command: 'descope-mgmt apply -e staging', dataDir, handleSignals: false, projectId: 'P2Test', ...options,
     })
