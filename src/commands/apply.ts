@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
+import {writeFlags} from '../lib/apply/flags.js'
 import {planAndApply, type PlanAndApplyResult} from '../lib/apply/flow.js'
-import {backupDirFlag} from '../lib/backup/flags.js'
 import {BaseCommand} from '../lib/base-command.js'
 import {readPlanFile} from '../lib/plan/file.js'
 import {applyFlags, planFlags} from '../lib/plan/flags.js'
@@ -25,7 +25,7 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
   static override flags = {
     ...planFlags,
     ...applyFlags,
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Apply the configuration to an environment.'
@@ -44,6 +44,7 @@ Deletes happen only with --prune. Exit code 0 when done, 6 when some changes fai
       flags: {
         allowProtected: flags['allow-protected'],
         backupDir: flags['backup-dir'],
+        lockWaitMs: flags['lock-wait'],
         color: useColor(process.stdout, flags['no-color']),
         continueOnError: flags['continue-on-error'],
         json: this.jsonEnabled(),

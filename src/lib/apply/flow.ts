@@ -28,6 +28,8 @@ export interface PlanAndApplyOptions {
     json: boolean
     color: boolean
     backupDir?: string
+    /** --lock-wait, in milliseconds. */
+    lockWaitMs?: number
   }
   /** Whether --only was absent: then only the kinds the configuration declares are managed. */
   configuredKindsOnly: boolean
@@ -77,7 +79,7 @@ export async function planAndApply(options: PlanAndApplyOptions): Promise<PlanAn
     confirm: ui.confirm,
     connection,
     flags: {
-      backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, resume: flags.resume, yes: flags.yes,
+      backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, lockWaitMs: flags.lockWaitMs, resume: flags.resume, yes: flags.yes,
     },
     kinds,
     log(line) {
