@@ -38,7 +38,7 @@ export interface AcquireLockOptions extends Pick<FileLockOptions, 'handleSignals
 const MAX_LOCK_WAIT_MS = 7 * 24 * 60 * 60 * 1000
 
 /** `--lock-wait 30s` → milliseconds; undefined stays undefined (refuse at once). */
-export function parseLockWait(value: string | undefined): number | undefined {
+export function parseLockWait(value?: string): number | undefined {
   if (value === undefined) return undefined
   const hint = 'Give how long to wait for another run holding the project lock: seconds (90) or a number with a unit (30s, 5m, 1h); 0 refuses at once.'
   let waitMs: number

@@ -223,32 +223,32 @@ describe('project lock', () => {
     expect((error as LockedError).message).to.contain('Another apply is already running').and.contain('Gave up after waiting 400 ms (--lock-wait).')
     expect((error as LockedError).hint).to.contain('--lock-wait')
   })
-})
 
-describe('--lock-wait', () => {
-  it('reads seconds and durations with a unit', () => {
-    expect(parseLockWait()).to.equal(undefined)
-    expect(parseLockWait('0')).to.equal(0)
-    expect(parseLockWait('90')).to.equal(90_000)
-    expect(parseLockWait('30s')).to.equal(30_000)
-    expect(parseLockWait('5m')).to.equal(300_000)
-    expect(parseLockWait('1.5h')).to.equal(5_400_000)
-    expect(parseLockWait('250ms')).to.equal(250)
-  })
+  describe('--lock-wait', () => {
+    it('reads seconds and durations with a unit', () => {
+      expect(parseLockWait()).to.equal(undefined)
+      expect(parseLockWait('0')).to.equal(0)
+      expect(parseLockWait('90')).to.equal(90_000)
+      expect(parseLockWait('30s')).to.equal(30_000)
+      expect(parseLockWait('5m')).to.equal(300_000)
+      expect(parseLockWait('1.5h')).to.equal(5_400_000)
+      expect(parseLockWait('250ms')).to.equal(250)
+    })
 
-  it('refuses what is not a duration, or longer than a week, with an input error (exit 3) that says how to write it', () => {
-    for (const value of ['', 'soon', '-5s', '5 parsecs', '30d']) {
-      const error = (() => {
-        try {
-          parseLockWait(value)
-        } catch (error_) {
-          return error_
-        }
-      })()
-      expect(error, value).to.be.instanceOf(InputError)
-      expect((error as InputError).exitCode).to.equal(ExitCode.InvalidInput)
-      expect((error as InputError).message).to.contain(`--lock-wait "${value}"`)
-      expect((error as InputError).hint).to.contain('30s, 5m')
-    }
+    it('refuses what is not a duration, or longer than a week, with an input error (exit 3) that says how to write it', () => {
+      for (const value of ['', 'soon', '-5s', '5 parsecs', '30d']) {
+        const error = (() => {
+          try {
+            parseLockWait(value)
+          } catch (error_) {
+            return error_
+          }
+        })()
+        expect(error, value).to.be.instanceOf(InputError)
+        expect((error as InputError).exitCode).to.equal(ExitCode.InvalidInput)
+        expect((error as InputError).message).to.contain(`--lock-wait "${value}"`)
+        expect((error as InputError).hint).to.contain('30s, 5m')
+      }
+    })
   })
 })
