@@ -33,6 +33,13 @@ export type PlanUnderLock = () => Promise<Plan>
 export interface ApplyPlanOptions {
   /** The plan, or how to make it under the lock (a one-change command reads the resource it changes there). */
   plan: Plan | PlanUnderLock
+  /**
+   * How to make the plan again from live state read under the lock, used instead of `plan` when
+   * the lock had to be waited for (--lock-wait): the run that held it has probably changed the
+   * project meanwhile. Absent (a saved plan is applied exactly): the plan is checked as usual and
+   * refused if it no longer fits.
+   */
+  replan?: PlanUnderLock
   kinds: ResourceKind[]
   connection: Connection
   config: OclifConfig
@@ -131,12 +138,16 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
   const {dataDir} = config
   // On the coordination Redis when there is one (several machines), else a file. A lock that is
   // lost mid-run (Redis gone, or the key expired) stops the run before its next change: see
-  // lockObserver. Said on stderr, so --json output stays one document.
+  // lockObserver. The wait is said on stderr, so --json output stays one document.
+  let waited = false
   const lock = await acquireLock({
     command: options.command,
     coordination: connection.coordination,
     dataDir,
-    onWait: line => process.stderr.write(`${options.redact(line)}\n`),
+    onWait(line) {
+      waited = true
+      process.stderr.write(`${options.redact(line)}\n`)
+    },
     projectId: connection.projectId,
     waitMs: flags.lockWaitMs,
   }).catch(error => {
@@ -151,8 +162,17 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
         : 'No interrupted run to resume for this project; applying the plan above.')
     }
 
-    const madeUnderLock = typeof options.plan === 'function'
-    const plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    const replan = waited && typeof options.plan !== 'function' ? options.replan : undefined
+    const madeUnderLock = typeof options.plan === 'function' || replan !== undefined
+    let plan: Plan
+    if (replan) plan = await replan()
+    else plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    if (replan && plan.changes.length === 0) {
+      options.log('Nothing left to apply: the run that held the lock made these changes.')
+      const execution = await executePlan({client: connection.client, kinds: options.kinds, plan})
+      return {execution, outcome: {exitCode: ExitCode.Success, result: resultToJson(execution)}, plan}
+    }
+
     // Said even with --yes: it is what the run is about to break.
     const flowWarning = flowDeleteWarning(plan)
     if (flowWarning) options.log(flowWarning)
