@@ -46,7 +46,9 @@ describe('cache settings', () => {
 
   it('shares the coordination Redis when the cache names no store of its own', () => {
     expect(resolveCacheSettings({cacheDir: '/c', coordinationUrl: 'redis://coordination:6379', env: {}})).to.deep.include({store: 'redis', url: 'redis://coordination:6379'})
-    expect(resolveCacheSettings({cacheDir: '/c', config: {url: 'redis://cache:6379'}, coordinationUrl: 'redis://coordination:6379', env: {}}).url).to.equal('redis://cache:6379')
+    expect(resolveCacheSettings({
+      cacheDir: '/c', config: {url: 'redis://cache:6379'}, coordinationUrl: 'redis://coordination:6379', env: {},
+    }).url).to.equal('redis://cache:6379')
     expect(resolveCacheSettings({cacheDir: '/c', coordinationUrl: 'redis://coordination:6379', env: {DESCOPE_MGMT_CACHE_URL: 'redis://env:6379'}}).url).to.equal('redis://env:6379')
   })
 
