@@ -2,8 +2,8 @@ import {Args} from '@oclif/core'
 
 import type {EnvironmentsOutput} from '../lib/environments/run.js'
 
+import {writeFlags} from '../lib/apply/flags.js'
 import {planAndApply, type PlanAndApplyResult} from '../lib/apply/flow.js'
-import {backupDirFlag} from '../lib/backup/flags.js'
 import {BaseCommand, toCliError} from '../lib/base-command.js'
 import {loadRequiredConfig} from '../lib/connection.js'
 import {
@@ -40,7 +40,7 @@ With several environments (-e staging -e production, or --all-environments) ever
     ...planFlags,
     ...applyFlags,
     ...environmentsFlags,
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Apply the configuration to an environment.'
@@ -61,6 +61,7 @@ With several environments (-e staging -e production, or --all-environments) ever
       flags: {
         allowProtected: flags['allow-protected'],
         backupDir: flags['backup-dir'],
+        lockWaitMs: flags['lock-wait'],
         color: useColor(process.stdout, flags['no-color']),
         continueOnError: flags['continue-on-error'],
         json: this.jsonEnabled(),
@@ -94,6 +95,7 @@ With several environments (-e staging -e production, or --all-environments) ever
         allowProtected: flags['allow-protected'],
         backupDir: flags['backup-dir'],
         color: useColor(process.stdout, flags['no-color']),
+        lockWaitMs: flags['lock-wait'],
         continueOnError: flags['continue-on-error'],
         json: this.jsonEnabled(),
         prune: flags.prune,

@@ -156,16 +156,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return readCache === 'fresh' && (this.flags as Record<string, unknown>).cached !== true ? 'fresh' : 'use'
   }
 
-  /** What a one-change write (src/lib/apply/single.ts) needs from the command: the target, --json, --backup-dir and the user. */
+  /** What a one-change write (src/lib/apply/single.ts) needs from the command: the target, --json, --backup-dir, --lock-wait and the user. */
   protected writeContext(connection: Connection): {
     connection: Connection
     config: Command['config']
     json: boolean
     backupDir?: string
+    lockWaitMs?: number
     ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
   } {
     return {
       backupDir: (this.flags as Record<string, unknown>)['backup-dir'] as string | undefined,
+      lockWaitMs: (this.flags as Record<string, unknown>)['lock-wait'] as number | undefined,
       config: this.config,
       connection,
       json: this.jsonEnabled(),
@@ -228,7 +230,13 @@ export function requestLine(error: DescopeApiError): string {
 
 /** Maps anything thrown to a CliError with the documented exit code. */
 export function toCliError(error: Error & {oclif?: {exit?: number}}, flagNames: string[] = []): CliError {
-  if (error instanceof CliError) return error
+  if (error instanceof CliError) {
+    // oclif wraps what a flag's own parser throws: "Parsing --flag \n\t<message>\nSee more help with --help".
+    const wrapped = /^Parsing --[\w-]+ \n\t([\s\S]*)\nSee more help with --help$/.exec(error.message)
+    if (wrapped) error.message = wrapped[1]
+    return error
+  }
+
   if (error.name === 'ExitPromptError' || error.message === 'SIGINT') {
     return new CliError('Interrupted; nothing more was changed.', {code: 'interrupted', exitCode: ExitCode.Interrupted})
   }

@@ -239,7 +239,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     async close() {
       await cache.close()
       await emulator?.stop()
-      // The Redis connection would keep the process alive.
+      // The coordination Redis (the lock's and the budget's client) would keep the process alive.
       if (coordination.kind === 'redis') await import('./coordination/redis.js').then(({closeCoordinationRedis}) => closeCoordinationRedis())
     },
     coordination,

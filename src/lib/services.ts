@@ -54,8 +54,13 @@ export function createServices(): DescopeServices {
   const caches = new Map<string, Promise<ReadCache>>()
   const services: DescopeServices = {
     async cacheAdmin({config, configFile}) {
-      const [{cacheConfigOf, cacheStats, clearCache}, {resolveCacheSettings}] = await Promise.all([import('./cache/admin.js'), import('./cache/settings.js')])
-      const settings = resolveCacheSettings({cacheDir: config.cacheDir, config: await cacheConfigOf(configFile)})
+      const [{cacheConfigOf, cacheStats, clearCache}, {resolveCacheSettings}, {resolveCoordination}] = await Promise.all([
+        import('./cache/admin.js'), import('./cache/settings.js'), import('./coordination/settings.js'),
+      ])
+      const configured = await cacheConfigOf(configFile)
+      // The same store as the commands that read: the coordination Redis unless the cache names another.
+      const coordinationUrl = resolveCoordination({cacheDir: config.cacheDir, config: configured.coordination}).url
+      const settings = resolveCacheSettings({cacheDir: config.cacheDir, config: configured.cache, coordinationUrl})
       const cache = await services.readCache({...settings, mode: 'use'})
       return {
         clear: target => clearCache(cache, target),

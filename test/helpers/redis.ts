@@ -49,10 +49,18 @@ export function redisServerInstalled(): boolean {
   return !spawnSync('redis-server', ['--version'], {encoding: 'utf8'}).error
 }
 
-/** Starts a throwaway redis-server on a free loopback port, with no persistence. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort()
-  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {stdio: 'ignore'})
+export interface RedisServerOptions {
+  /** Default: a free one. A stopped server can be started again on its port. */
+  port?: number
+  /** Makes the server require it (`requirepass`); the URL then carries it. */
+  password?: string
+}
+
+/** Starts a throwaway redis-server on a loopback port (a free one unless given), with no persistence. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? await freePort()
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password]
+  const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], {stdio: 'ignore'})
   await waitForPort(port, 10_000)
   return {
     async stop() {
@@ -61,18 +69,20 @@ export async function startRedisServer(): Promise<RedisServer> {
         await once(server, 'exit')
       }
     },
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}`,
   }
 }
 
 /**
  * For a `before` hook: the redis server to use, or the suite marked pending (this.skip) with one
- * line on how to run it. Throws instead when DESCOPE_MGMT_TEST_REQUIRE_REDIS is set.
+ * line on how to run it. Throws instead when DESCOPE_MGMT_TEST_REQUIRE_REDIS is set. With
+ * `ownServer`, always a redis-server started here (DESCOPE_MGMT_TEST_REDIS_URL is not enough).
  */
-export async function redisForTests(context: {skip(): never}, suite: string): Promise<RedisServer> {
+export async function redisForTests(context: {skip(): never}, suite: string, options: {ownServer?: RedisServerOptions} = {}): Promise<RedisServer> {
   const given = process.env.DESCOPE_MGMT_TEST_REDIS_URL
-  if (given) return {async stop() {}, url: given}
-  if (redisServerInstalled()) return startRedisServer()
+  // A suite that stops and restarts its server, or needs a password, starts its own.
+  if (given && !options.ownServer) return {async stop() {}, url: given}
+  if (redisServerInstalled()) return startRedisServer(options.ownServer)
   if (process.env.DESCOPE_MGMT_TEST_REQUIRE_REDIS) {
     throw new Error(`redis-server is not installed and DESCOPE_MGMT_TEST_REQUIRE_REDIS is set: ${HOW_TO_RUN_REDIS_TESTS}.`)
   }

@@ -2,9 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import type {Plan} from '../../lib/plan/types.js'
 
+import {writeFlags} from '../../lib/apply/flags.js'
 import {type ApplyOutcome, applyPlan} from '../../lib/apply/run.js'
 import {BackupCommand} from '../../lib/backup/command.js'
-import {backupDirFlag, resourcesFlag} from '../../lib/backup/flags.js'
+import {resourcesFlag} from '../../lib/backup/flags.js'
 import {formatCounts, formatTime} from '../../lib/backup/present.js'
 import {
   crossTargetWarning, desiredFromBackup, selectRestoreKinds,
@@ -53,7 +54,7 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
   static override flags = {
     'allow-protected': Flags.boolean({default: false, description: 'Also change or delete resources listed in the environment\'s `protect` list.'}),
     apply: Flags.boolean({default: false, description: 'Execute the plan (after a fresh backup).', exclusive: ['dry-run']}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
     'continue-on-error': Flags.boolean({default: false, description: 'With --apply: do everything possible and report all failures together.', dependsOn: ['apply']}),
     'dry-run': Flags.boolean({default: false, description: 'Only show the plan (the default).', exclusive: ['apply']}),
     'no-color': Flags.boolean({default: false, description: 'Print without colours (also NO_COLOR).'}),
@@ -125,7 +126,7 @@ The target is the project of -e (or DESCOPE_PROJECT_ID); restoring into another 
       confirm: (question, yes) => this.confirm(question, yes),
       connection,
       flags: {
-        backupDir: this.flags['backup-dir'], continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes,
+        backupDir: this.flags['backup-dir'], lockWaitMs: this.flags['lock-wait'], continueOnError: this.flags['continue-on-error'], json: this.jsonEnabled(), yes: this.flags.yes,
       },
       kinds: selection.kinds,
       log: line => {

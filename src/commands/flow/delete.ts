@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {ApplyOutcome} from '../../lib/apply/run.js'
 
 import {listFlows} from '../../lib/api/flows.js'
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {buildPlan} from '../../lib/plan/build.js'
@@ -21,7 +21,7 @@ The flows are backed up first (\`flow rollback ID\` brings one back), and each d
     {command: '<%= config.bin %> <%= command.id %> test-a test-b -e local --yes', description: 'Delete two flows without a prompt.'},
   ]
   static override flags = {
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
     yes: Flags.boolean({char: 'y', default: false, description: 'Do not ask for confirmation.'}),
   }
   static override readCache: 'fresh' | 'use' = 'fresh'
@@ -55,7 +55,7 @@ The flows are backed up first (\`flow rollback ID\` brings one back), and each d
       confirm: (question, yes) => this.confirm(question, yes),
       connection,
       flags: {
-        backupDir: this.flags['backup-dir'], continueOnError: false, json: this.jsonEnabled(), yes: this.flags.yes,
+        backupDir: this.flags['backup-dir'], lockWaitMs: this.flags['lock-wait'], continueOnError: false, json: this.jsonEnabled(), yes: this.flags.yes,
       },
       kinds: [kind],
       log: line => {

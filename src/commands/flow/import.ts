@@ -4,7 +4,7 @@ import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {FlowDiff} from '../../lib/flows/diff.js'
 import type {FlowFormat, ResolvedFlowId} from '../../lib/flows/format.js'
 
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {readFlowFiles} from '../../lib/flows/files.js'
@@ -32,7 +32,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current ve
   ]
   static override flags = {
     apply: Flags.boolean({default: false, description: 'Import (after confirmation and a backup).', exclusive: ['dry-run']}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
     'dry-run': Flags.boolean({default: false, description: 'Only show the changes (the default).', exclusive: ['apply']}),
     'flow-id': Flags.string({description: 'Import the (single) file as this flow id, whatever the file says.'}),
     resume: Flags.boolean({default: false, description: 'After a failed or interrupted import: do not repeat the flows already imported.'}),
@@ -52,6 +52,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current ve
     const result = await writeFlows({
       apply: this.flags.apply,
       backupDir: this.flags['backup-dir'],
+      lockWaitMs: this.flags['lock-wait'],
       command: 'flow import --apply',
       config: this.config,
       connection,

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {FlowDiff} from '../../lib/flows/diff.js'
 
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {resolveBackupRoot} from '../../lib/backup/location.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
@@ -26,7 +26,7 @@ It shows the structural diff, asks for confirmation (or needs --yes), backs up t
     {command: '<%= config.bin %> <%= command.id %> sign-up-or-in --to 20250512T103015Z-import --yes', description: 'Restore the flow from a chosen backup.'},
   ]
   static override flags = {
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
     'dry-run': Flags.boolean({default: false, description: 'Only show what the rollback would change.'}),
     list: Flags.boolean({default: false, description: 'List the backups holding the flow and stop.', exclusive: ['to']}),
     to: Flags.string({description: 'Id (or unambiguous prefix) of the backup to restore the flow from.'}),
@@ -56,6 +56,7 @@ It shows the structural diff, asks for confirmation (or needs --yes), backs up t
     const result = await writeFlows({
       apply: !this.flags['dry-run'],
       backupDir: this.flags['backup-dir'],
+      lockWaitMs: this.flags['lock-wait'],
       command: `flow rollback ${id} --to ${chosen.id}`,
       config: this.config,
       connection,

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {Tenant} from '../../lib/api/types.js'
 
 import {loadTenant} from '../../lib/api/tenants.js'
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {changesFromFlags, tenantFieldFlags} from '../../lib/tenants/flags.js'
 import {buildCreateRequest} from '../../lib/tenants/input.js'
@@ -22,7 +22,7 @@ Like apply, it takes the project's lock and a backup first, and journals and aud
     id: Flags.string({description: 'Id of the new tenant (1-64 letters, digits, "_" or "-"); generated when omitted.'}),
     ...tenantFieldFlags,
     name: Flags.string({description: 'Display name of the tenant (unique in the project).', required: true}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override summary = 'Create a tenant.'
 

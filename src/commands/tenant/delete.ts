@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {applyTenantDelete} from '../../lib/tenants/operations.js'
 
@@ -18,7 +18,7 @@ Like apply, it takes the project's lock, backs up the tenants first (\`backup re
   static override flags = {
     cascade: Flags.boolean({default: false, description: 'Also delete users and access keys associated only with this tenant.'}),
     yes: Flags.boolean({char: 'y', default: false, description: 'Do not ask for confirmation.'}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override summary = 'Delete a tenant.'
 

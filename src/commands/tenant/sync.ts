@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
+import {writeFlags} from '../../lib/apply/flags.js'
 import {planAndApply, type PlanAndApplyResult} from '../../lib/apply/flow.js'
-import {backupDirFlag} from '../../lib/backup/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {ExitCode} from '../../lib/errors.js'
 import {computePlan} from '../../lib/plan/compute.js'
@@ -26,7 +26,7 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
     'allow-protected': planFlags['allow-protected'],
     'no-color': planFlags['no-color'],
     ...applyFlags,
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override readCache: 'fresh' | 'use' = 'fresh'
   static override summary = 'Sync tenants from the configuration.'
@@ -57,6 +57,7 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
       flags: {
         allowProtected: flags['allow-protected'],
         backupDir: flags['backup-dir'],
+        lockWaitMs: flags['lock-wait'],
         color,
         continueOnError: flags['continue-on-error'],
         json: this.jsonEnabled(),

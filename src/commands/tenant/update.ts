@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {Tenant} from '../../lib/api/types.js'
 
 import {loadTenant} from '../../lib/api/tenants.js'
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {InputError} from '../../lib/errors.js'
 import {changesFromFlags, tenantFieldFlags} from '../../lib/tenants/flags.js'
@@ -24,7 +24,7 @@ Like apply, it takes the project's lock and a backup first, and journals and aud
   static override flags = {
     ...tenantFieldFlags,
     'remove-attribute': Flags.string({description: 'Remove this custom attribute; repeat for several.', multiple: true}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
   }
   static override summary = 'Change a tenant.'
 

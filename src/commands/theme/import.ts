@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {ApplyOutcome} from '../../lib/apply/run.js'
 import type {ThemeDiff} from '../../lib/flows/theme.js'
 
-import {backupDirFlag} from '../../lib/backup/flags.js'
+import {writeFlags} from '../../lib/apply/flags.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {readJsonText} from '../../lib/config/json-text.js'
 import {InputError} from '../../lib/errors.js'
@@ -24,7 +24,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current th
   ]
   static override flags = {
     apply: Flags.boolean({default: false, description: 'Import (after confirmation and a backup).', exclusive: ['dry-run']}),
-    'backup-dir': backupDirFlag,
+    ...writeFlags,
     'dry-run': Flags.boolean({default: false, description: 'Only show the changes (the default).', exclusive: ['apply']}),
     yes: Flags.boolean({char: 'y', default: false, description: 'Do not ask for confirmation.'}),
   }
@@ -64,7 +64,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current th
       confirm: (question, yes) => this.confirm(question, yes),
       connection,
       flags: {
-        backupDir: this.flags['backup-dir'], continueOnError: false, json: this.jsonEnabled(), yes: this.flags.yes,
+        backupDir: this.flags['backup-dir'], lockWaitMs: this.flags['lock-wait'], continueOnError: false, json: this.jsonEnabled(), yes: this.flags.yes,
       },
       kinds: [themeKind],
       log: line => {

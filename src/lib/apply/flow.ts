@@ -10,7 +10,7 @@ import {computePlan, readLive} from '../plan/compute.js'
 import {selectKinds} from '../resources/index.js'
 import {renderPlan} from '../ui/plan-render.js'
 import {
-  type ApplyOperation, type ApplyOutcome, applyPlan, checkSavedPlan,
+  type ApplyOperation, type ApplyOutcome, checkSavedPlan, runPlan,
 } from './run.js'
 
 export interface PlanAndApplyOptions {
@@ -28,6 +28,8 @@ export interface PlanAndApplyOptions {
     json: boolean
     color: boolean
     backupDir?: string
+    /** --lock-wait, in milliseconds. */
+    lockWaitMs?: number
   }
   /** Whether --only was absent: then only the kinds the configuration declares are managed. */
   configuredKindsOnly: boolean
@@ -57,27 +59,26 @@ async function checkedSavedPlan(options: PlanAndApplyOptions, {file, plan}: {fil
 /** The plan (fresh or saved), shown, then applied when it has changes. */
 export async function planAndApply(options: PlanAndApplyOptions): Promise<PlanAndApplyResult> {
   const {connection, flags, ui} = options
-  const plan = options.saved
-    ? await checkedSavedPlan(options, options.saved)
-    : await computePlan({
-      allowProtected: flags.allowProtected,
-      configuredKindsOnly: options.configuredKindsOnly,
-      connection,
-      kinds: options.kinds,
-      prune: flags.prune,
-      tool: `descope-mgmt/${options.config.version}`,
-    })
+  const fresh = () => computePlan({
+    allowProtected: flags.allowProtected,
+    configuredKindsOnly: options.configuredKindsOnly,
+    connection,
+    kinds: options.kinds,
+    prune: flags.prune,
+    tool: `descope-mgmt/${options.config.version}`,
+  })
+  const plan = options.saved ? await checkedSavedPlan(options, options.saved) : await fresh()
   if (!flags.json) ui.log(renderPlan(plan, {color: flags.color}))
   if (plan.changes.length === 0) return {plan}
   if (!flags.json) ui.log('')
   const kinds = selectKinds(plan.resources)
-  const outcome = await applyPlan({
+  const run = await runPlan({
     command: options.command,
     config: options.config,
     confirm: ui.confirm,
     connection,
     flags: {
-      backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, resume: flags.resume, yes: flags.yes,
+      backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, lockWaitMs: flags.lockWaitMs, resume: flags.resume, yes: flags.yes,
     },
     kinds,
     log(line) {
@@ -86,6 +87,15 @@ export async function planAndApply(options: PlanAndApplyOptions): Promise<PlanAn
     operation: options.operation,
     plan,
     redact: ui.redact,
+    // After waiting for the lock (--lock-wait), the plan is made again: the holder changed the project.
+    replan: options.saved
+      ? undefined
+      : async () => {
+        const again = await fresh()
+        if (!flags.json) ui.log(`The project may have changed while waiting for the lock; planned again:\n${renderPlan(again, {color: flags.color})}\n`)
+        return again
+      },
   })
-  return {outcome, plan}
+  // The plan applied: made again after a wait for the lock.
+  return {outcome: run.outcome, plan: run.plan}
 }

@@ -7,7 +7,8 @@
  * way a failure does (in-flight changes finish, the rest is reported as not started); returned
  * from `changeStarting`, it also keeps that change from being sent. `warn` adds a warning to the
  * result and changes nothing else. So the journal guards the run by halting when it cannot write
- * (a change is never sent without its journal line), the audit log only warns, and the progress
+ * (a change is never sent without its journal line), the lock halts when it was lost (a change
+ * is never sent without the project lock), the audit log only warns, and the progress
  * view returns nothing.
  *
  * Observers are called one after the other, in the order given, and awaited: an observer listed
@@ -30,10 +31,10 @@ export interface HookContinue {
   action: 'continue'
 }
 
-/** Stop new work; `reason` becomes the run's stop reason (only the journal halts today). */
+/** Stop new work; `reason` becomes the run's stop reason (the journal, or the project lock once lost). */
 export interface HookHalt {
   action: 'halt'
-  reason: 'journal'
+  reason: 'journal' | 'lock_lost'
   message: string
 }
 

@@ -1,13 +1,34 @@
 /**
- * The journal and the audit log as observers of an apply run (see hooks.ts): the journal halts
- * the run when it cannot write, the audit log warns once and lets the run go on.
+ * The project lock, the journal and the audit log as observers of an apply run (see hooks.ts):
+ * the lock halts the run once it is lost, the journal halts it when it cannot write, the audit
+ * log warns once and lets the run go on.
  */
 import type {AuditLog} from '../audit/log.js'
+import type {HeldLock} from '../lock/types.js'
 import type {ApplyObserver, HookAction} from './hooks.js'
 import type {Journal} from './journal.js'
 
 import {qualifiedId} from '../resources/types.js'
 import {journalEndResult} from './result.js'
+
+/**
+ * Halts before the next change is sent once the project lock is lost (a Redis lock whose renewal
+ * failed): another process may hold it by now. Listed before the journal, so a change kept back
+ * gets no `started` line; changes in flight finish and are journaled as usual.
+ */
+export function lockObserver(lock: Pick<HeldLock, 'lost'>): ApplyObserver {
+  return {
+    changeStarting() {
+      const {lost} = lock
+      if (lost) return {action: 'halt', message: lost.message, reason: 'lock_lost'}
+    },
+    runFinished(result) {
+      // Every change was started while the lock was held, but the last ones finished without it.
+      const {lost} = lock
+      if (lost && result.status === 'complete') return {action: 'warn', message: `${lost.message}; every change had started before, and all finished`}
+    },
+  }
+}
 
 /** Writes a journal line; a line that cannot be written halts the run. */
 async function writeJournal(line: () => Promise<void>): Promise<HookAction | void> {

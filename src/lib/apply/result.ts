@@ -8,7 +8,7 @@ import type {JournalEndResult} from './journal.js'
 
 import {ExitCode, type ExitCodeValue} from '../errors.js'
 
-export type StopReason = 'aborted' | 'api_unavailable' | 'failure' | 'journal'
+export type StopReason = 'aborted' | 'api_unavailable' | 'failure' | 'journal' | 'lock_lost'
 
 /** complete: everything done · partial: some done, some not · failed: nothing done · interrupted: Ctrl-C. */
 export type ExecutionStatus = 'complete' | 'failed' | 'interrupted' | 'partial'
@@ -46,13 +46,13 @@ export interface ExecutionResult {
   status: ExecutionStatus
   /** Why new work stopped early, if it did. */
   stopReason?: StopReason
-  /** Details of a `journal` stop. */
+  /** Details of a `journal` or `lock_lost` stop. */
   stopMessage?: string
   continueOnError: boolean
   done: DoneChange[]
   failed: FailedChange[]
   skipped: SkippedExecution[]
-  /** Never started because work stopped (first failure, API down, Ctrl-C, journal). */
+  /** Never started because work stopped (first failure, API down, Ctrl-C, journal, lost lock). */
   notStarted: Change[]
   /** Finished by an earlier run (resume); not run again. */
   alreadyDone: Change[]
@@ -85,7 +85,7 @@ export function journalEndResult(result: ExecutionResult): JournalEndResult {
 /**
  * The exit code of an apply: 0 all done; 130 interrupted (Ctrl-C); 5 nothing done in this run
  * and the API failed (4 when every failure was an authentication failure; 1 when nothing failed
- * but the journal could not be written); 6 partial (something done, something failed or not started).
+ * but the journal could not be written or the lock was lost); 6 partial (something done, something failed or not started).
  */
 export function exitCodeFor(result: ExecutionResult): ExitCodeValue {
   switch (result.status) {

@@ -22,7 +22,7 @@ import {summaryLine} from '../ui/plan-render.js'
 import {DEFAULT_CONCURRENCY, executePlan} from './executor.js'
 import {findResumable, Journal, journalDir} from './journal.js'
 import {acquireLock} from './lock.js'
-import {auditObserver, journalObserver} from './observers.js'
+import {auditObserver, journalObserver, lockObserver} from './observers.js'
 import {type ExecutionResult, exitCodeFor, resultToJson} from './result.js'
 
 /** What caused the run; named in the backup taken before it. */
@@ -34,10 +34,17 @@ export type PlanUnderLock = () => Promise<Plan>
 export interface ApplyPlanOptions {
   /** The plan, or how to make it under the lock (a one-change command reads the resource it changes there). */
   plan: Plan | PlanUnderLock
+  /**
+   * How to make the plan again from live state read under the lock, used instead of `plan` when
+   * the lock had to be waited for (--lock-wait): the run that held it has probably changed the
+   * project meanwhile. Absent (a saved plan is applied exactly): the plan is checked as usual and
+   * refused if it no longer fits.
+   */
+  replan?: PlanUnderLock
   kinds: ResourceKind[]
   connection: Connection
   config: OclifConfig
-  flags: {yes: boolean; continueOnError: boolean; json: boolean; resume?: boolean; backupDir?: string}
+  flags: {yes: boolean; continueOnError: boolean; json: boolean; resume?: boolean; backupDir?: string; lockWaitMs?: number}
   operation: ApplyOperation
   /** Asks the user (or requires --yes); throws when declined. */
   confirm(question: string, yes: boolean): Promise<void>
@@ -132,7 +139,21 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyOutcome
 export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
   const {config, connection, flags} = options
   const {dataDir} = config
-  const lock = await acquireLock({command: options.command, dataDir, projectId: connection.projectId}).catch(error => {
+  // On the coordination Redis when there is one (several machines), else a file. A lock that is
+  // lost mid-run (Redis gone, or the key expired) stops the run before its next change: see
+  // lockObserver. The wait is said on stderr, so --json output stays one document.
+  let waited = false
+  const lock = await acquireLock({
+    command: options.command,
+    coordination: connection.coordination,
+    dataDir,
+    onWait(line) {
+      waited = true
+      process.stderr.write(`${options.redact(line)}\n`)
+    },
+    projectId: connection.projectId,
+    waitMs: flags.lockWaitMs,
+  }).catch(error => {
     throw beforeFirstWrite('lock of the project', error)
   })
   try {
@@ -144,8 +165,17 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
         : 'No interrupted run to resume for this project; applying the plan above.')
     }
 
-    const madeUnderLock = typeof options.plan === 'function'
-    const plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    const replan = waited && typeof options.plan !== 'function' ? options.replan : undefined
+    const madeUnderLock = typeof options.plan === 'function' || replan !== undefined
+    let plan: Plan
+    if (replan) plan = await replan()
+    else plan = typeof options.plan === 'function' ? await options.plan() : options.plan
+    if (replan && plan.changes.length === 0) {
+      options.log('Nothing left to apply: the run that held the lock made these changes.')
+      const execution = await executePlan({client: connection.client, kinds: options.kinds, plan})
+      return {execution, outcome: {exitCode: ExitCode.Success, result: resultToJson(execution)}, plan}
+    }
+
     // Said even with --yes: it is what the run is about to break.
     const flowWarning = flowDeleteWarning(plan)
     if (flowWarning) options.log(flowWarning)
@@ -209,8 +239,9 @@ export async function runPlan(options: ApplyPlanOptions): Promise<PlanRun> {
         concurrency,
         continueOnError: flags.continueOnError,
         kinds: options.kinds,
-        // The journal first: its line is on disk before the change is sent (see hooks.ts).
-        observers: [journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
+        // The lock first: no change starts once it is lost, not even in the journal. Then the
+        // journal: its line is on disk before the change is sent (see hooks.ts).
+        observers: [lockObserver(lock), journalObserver(journal), auditObserver(audit), ...(progress ? [progress] : [])],
         // Updates send back the unmanaged fields as they are now, not as a saved plan saw them.
         liveItems: new Map(liveNow.map(item => [qualifiedId(item), item])),
         plan,

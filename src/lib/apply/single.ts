@@ -37,6 +37,8 @@ export interface ApplyOneChangeOptions {
   yes?: boolean
   json: boolean
   backupDir?: string
+  /** --lock-wait, in milliseconds. */
+  lockWaitMs?: number
   ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
 }
 
@@ -85,7 +87,7 @@ export async function applyOneChange(options: ApplyOneChangeOptions): Promise<On
     confirm: ui.confirm,
     connection,
     flags: {
-      backupDir: options.backupDir, continueOnError: false, json, yes: options.yes ?? false,
+      backupDir: options.backupDir, continueOnError: false, json, lockWaitMs: options.lockWaitMs, yes: options.yes ?? false,
     },
     kinds: [options.kind],
     log(line) {
@@ -112,5 +114,6 @@ export async function applyOneChange(options: ApplyOneChangeOptions): Promise<On
     code: execution.stopReason ?? 'not_applied',
     exitCode: outcome.exitCode,
     ...(execution.stopReason === 'journal' ? {hint: 'Free disk space or fix the permissions of the data folder, then run again.'} : {}),
+    ...(execution.stopReason === 'lock_lost' ? {hint: 'Check that the coordination Redis is reachable, then run the command again.'} : {}),
   })
 }

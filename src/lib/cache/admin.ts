@@ -1,6 +1,7 @@
 /** Statistics and clearing of the persistent read cache (`cache stats`, `cache clear`). */
 import type {CacheStats, ProjectCacheStats} from '@descope-mgmt/shared/services'
 
+import type {CoordinationConfig} from '../coordination/schema.js'
 import type {Envelope, ReadCache, StatsRecord} from './read-cache.js'
 
 import {FAMILIES} from './endpoints.js'
@@ -119,10 +120,14 @@ export async function clearCache(cache: ReadCache, target?: {baseUrl: string; pr
   }
 }
 
-/** The `cache` block of the configuration file (`--config`, else the one found from `cwd` up), if any. */
-export async function cacheConfigOf(file?: string, cwd = process.cwd()): Promise<CacheConfig | undefined> {
+/**
+ * The `cache` and `coordination` blocks of the configuration file (`--config`, else the one found
+ * from `cwd` up), if any: the coordination Redis is the cache's store when the cache names none.
+ */
+export async function cacheConfigOf(file?: string, cwd = process.cwd()): Promise<{cache?: CacheConfig; coordination?: CoordinationConfig}> {
   const {findConfigFile, loadConfig} = await import('../config/load.js')
   const found = file ?? (await findConfigFile(cwd))
-  if (!found) return undefined
-  return (await loadConfig({cwd, file: found})).config.cache
+  if (!found) return {}
+  const {config} = await loadConfig({cwd, file: found})
+  return {cache: config.cache, coordination: config.coordination}
 }

@@ -67,6 +67,14 @@ export async function closeCoordinationRedis(): Promise<void> {
   clients.clear()
   await Promise.all(open.map(async pending => {
     const client = await pending.catch(() => {})
-    await client?.close().catch(() => client.destroy())
+    // A connection Redis dropped is closed already (and `destroy` would throw): nothing to do.
+    if (!client?.isOpen) return
+    await client.close().catch(() => {
+      try {
+        client.destroy()
+      } catch {
+        // Closed meanwhile.
+      }
+    })
   }))
 }

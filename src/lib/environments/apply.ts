@@ -41,6 +41,8 @@ export interface ApplyAcrossOptions {
     json: boolean
     color: boolean
     backupDir?: string
+    /** `--lock-wait`: how long each environment waits for its project's lock. */
+    lockWaitMs?: number
   }
   ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
   concurrency?: number
@@ -86,17 +88,17 @@ export async function applyEnvironments(options: ApplyAcrossOptions): Promise<En
     if (!flags.json) ui.log(line)
   }
 
+  const planFor = (connection: Connection) => computePlan({
+    allowProtected: flags.allowProtected,
+    configuredKindsOnly: options.configuredKindsOnly,
+    connection,
+    kinds: options.kinds,
+    prune: flags.prune,
+    tool: `descope-mgmt/${options.config.version}`,
+  })
   const planned = await runInEnvironments<Planned>(options.environments, async environment => {
     const connection = await options.connect(environment)
-    const plan = await computePlan({
-      allowProtected: flags.allowProtected,
-      configuredKindsOnly: options.configuredKindsOnly,
-      connection,
-      kinds: options.kinds,
-      prune: flags.prune,
-      tool: `descope-mgmt/${options.config.version}`,
-    })
-    return {connection, plan}
+    return {connection, plan: await planFor(connection)}
   }, options)
   const results: EnvironmentApply[] = planned.map(run => ({
     durationMs: run.durationMs, environment: run.environment, error: run.error, plan: run.value?.plan, projectId: run.value?.connection.projectId,
@@ -148,7 +150,7 @@ export async function applyEnvironments(options: ApplyAcrossOptions): Promise<En
         async confirm() {},
         connection,
         flags: {
-          backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, resume: flags.resume, yes: true,
+          backupDir: flags.backupDir, continueOnError: flags.continueOnError, json: flags.json, lockWaitMs: flags.lockWaitMs, resume: flags.resume, yes: true,
         },
         kinds: selectKinds(plan.resources),
         log(line) {
@@ -156,6 +158,8 @@ export async function applyEnvironments(options: ApplyAcrossOptions): Promise<En
         },
         operation: 'apply',
         plan,
+        // After waiting for the lock (--lock-wait), planned again: the holder changed the project.
+        replan: () => planFor(connection),
         progress: progress?.observer(environment, connection.client.rateLimit),
         question() {},
         redact: ui.redact,

@@ -27,6 +27,8 @@ export interface FlowWriteOptions {
   yes: boolean
   json: boolean
   backupDir?: string
+  /** --lock-wait, in milliseconds. */
+  lockWaitMs?: number
   /** The command to suggest for a resume. */
   command: string
   ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
@@ -80,7 +82,7 @@ export async function writeFlows(options: FlowWriteOptions): Promise<FlowWriteRe
     confirm: ui.confirm,
     connection,
     flags: {
-      backupDir: options.backupDir, continueOnError: false, json: options.json, resume: options.resume, yes: options.yes,
+      backupDir: options.backupDir, continueOnError: false, json: options.json, lockWaitMs: options.lockWaitMs, resume: options.resume, yes: options.yes,
     },
     kinds: [kind],
     log(line) {

@@ -33,6 +33,8 @@ const BEING_WRITTEN_MS = 10_000
 /** A takeover marker older than this belongs to a process that died during a takeover. */
 const STALE_MARKER_MS = 30_000
 const RETRY_DELAY_MS = 20
+/** Waiting for a live holder (--lock-wait) checks again at most this often once the first checks failed. */
+const MAX_WAIT_POLL_MS = 500
 const MAX_ATTEMPTS = 200
 
 export interface FileLockOptions {
@@ -42,6 +44,8 @@ export interface FileLockOptions {
   command: string
   /** How long to keep trying while a live holder has the lock (default 0: refuse at once). */
   waitMs?: number
+  /** Called once, when a live holder has the lock and this process starts waiting for it. */
+  onWait?(holder: LockHolder): void
   staleAfterMs?: number
   /** Release on SIGINT/SIGTERM when nothing else handles them (default true). */
   handleSignals?: boolean
@@ -186,6 +190,8 @@ export async function acquireFileLock(options: FileLockOptions): Promise<FileLoc
     return !Number.isFinite(startedAt) || now() - startedAt > staleAfterMs
   }
 
+  let waitDelayMs = RETRY_DELAY_MS
+  let waiting = false
   for (let attempt = 0; attempt < MAX_ATTEMPTS || now() < deadline; attempt++) {
     if (await tryCreate(file, holder)) return new FileLock(file, holder, options.handleSignals ?? true)
 
@@ -201,7 +207,12 @@ export async function acquireFileLock(options: FileLockOptions): Promise<FileLoc
       }
     } else if (!isStale(other)) {
       if (now() >= deadline) throw new LockBusyError(file, other, other.host === host)
-      await sleep(RETRY_DELAY_MS)
+      if (!waiting) options.onWait?.(other)
+      waiting = true
+      await sleep(Math.max(1, Math.min(waitDelayMs, deadline - now())))
+      waitDelayMs = Math.min(waitDelayMs * 2, MAX_WAIT_POLL_MS)
+      // The lock, once taken, says since when it is held, not since when it was asked for.
+      holder.startedAt = new Date(now()).toISOString()
       continue
     }
 
@@ -216,7 +227,7 @@ export async function acquireFileLock(options: FileLockOptions): Promise<FileLoc
 export function fileLocker(folder: string, options: Omit<FileLockOptions, 'command' | 'file' | 'waitMs'> = {}): Locker<FileLock> {
   return {
     acquire: (request: LockRequest) => acquireFileLock({
-      ...options, command: request.command, file: path.join(folder, `${request.name}.lock`), waitMs: request.waitMs,
+      ...options, command: request.command, file: path.join(folder, `${request.name}.lock`), onWait: request.onWait, waitMs: request.waitMs,
     }),
   }
 }

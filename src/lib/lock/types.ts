@@ -21,6 +21,11 @@ export interface HeldLock {
   /** Where the lock lives (a file path, a key), for messages. */
   readonly location: string
   readonly isReleased: boolean
+  /**
+   * Set once this process can no longer be sure it holds the lock (a lock on a server whose
+   * renewal failed); a holder must then stop writing. A file lock is never lost.
+   */
+  readonly lost?: LockLostError
   /** Gives the lock up if it is still this process's. Safe to call more than once. */
   release(): Promise<void>
 }
@@ -31,11 +36,20 @@ export interface LockRequest {
   command: string
   /** How long to keep trying while a live holder has it before giving up (default 0: at once). */
   waitMs?: number
+  /** Called once, when the lock is busy and the request starts waiting for `holder`. */
+  onWait?(holder: LockHolder | undefined): void
 }
 
 /** A kind of lock (files, a server): acquires a lock or throws a LockBusyError naming the holder. */
 export interface Locker<Lock extends HeldLock = HeldLock> {
   acquire(request: LockRequest): Promise<Lock>
+}
+
+export interface LockBusyDetails {
+  /** The lock is shared by several machines: a refusal always names the holder's host. */
+  shared?: boolean
+  /** How the lock frees itself or can be freed, for the refused user. */
+  howToFree?: string
 }
 
 /** The lock is held by another live process. */
@@ -46,8 +60,21 @@ export class LockBusyError extends Error {
     readonly holder: LockHolder | undefined,
     /** Whether the holder runs on this host. */
     readonly local: boolean,
+    readonly details: LockBusyDetails = {},
   ) {
     super(`${location} is locked${holder ? ` by pid ${holder.pid} on ${holder.host} since ${holder.startedAt}` : ''}`)
     this.name = 'LockBusyError'
+  }
+}
+
+/** A held lock can no longer be vouched for (its renewal failed, or its key holds another token). */
+export class LockLostError extends Error {
+  constructor(
+    readonly location: string,
+    /** Why, in a sentence fragment: `the coordination Redis at … is unavailable: …`. */
+    readonly reason: string,
+  ) {
+    super(`Lost the project lock (${location}): ${reason}`)
+    this.name = 'LockLostError'
   }
 }

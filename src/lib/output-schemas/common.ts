@@ -93,7 +93,7 @@ const briefChange = {id: z.string(), action: changeActionSchema}
 export const executionResultSchema = z
 .strictObject({
   status: z.enum(['complete', 'failed', 'interrupted', 'partial']),
-  stopReason: z.enum(['aborted', 'api_unavailable', 'failure', 'journal']).optional(),
+  stopReason: z.enum(['aborted', 'api_unavailable', 'failure', 'journal', 'lock_lost']).optional(),
   stopMessage: z.string().optional(),
   runId: z.string().optional().describe('The journal of the run (`apply --resume` continues it).'),
   continueOnError: z.boolean(),

@@ -76,6 +76,8 @@ export interface TenantWriteContext {
   config: OclifConfig
   json: boolean
   backupDir?: string
+  /** --lock-wait, in milliseconds. */
+  lockWaitMs?: number
   ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
 }
 
@@ -99,7 +101,7 @@ function withoutId(request: {id?: string}): Record<string, unknown> {
 
 function common(context: TenantWriteContext) {
   return {
-    backupDir: context.backupDir, config: context.config, connection: context.connection, json: context.json, kind: tenantsKind, ui: context.ui,
+    backupDir: context.backupDir, config: context.config, connection: context.connection, json: context.json, kind: tenantsKind, lockWaitMs: context.lockWaitMs, ui: context.ui,
   }
 }
 

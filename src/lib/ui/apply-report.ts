@@ -49,6 +49,11 @@ export function describeStop(result: ExecutionResult): string | undefined {
     return `Stopped: ${result.stopMessage ?? 'the journal could not be written'}.${notStarted} Free disk space or fix the permissions of the data folder, then resume.`
   }
 
+  case 'lock_lost': {
+    const inFlight = 'No change was started without the lock; the changes in flight finished and are in the journal.'
+    return `Stopped: ${result.stopMessage ?? 'lost the project lock'}. ${inFlight}${notStarted} Once Redis is reachable again, resume; finished changes are not repeated.`
+  }
+
   default: {
     const skipped = result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'change')} skipped because a change ${result.skipped.length === 1 ? 'it needs' : 'they need'} failed` : ''
     return `${plural(result.failed.length, 'change')} failed${skipped}. Fix the causes, then resume; finished changes are not repeated.`

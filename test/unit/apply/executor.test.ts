@@ -13,10 +13,11 @@ import {DescopeUnavailableError} from '../../../src/lib/api/errors.js'
 import {contextRequestEvents} from '../../../src/lib/api/request-context.js'
 import {executePlan, type ExecutionResult} from '../../../src/lib/apply/executor.js'
 import {findResumable, Journal, readJournal} from '../../../src/lib/apply/journal.js'
-import {auditObserver, journalObserver} from '../../../src/lib/apply/observers.js'
+import {auditObserver, journalObserver, lockObserver} from '../../../src/lib/apply/observers.js'
 import {exitCodeFor, resultToJson} from '../../../src/lib/apply/result.js'
 import {AuditLog, readAudit} from '../../../src/lib/audit/log.js'
 import {DescopeApiError, InputError} from '../../../src/lib/errors.js'
+import {LockLostError} from '../../../src/lib/lock/types.js'
 import {describeStop, suggestNextCommand} from '../../../src/lib/ui/apply-report.js'
 import {
   change, fakeClient, fakeKind, gate, planOf, settle,
@@ -457,6 +458,47 @@ describe('executePlan', () => {
         done[0].id === 'tenant:(generated)' && done[0].createdKey === 'T2generated' && done.slice(1).every(entry => entry.createdKey === undefined))
       const records = await readAudit(path.join(dir, 'audit.jsonl'))
       expect(records.map(record => record.resource).sort()).to.deep.equal(['tenant:T2generated', 'tenant:given', 'tenant:old'])
+    })
+
+    it('halts before the next change once the project lock is lost: the change in flight finishes and is journaled, the rest never starts', async () => {
+      const lock: {lost?: LockLostError} = {}
+      // The lock is lost while tenant:b is in flight (its renewal failed); tenant:b still finishes.
+      const kind = fakeKind('tenant', 2, key => {
+        if (key === 'b') lock.lost = new LockLostError('key descope-mgmt:lock:P2Test on redis://127.0.0.1:6379', 'the coordination Redis is unavailable: Socket closed unexpectedly')
+      })
+      const changes = ['a', 'b', 'c', 'd'].map(key => change(`tenant:${key}`))
+      const plan = planOf(changes)
+      const journal = await Journal.create(dir, {changes: changes.map(item => item.id), planFingerprint: plan.fingerprint, projectId: 'P2Test'})
+      const result = await executePlan({
+        client: fakeClient(), concurrency: 1, kinds: [kind], observers: [lockObserver(lock), journalObserver(journal)], plan,
+      })
+      await journal.close()
+      expect(kind.calls.map(call => call.key)).to.deep.equal(['a', 'b'])
+      expect(result).to.deep.include({status: 'partial', stopReason: 'lock_lost'})
+      expect(result.stopMessage).to.match(/^Lost the project lock \(key descope-mgmt:lock:P2Test on redis:\/\/127\.0\.0\.1:6379\): the coordination Redis is unavailable/)
+      expect(ids(result.notStarted)).to.deep.equal(['tenant:c', 'tenant:d'])
+      const {entries} = await readJournal(journal.file)
+      expect(entries.map(entry => `${entry.type}${'id' in entry ? ` ${entry.id}` : ''}`)).to.deep.equal([
+        'start', 'started tenant:a', 'done tenant:a', 'started tenant:b', 'done tenant:b', 'end',
+      ])
+      expect([...(await findResumable(dir))!.done]).to.deep.equal(['tenant:a', 'tenant:b'])
+      expect(exitCodeFor(result)).to.equal(6)
+      expect(describeStop(result)).to.contain('Stopped: Lost the project lock').and.contain('2 changes were not started').and.contain('resume')
+      expect(suggestNextCommand(result, {environment: 'staging'})).to.equal('descope-mgmt apply -e staging --resume')
+      expect(resultToJson(result)).to.deep.include({stopReason: 'lock_lost'})
+    })
+
+    it('warns when the lock was lost after the last change had started (everything finished)', async () => {
+      const lock: {lost?: LockLostError} = {}
+      const kind = fakeKind('tenant', 2, () => {
+        lock.lost = new LockLostError('key k on redis://127.0.0.1:6379', 'its key expired or holds another process\'s token')
+      })
+      const result = await executePlan({
+        client: fakeClient(), kinds: [kind], observers: [lockObserver(lock)], plan: planOf([change('tenant:a')]),
+      })
+      expect(result.status).to.equal('complete')
+      expect(result.warnings).to.have.length(1)
+      expect(result.warnings[0]).to.contain('Lost the project lock').and.contain('every change had started before')
     })
 
     it('stops without sending a change whose started line cannot be written', async () => {

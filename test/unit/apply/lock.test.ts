@@ -8,9 +8,9 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {
-  acquireLock, isProcessAlive, LockedError, lockFile, type ProjectLock,
+  acquireLock, type AcquireLockOptions, isProcessAlive, LockedError, lockFile, parseLockWait, type ProjectLock,
 } from '../../../src/lib/apply/lock.js'
-import {ExitCode} from '../../../src/lib/errors.js'
+import {ExitCode, InputError} from '../../../src/lib/errors.js'
 
 /** The pid of a process that has exited. */
 async function deadPid(): Promise<number> {
@@ -56,7 +56,7 @@ async function raceInChildren(dataDir: string, count: number): Promise<string[]>
 describe('project lock', () => {
   let dataDir: string
   const held: ProjectLock[] = []
-  const take = async (options: Partial<Parameters<typeof acquireLock>[0]> = {}) => {
+  const take = async (options: Partial<Omit<AcquireLockOptions, 'coordination'>> = {}) => {
     const lock = await acquireLock({
       command: 'descope-mgmt apply -e staging', dataDir, handleSignals: false, projectId: 'P2Test', ...options,
     })
@@ -197,5 +197,58 @@ describe('project lock', () => {
     expect(await readdir(path.dirname(lock.file))).to.deep.equal([])
     expect(process.listenerCount('exit')).to.equal(before.exit)
     expect(process.listenerCount('SIGINT')).to.equal(before.sigint)
+  })
+
+  it('with waitMs waits for a live holder, says once whom it waits for, and takes the lock when it is released', async () => {
+    const first = await take()
+    const lines: string[] = []
+    setTimeout(() => {
+      first.release().catch(() => {})
+    }, 300)
+    const started = Date.now()
+    const second = await take({command: 'descope-mgmt apply', onWait: line => lines.push(line), waitMs: 10_000})
+    expect(Date.now() - started).to.be.within(250, 3000)
+    expect(second.holder.pid).to.equal(process.pid)
+    expect(lines).to.deep.equal([
+      `Waiting up to 10 s for the lock of project P2Test, held by pid ${process.pid} on ${hostname()}, started ${first.holder.startedAt} (descope-mgmt apply -e staging)…`,
+    ])
+  })
+
+  it('with waitMs gives up after that long with the same LockedError, saying how long it waited', async () => {
+    await take()
+    const started = Date.now()
+    const error = await take({waitMs: 400}).catch((error_: unknown) => error_)
+    expect(Date.now() - started).to.be.within(350, 2000)
+    expect(error).to.be.instanceOf(LockedError)
+    expect((error as LockedError).message).to.contain('Another apply is already running').and.contain('Gave up after waiting 400 ms (--lock-wait).')
+    expect((error as LockedError).hint).to.contain('--lock-wait')
+  })
+
+  describe('--lock-wait', () => {
+    it('reads seconds and durations with a unit', () => {
+      expect(parseLockWait()).to.equal(undefined)
+      expect(parseLockWait('0')).to.equal(0)
+      expect(parseLockWait('90')).to.equal(90_000)
+      expect(parseLockWait('30s')).to.equal(30_000)
+      expect(parseLockWait('5m')).to.equal(300_000)
+      expect(parseLockWait('1.5h')).to.equal(5_400_000)
+      expect(parseLockWait('250ms')).to.equal(250)
+    })
+
+    it('refuses what is not a duration, or longer than a week, with an input error (exit 3) that says how to write it', () => {
+      for (const value of ['', 'soon', '-5s', '5 parsecs', '30d']) {
+        const error = (() => {
+          try {
+            parseLockWait(value)
+          } catch (error_) {
+            return error_
+          }
+        })()
+        expect(error, value).to.be.instanceOf(InputError)
+        expect((error as InputError).exitCode).to.equal(ExitCode.InvalidInput)
+        expect((error as InputError).message).to.contain(`--lock-wait "${value}"`)
+        expect((error as InputError).hint).to.contain('30s, 5m')
+      }
+    })
   })
 })
