@@ -58,21 +58,11 @@ With several environments (-e staging -e production, or --all-environments) ever
       config: this.config,
       configuredKindsOnly: flags.only === undefined,
       connection,
-      flags: {
-        allowProtected: flags['allow-protected'],
-        backupDir: flags['backup-dir'],
-        lockWaitMs: flags['lock-wait'],
-        color: useColor(process.stdout, flags['no-color']),
-        continueOnError: flags['continue-on-error'],
-        json: this.jsonEnabled(),
-        prune: flags.prune,
-        resume: flags.resume,
-        yes: flags.yes,
-      },
+      flags: this.applyRunFlags(useColor(process.stdout, flags['no-color'])),
       kinds,
       operation: 'apply',
       saved,
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
     })
     if (result.outcome && result.outcome.exitCode !== 0) this.exitWith(result.outcome.exitCode, result)
     return result
@@ -91,20 +81,10 @@ With several environments (-e staging -e production, or --all-environments) ever
       configuredKindsOnly: flags.only === undefined,
       connect: environment => this.connect(environment),
       environments,
-      flags: {
-        allowProtected: flags['allow-protected'],
-        backupDir: flags['backup-dir'],
-        color: useColor(process.stdout, flags['no-color']),
-        lockWaitMs: flags['lock-wait'],
-        continueOnError: flags['continue-on-error'],
-        json: this.jsonEnabled(),
-        prune: flags.prune,
-        resume: flags.resume,
-        yes: flags.yes,
-      },
+      flags: this.applyRunFlags(useColor(process.stdout, flags['no-color'])),
       kinds,
       toCliError,
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
     })
     const summaries = results.map(result => applySummary(result))
     const exitCode = worstExitCode(summaries.map(summary => summary.exitCode))

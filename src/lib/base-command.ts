@@ -3,6 +3,7 @@ import {
 } from '@oclif/core'
 
 import type {DescopeClient, DescopeClientOptions} from './api/types.js'
+import type {ApplyRunFlags, RunUi} from './apply/flow.js'
 
 import {connect, type Connection} from './connection.js'
 import {
@@ -157,13 +158,34 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /** What a one-change write (src/lib/apply/single.ts) needs from the command: the target, --json, --backup-dir, --lock-wait and the user. */
+  /** The flags of a plan-and-apply run (apply, tenant sync), read from this command's parsed flags. */
+  protected applyRunFlags(color: boolean): ApplyRunFlags {
+    const flags = this.flags as Record<string, unknown>
+    return {
+      allowProtected: flags['allow-protected'] === true,
+      backupDir: flags['backup-dir'] as string | undefined,
+      color,
+      continueOnError: flags['continue-on-error'] === true,
+      json: this.jsonEnabled(),
+      lockWaitMs: flags['lock-wait'] as number | undefined,
+      prune: flags.prune === true,
+      resume: flags.resume === true,
+      yes: flags.yes === true,
+    }
+  }
+
+  /** How the engine talks to the user through this command: prints, asks, redacts. */
+  protected runUi(): RunUi {
+    return {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)}
+  }
+
   protected writeContext(connection: Connection): {
     connection: Connection
     config: Command['config']
     json: boolean
     backupDir?: string
     lockWaitMs?: number
-    ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
+    ui: RunUi
   } {
     return {
       backupDir: (this.flags as Record<string, unknown>)['backup-dir'] as string | undefined,
@@ -171,7 +193,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       config: this.config,
       connection,
       json: this.jsonEnabled(),
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
     }
   }
 

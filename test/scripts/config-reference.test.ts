@@ -68,6 +68,7 @@ describe('configuration reference in README.md', () => {
     expect(sections.map(section => section.path)).to.deep.equal([
       '',
       'cache',
+      'coordination',
       'environments.<name>',
       'environments.<name>.rateLimit',
       'tenants[]',

@@ -60,7 +60,7 @@ With --apply: it asks for confirmation (or needs --yes), backs up the current ve
       json: this.jsonEnabled(),
       operation: 'import',
       resume: this.flags.resume,
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
       yes: this.flags.yes,
     })
     const json = {

@@ -63,7 +63,7 @@ It shows the structural diff, asks for confirmation (or needs --yes), backs up t
       flows: [flowOfItem(item)],
       json: this.jsonEnabled(),
       operation: 'restore',
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
       yes: this.flags.yes,
     })
     if (!this.jsonEnabled() && result.plan.changes.length === 0) this.log('The live flow already matches the backup: nothing to do.')

@@ -54,20 +54,10 @@ Without --apply it is a dry run: it prints the changes and exits 2 when there ar
       config: this.config,
       configuredKindsOnly: false,
       connection,
-      flags: {
-        allowProtected: flags['allow-protected'],
-        backupDir: flags['backup-dir'],
-        lockWaitMs: flags['lock-wait'],
-        color,
-        continueOnError: flags['continue-on-error'],
-        json: this.jsonEnabled(),
-        prune: flags.prune,
-        resume: flags.resume,
-        yes: flags.yes,
-      },
+      flags: this.applyRunFlags(color),
       kinds,
       operation: 'sync',
-      ui: {confirm: (question, yes) => this.confirm(question, yes), log: line => this.log(line), redact: text => this.redact(text)},
+      ui: this.runUi(),
     })
     if (result.outcome && result.outcome.exitCode !== 0) this.exitWith(result.outcome.exitCode, result)
     return result

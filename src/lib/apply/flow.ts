@@ -19,23 +19,33 @@ export interface PlanAndApplyOptions {
   kinds: ResourceKind[]
   /** A plan saved by `plan --out` (read before connecting), applied exactly as it is. */
   saved?: {file: string; plan: Plan}
-  flags: {
-    prune: boolean
-    allowProtected: boolean
-    yes: boolean
-    continueOnError: boolean
-    resume: boolean
-    json: boolean
-    color: boolean
-    backupDir?: string
-    /** --lock-wait, in milliseconds. */
-    lockWaitMs?: number
-  }
+  flags: ApplyRunFlags
   /** Whether --only was absent: then only the kinds the configuration declares are managed. */
   configuredKindsOnly: boolean
   operation: ApplyOperation
   command: string
-  ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
+  ui: RunUi
+}
+
+/** The flags of a run that plans and applies (apply, tenant sync). */
+export interface ApplyRunFlags {
+  prune: boolean
+  allowProtected: boolean
+  yes: boolean
+  continueOnError: boolean
+  resume: boolean
+  json: boolean
+  color: boolean
+  backupDir?: string
+  /** --lock-wait, in milliseconds. */
+  lockWaitMs?: number
+}
+
+/** How a run talks to the user: prints, asks, and redacts what it prints. */
+export interface RunUi {
+  log(line: string): void
+  confirm(question: string, yes: boolean): Promise<void>
+  redact(text: string): string
 }
 
 export interface PlanAndApplyResult {

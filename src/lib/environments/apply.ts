@@ -6,6 +6,7 @@
  */
 import type {Config as OclifConfig} from '@oclif/core'
 
+import type {ApplyRunFlags, RunUi} from '../apply/flow.js'
 import type {Connection} from '../connection.js'
 import type {Plan} from '../plan/types.js'
 import type {ResourceKind} from '../resources/types.js'
@@ -32,19 +33,8 @@ export interface ApplyAcrossOptions {
   config: OclifConfig
   kinds: ResourceKind[]
   configuredKindsOnly: boolean
-  flags: {
-    prune: boolean
-    allowProtected: boolean
-    yes: boolean
-    continueOnError: boolean
-    resume: boolean
-    json: boolean
-    color: boolean
-    backupDir?: string
-    /** `--lock-wait`: how long each environment waits for its project's lock. */
-    lockWaitMs?: number
-  }
-  ui: {log(line: string): void; confirm(question: string, yes: boolean): Promise<void>; redact(text: string): string}
+  flags: ApplyRunFlags
+  ui: RunUi
   concurrency?: number
 }
 
