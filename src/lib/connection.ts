@@ -181,9 +181,12 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     flags: {allowHost: options.flags.allowHost, baseUrl: options.flags.baseUrl, projectId: options.flags.projectId},
   })
 
-  // Before the emulator starts: a bad --cache-ttl or coordination URL must not leave it running.
-  const [{resolveCacheSettings}, {resolveCoordination}] = await Promise.all([import('./cache/settings.js'), import('./coordination/settings.js')])
+  // Before the emulator starts: a bad --cache-ttl, coordination URL or DESCOPE_MGMT_RATE_LIMIT must not leave it running.
+  const [{resolveCacheSettings}, {resolveCoordination}, {rateLimitFromEnv}] = await Promise.all([
+    import('./cache/settings.js'), import('./coordination/settings.js'), import('./config/rate-limit-variable.js'),
+  ])
   const coordination = resolveCoordination({cacheDir: options.config.cacheDir, config: loaded?.config.coordination, env})
+  const variableRateLimit = rateLimitFromEnv(env)
   const cache = await options.services.readCache(
     resolveCacheSettings({
       cacheDir: options.config.cacheDir,
@@ -213,7 +216,7 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   }
 
   options.onSecret(target.managementKey)
-  const rateLimit = environment?.rateLimit
+  const rateLimit = environment?.rateLimit ?? variableRateLimit
   // The embedded emulator has no limit of its own and only this process talks to it: the client's
   // limiter stays in the path (same code as against Descope) but must not slow a local run.
   const clientRateLimit = rateLimit

@@ -70,6 +70,8 @@ describe('backup commands against the emulator (built CLI)', function () {
       DESCOPE_BASE_URL: emulator.url,
       DESCOPE_MANAGEMENT_KEY: SOURCE.managementKey,
       DESCOPE_PROJECT_ID: SOURCE.id,
+      // Every run of this suite shares one home, so one machine-wide rate budget: not what it tests.
+      DESCOPE_MGMT_RATE_LIMIT: '1000/1s',
     }
     backupRoot = path.join(home.env.XDG_DATA_HOME, 'descope-mgmt', 'backups')
     // Many runs of this suite share one home, so one machine-wide rate budget: not what it tests.
@@ -252,6 +254,14 @@ describe('backup commands against the emulator (built CLI)', function () {
     const again = await cli('backup', 'restore', baseline, '--prune')
     expect(again.code).to.equal(0)
     expect(again.stdout).to.contain('No changes: the live project matches the backup.')
+  })
+
+  it('refuses a DESCOPE_MGMT_RATE_LIMIT it cannot read, before any request (exit 3)', async () => {
+    const before = (await emulator.stats()).totals.requests
+    const result = await runCli(['backup', 'create'], {cwd: home.dir, env: {...env, DESCOPE_MGMT_RATE_LIMIT: 'fast'}})
+    expect(result.code, result.stderr).to.equal(3)
+    expect(result.stderr).to.contain('DESCOPE_MGMT_RATE_LIMIT="fast" is not a rate limit').and.contain('100/60s')
+    expect((await emulator.stats()).totals.requests).to.equal(before)
   })
 
   it('refuses a damaged backup, naming the file, and changes nothing', async () => {

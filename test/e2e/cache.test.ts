@@ -6,8 +6,10 @@ import {
 import {request as httpRequest} from 'node:http'
 import path from 'node:path'
 
+import {ROLE_SEARCH_TENANT_CHUNK as WARM_ROLE_CHUNK} from '../../plugins/plugin-cache/src/lib/warm.js'
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {contentsOf} from '../helpers/bundle.js'
+import {ROLE_SEARCH_TENANT_CHUNK} from '../../src/lib/api/roles.js'
 import {
   builtCli, type CliResult, makeTempHome, repoRoot, runCli,
 } from '../helpers/cli.js'
@@ -211,6 +213,10 @@ describe('response cache (built CLI against the emulator)', function () {
       expect(packages.has('@oclif/core'), 'the recorder saw oclif').to.equal(true)
       expect([...packages].filter(name => /^(keyv|@keyv\/|@redis\/)/.test(name))).to.deep.equal([])
     }
+  })
+
+  it('cache warm asks role/search about as many tenants at once as the tool does (else its answers would never be found)', () => {
+    expect(WARM_ROLE_CHUNK).to.equal(ROLE_SEARCH_TENANT_CHUNK)
   })
 
   it('cache warm prefetches, cache stats reports, cache clear empties', async () => {

@@ -34,7 +34,7 @@ describe('the rate budget shared through Redis by processes of several machines 
   const homes: Array<Awaited<ReturnType<typeof makeTempHome>>> = []
 
   before(async function () {
-    redis = await redisForTests(this, 'the shared rate budget tests')
+    redis = await redisForTests(this, 'the shared rate budget suite')
     emulator = await startEmulator({
       newProjects: 'empty', port: 0, projects: PROJECTS, rateLimit: '60/10s', rateLimitScope: 'ip',
     })

@@ -20,7 +20,7 @@ describe('coordination Redis budget (redis-server)', function () {
   let warnings: string[]
 
   before(async function () {
-    redis = await redisForTests(this, 'the Redis rate budget tests')
+    redis = await redisForTests(this, 'the Redis rate budget suite')
   })
 
   after(async () => {

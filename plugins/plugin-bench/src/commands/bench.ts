@@ -1,21 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import path from 'node:path'
 
-// The scenario names, without importing the scenarios (help and start-up stay light).
-const NAMES = [
-  'cli-start',
-  'tenant-list-100',
-  'tenant-list-sdk',
-  'tenant-list-1000',
-  'apply-20',
-  'apply-200',
-  'apply-1000',
-  'flow-export-10',
-  'flow-export-100',
-  'drift-1000',
-  'plan-10000',
-  'fleet-4x50',
-]
+import {SCENARIOS} from '../lib/scenario-names.js'
 
 export interface BenchReport {
   date: string
@@ -52,14 +38,14 @@ export default class Bench extends Command {
     out: Flags.string({char: 'o', description: 'Also write the results as JSON to this file.'}),
     quick: Flags.boolean({description: 'Only the small scenarios, 3 runs each (under 60 s).'}),
     runs: Flags.integer({description: 'Runs per measure (default 3 with --quick, else 5).', min: 1}),
-    scenario: Flags.string({description: 'Only this scenario; repeat for several.', multiple: true, options: NAMES}),
+    scenario: Flags.string({description: 'Only this scenario; repeat for several.', multiple: true, options: [...SCENARIOS]}),
   }
   static override summary = 'Measure the speed and memory of this CLI against a local emulator, with targets.'
 
   async run(): Promise<BenchReport> {
     const {flags} = await this.parse(Bench)
     const os = await import('node:os')
-    const {LATENCY_MS, QUICK, runScenario, SCENARIOS} = await import('../lib/scenarios.js')
+    const {LATENCY_MS, QUICK, runScenario} = await import('../lib/scenarios.js')
     const names = flags.scenario
       ? SCENARIOS.filter(name => flags.scenario!.includes(name))
       : (flags.quick ? QUICK : [...SCENARIOS])

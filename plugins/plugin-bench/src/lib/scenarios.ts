@@ -14,22 +14,10 @@ import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import type {ScenarioName} from './scenario-names.js'
+
 export const LATENCY_MS = 50
-export const SCENARIOS = [
-  'cli-start',
-  'tenant-list-100',
-  'tenant-list-sdk',
-  'tenant-list-1000',
-  'apply-20',
-  'apply-200',
-  'apply-1000',
-  'flow-export-10',
-  'flow-export-100',
-  'drift-1000',
-  'plan-10000',
-  'fleet-4x50',
-] as const
-export type ScenarioName = typeof SCENARIOS[number]
+export {type ScenarioName, SCENARIOS} from './scenario-names.js'
 export const QUICK: ScenarioName[] = ['cli-start', 'tenant-list-100', 'apply-20', 'flow-export-10']
 
 export interface Target {
