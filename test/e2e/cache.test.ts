@@ -8,8 +8,8 @@ import path from 'node:path'
 
 import {ROLE_SEARCH_TENANT_CHUNK as WARM_ROLE_CHUNK} from '../../plugins/plugin-cache/src/lib/warm.js'
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
-import {contentsOf} from '../helpers/bundle.js'
 import {ROLE_SEARCH_TENANT_CHUNK} from '../../src/lib/api/roles.js'
+import {contentsOf} from '../helpers/bundle.js'
 import {
   builtCli, type CliResult, makeTempHome, repoRoot, runCli,
 } from '../helpers/cli.js'
