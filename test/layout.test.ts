@@ -8,10 +8,12 @@ import {repoRoot} from './helpers/cli.js'
 /**
  * Unit tests are laid out like the source: test/unit/<folder>/<file>.test.ts tests
  * src/lib/<folder>/<file>.ts. A source file with several test files names the aspect after a dot
- * (`store.crash.test.ts`). The emulator's and the shared package's units mirror their own sources.
+ * (`store.crash.test.ts`). The emulator's, the bench plugin's and the shared package's units mirror
+ * their own sources.
  */
 const ROOTS: Array<[string, string]> = [
   ['emulator/', 'plugins/plugin-emulator/src/lib/'],
+  ['bench/', 'plugins/plugin-bench/src/lib/'],
   ['shared/', 'packages/shared/src/'],
   ['', 'src/lib/'],
 ]
@@ -34,6 +36,7 @@ describe('test layout', () => {
     expect(sourceOf('backup/store.crash.test.ts')).to.equal('src/lib/backup/store.ts')
     expect(sourceOf('redact.test.ts')).to.equal('src/lib/redact.ts')
     expect(sourceOf('emulator/routes/flows.test.ts')).to.equal('plugins/plugin-emulator/src/lib/routes/flows.ts')
+    expect(sourceOf('bench/scenarios.targets.test.ts')).to.equal('plugins/plugin-bench/src/lib/scenarios.ts')
     expect(sourceOf('shared/table.test.ts')).to.equal('packages/shared/src/table.ts')
   })
 

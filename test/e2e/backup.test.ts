@@ -74,6 +74,15 @@ describe('backup commands against the emulator (built CLI)', function () {
       DESCOPE_MGMT_RATE_LIMIT: '1000/1s',
     }
     backupRoot = path.join(home.env.XDG_DATA_HOME, 'descope-mgmt', 'backups')
+    // Many runs of this suite share one home, so one machine-wide rate budget: not what it tests.
+    // The project, its key and the emulator's address still come from the environment variables.
+    await writeFile(path.join(home.dir, 'descope.yaml'), [
+      'version: 1',
+      'environments:',
+      '  e2e:',
+      '    rateLimit: {requests: 1000, windowSeconds: 1}',
+      '',
+    ].join('\n'))
     for (const args of [
       ['--id', 'acme', '--name', 'Acme', '--domain', 'acme.com', '--attribute', 'plan=gold'],
       ['--id', 'acme-eu', '--name', 'Acme EU', '--parent', 'acme'],

@@ -116,7 +116,8 @@ describe('npm pack and a global install of the tarball', function () {
     expect([0, 1], result.stderr).to.include(result.code)
     const report = JSON.parse(result.stdout) as {quick: boolean; scenarios: Array<{requests: number; scenario: string}>}
     expect(report.quick).to.equal(true)
-    expect(report.scenarios.map(row => row.scenario)).to.deep.equal(['tenant-list-100'])
+    // Its time, and its peak RSS against the memory target.
+    expect(report.scenarios.map(row => row.scenario)).to.deep.equal(['tenant-list-100', 'tenant-list-100'])
     expect(report.scenarios[0].requests, 'the installed CLI listed the tenants of the bench emulator').to.be.greaterThan(0)
   })
 

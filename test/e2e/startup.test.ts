@@ -5,9 +5,11 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
+import {contentsOf} from '../helpers/bundle.js'
 import {builtCli, makeTempHome, repoRoot} from '../helpers/cli.js'
 
-const heavy = ['/node_modules/got/', '/node_modules/keyv/', '/node_modules/cosmiconfig/', '/node_modules/log-update/', '/node_modules/zod/']
+// Packages a start-up path must not load, whether from node_modules or bundled into a file it loads.
+const heavy = ['got', 'keyv', 'cosmiconfig', 'log-update', 'zod', 'listr2', 'yaml', 'js-yaml', '@inquirer/prompts', 'cockatiel']
 
 async function importsOf(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<string[]> {
   const file = path.join(tmpdir(), `descope-mgmt-imports-${process.pid}-${Date.now()}.txt`)
@@ -36,12 +38,19 @@ describe('start-up cost', function () {
   this.timeout(30_000)
 
   for (const args of [['--version'], ['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
-    it(`\`${args.join(' ')}\` loads none of got, keyv, cosmiconfig, log-update or zod`, async () => {
-      const urls = await importsOf(args)
-      expect(urls.some(url => url.includes('@oclif/core')), 'the recorder saw oclif').to.equal(true)
-      for (const name of heavy) expect(urls.filter(url => url.includes(name)), name).to.deep.equal([])
+    it(`\`${args.join(' ')}\` loads none of ${heavy.join(', ')}`, async () => {
+      const {packages, sources} = contentsOf(await importsOf(args))
+      expect(packages.has('@oclif/core'), 'the recorder saw oclif').to.equal(true)
+      expect(heavy.filter(name => packages.has(name)), 'heavy packages loaded (keep them behind a dynamic import)').to.deep.equal([])
+      expect([...sources].filter(file => file.startsWith('src/lib/config/') || file.startsWith('src/lib/api/')), 'sources').to.deep.equal([])
     })
   }
+
+  it('`--version` loads only the init hook and the finally hook of the sources, nothing of the commands', async () => {
+    const {sources} = contentsOf(await importsOf(['--version']))
+    expect([...sources].filter(file => file.startsWith('src/commands/') || file.startsWith('src/lib/resources/') || file.startsWith('src/lib/plan/'))).to.deep.equal([])
+    expect(sources.has('src/hooks/init/services.ts'), 'the recorder saw the init hook').to.equal(true)
+  })
 
   it('a warm `tenant list` outside any project loads neither the configuration parsers nor got', async () => {
     const project = {id: 'P2StartupWarmList0000000000001', managementKey: 'K2StartupWarmListKey000000001'}
@@ -55,13 +64,12 @@ describe('start-up cost', function () {
       const env = {
         ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
       }
-      const cold = await importsOf(['tenant', 'list'], {cwd: outside, env})
-      expect(cold.some(url => url.includes('/node_modules/got/')), 'the cold run requests with got').to.equal(true)
-      const warm = await importsOf(['tenant', 'list'], {cwd: outside, env})
-      expect(warm.some(url => url.includes('/node_modules/keyv/')), 'the warm run reads the cache').to.equal(true)
-      for (const name of ['/node_modules/got/', '/node_modules/cosmiconfig/', '/node_modules/zod/', '/node_modules/log-update/', '/dist/lib/config/load.js']) {
-        expect(warm.filter(url => url.includes(name)), name).to.deep.equal([])
-      }
+      const cold = contentsOf(await importsOf(['tenant', 'list'], {cwd: outside, env}))
+      expect(cold.packages.has('got'), 'the cold run requests with got').to.equal(true)
+      const warm = contentsOf(await importsOf(['tenant', 'list'], {cwd: outside, env}))
+      expect(warm.packages.has('keyv'), 'the warm run reads the cache').to.equal(true)
+      for (const name of ['got', 'cosmiconfig', 'zod', 'log-update', 'yaml', 'js-yaml', 'cockatiel']) expect(warm.packages.has(name), name).to.equal(false)
+      expect(warm.sources.has('src/lib/config/load.ts'), 'the configuration loader').to.equal(false)
     } finally {
       await emulator.stop()
       await home.cleanup()

@@ -104,7 +104,9 @@ export async function renderLiveConfig(
   environment: InitEnvironment,
   options: {besideFiles?: string[]; builtIns?: string[]; schemaPath?: string; source: string},
 ): Promise<string> {
-  const {stringify} = await import('yaml')
+  // yaml is CommonJS under Node: its default export is the whole module, in Node and in the esbuild
+  // bundle alike, whose split chunk for a dynamically imported CommonJS module has no named exports.
+  const {default: {stringify}} = await import('yaml')
   // A blank line before each top-level section, for a file people will edit.
   const body = stringify(config, {flowCollectionPadding: false, lineWidth: 0})
   .replaceAll(/\n(?=[a-z]+:)/g, '\n\n')

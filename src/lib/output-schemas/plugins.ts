@@ -22,6 +22,7 @@ const projectCacheStatsSchema = z.strictObject({
 const benchTargetSchema = z.strictObject({
   metric: z.enum(['medianMs', 'peakRssMB']),
   max: z.number(),
+  relativeTo: z.string().optional().describe('For a target set from another measure of the same run: what max was derived from, e.g. `2x node -e 0`.'),
 })
 
 const benchResultSchema = z.strictObject({

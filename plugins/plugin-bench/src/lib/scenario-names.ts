@@ -2,6 +2,7 @@
 export const SCENARIOS = [
   'cli-start',
   'tenant-list-100',
+  'tenant-list-sdk',
   'tenant-list-1000',
   'apply-20',
   'apply-200',

@@ -1,0 +1,127 @@
+// The esbuild build of the CLI and of its bundled workspace plugins (run in a package's folder:
+// `node ../../scripts/bundle.mjs` or `node scripts/bundle.mjs`). tsc still runs first, for the type
+// check and the declaration files; this script writes every JavaScript file of the package's dist/.
+//
+// Shape: ESM for Node 20, one entry point per command and hook (oclif finds them in dist/commands
+// and package.json's hooks as before, so `oclif manifest` and `plugins install` work unchanged),
+// code split into shared chunks, so that a command loads only the modules it imports. Pattern
+// discovery is kept rather than oclif's `explicit` strategy: @oclif/core 4 imports the explicit
+// target, which must hold every command class, before running any command, and our commands import
+// their lib modules (zod schemas, the plan engine) at the top, so every command would load them all.
+//
+// External (left in node_modules, loaded from there):
+// - @redis/client and @keyv/redis: large (1.5 MB), only loaded with a Redis coordination URL;
+// - @oclif/plugin-not-found and the other oclif plugins: plugins with their own @oclif/core, loaded
+//   by oclif as plugins;
+// - typescript, ts-node, tsx, pnpapi: optional development loaders that @oclif/core and cosmiconfig
+//   require only for TypeScript sources or Yarn PnP;
+// - in the plugins, @oclif/core and the workspace packages: a plugin runs inside the host's oclif and
+//   shares its node_modules, and bench must start the emulator package a user has.
+// @oclif/core itself is bundled into the CLI: importing the package costs about as much as Node's own
+// start-up (hundreds of small CommonJS files), and one bundled copy of it halves `--version`. Plugins
+// (ours and users') keep their own copy from node_modules, which oclif supports: a user's plugin
+// always has its own.
+//
+// Source maps are written beside each file (without the sources' text); bin/run.js turns them on
+// only under --verbose or DEBUG, since they cost start-up time.
+//
+// The build's metafile (which source and package went into which output file) is written to
+// .build/<package>.json for the start-up and size tests; it is not part of the package.
+import {build} from 'esbuild'
+import {
+  mkdir, readdir, readFile, rm, writeFile,
+} from 'node:fs/promises'
+import path from 'node:path'
+
+const packageDir = process.cwd()
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const pjson = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8'))
+
+const devLoaders = ['typescript', 'ts-node', 'tsx', 'tsx/*', 'pnpapi']
+const oclifPlugins = ['@oclif/plugin-*']
+const packages = {
+  '@descope-mgmt/plugin-bench': {
+    // The scenarios are an entry of their own: they preload lib/rss.js, found beside them.
+    entries: ['src/commands/**/*.ts', 'src/lib/rss.ts', 'src/lib/scenarios.ts'],
+    external: ['@oclif/core', '@descope-mgmt/*'],
+  },
+  '@descope-mgmt/plugin-cache': {
+    entries: ['src/commands/**/*.ts'],
+    external: ['@oclif/core', '@descope-mgmt/*', ...devLoaders],
+  },
+  '@descope-mgmt/plugin-emulator': {
+    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts'],
+    external: ['@oclif/core', '@descope-mgmt/*'],
+  },
+  'descope-mgmt': {
+    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts'],
+    external: ['@redis/client', '@keyv/redis', ...oclifPlugins, ...devLoaders],
+  },
+}
+
+const spec = packages[pjson.name]
+if (!spec) throw new Error(`scripts/bundle.mjs: no bundle settings for the package ${pjson.name} (in ${packageDir}); add it to \`packages\` in this script.`)
+
+async function listFiles(dir) {
+  const entries = await readdir(dir, {recursive: true, withFileTypes: true}).catch(error => {
+    if (error.code === 'ENOENT') return []
+    throw error
+  })
+  return entries.filter(entry => entry.isFile()).map(entry => path.join(entry.parentPath ?? entry.path, entry.name))
+}
+
+/** `src/commands/**\/*.ts` and plain file names, relative to the package. */
+async function expand(pattern) {
+  if (!pattern.includes('*')) return [pattern]
+  const base = pattern.slice(0, pattern.indexOf('/**'))
+  const files = await listFiles(path.join(packageDir, base))
+  return files.filter(file => file.endsWith('.ts') && !file.endsWith('.d.ts')).map(file => path.relative(packageDir, file)).sort()
+}
+
+const entryPoints = (await Promise.all(spec.entries.map(pattern => expand(pattern)))).flat()
+
+// Old JavaScript output (tsc's, or a previous build's chunks) goes; tsc's declarations stay.
+const dist = path.join(packageDir, 'dist')
+for (const file of await listFiles(dist)) {
+  if (/\.(m?js)(\.map)?$/.test(file)) await rm(file)
+}
+
+const started = Date.now()
+const result = await build({
+  absWorkingDir: packageDir,
+  // Bundled CommonJS (oclif, cosmiconfig, write-file-atomic) uses require(), __filename and __dirname.
+  banner: {
+    js: [
+      "import {createRequire as __bundleCreateRequire} from 'node:module';",
+      "import {fileURLToPath as __bundleFileURLToPath} from 'node:url';",
+      'const require = __bundleCreateRequire(import.meta.url);',
+      'const __filename = __bundleFileURLToPath(import.meta.url);',
+      "const __dirname = __bundleFileURLToPath(new URL('.', import.meta.url));",
+    ].join('\n'),
+  },
+  bundle: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  entryPoints,
+  external: spec.external,
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  outbase: 'src',
+  outdir: 'dist',
+  platform: 'node',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  splitting: true,
+  target: 'node20',
+})
+
+const metaDir = path.join(repoRoot, '.build')
+await mkdir(metaDir, {recursive: true})
+const metaFile = path.join(metaDir, `${pjson.name.replace('@', '').replace('/', '+')}.json`)
+await writeFile(metaFile, JSON.stringify({name: pjson.name, packageDir: path.relative(repoRoot, packageDir) || '.', ...result.metafile}))
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'))
+const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0)
+console.log(`bundled ${pjson.name}: ${entryPoints.length} entries, ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB of JavaScript in ${Date.now() - started} ms`)
