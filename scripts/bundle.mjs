@@ -54,7 +54,8 @@ const packages = {
     external: ['@oclif/core', '@descope-mgmt/*'],
   },
   'descope-mgmt': {
-    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts'],
+    // The help class is loaded by oclif from package.json's `oclif.helpClass`, like a command.
+    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts', 'src/lib/ui/help.ts'],
     external: ['@redis/client', '@keyv/redis', ...oclifPlugins, ...devLoaders],
   },
 }

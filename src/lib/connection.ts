@@ -13,6 +13,7 @@ import type {CoordinationSettings} from './coordination/settings.js'
 
 import {contextRequestEvents} from './api/request-context.js'
 import {hasConfigCandidate} from './config/search.js'
+import {licenseTierFile, licenseTierMemo} from './coordination/license-tier.js'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from './errors.js'
@@ -61,6 +62,11 @@ export interface Connection {
 /** Client options, plus the read cache its reads go through (see src/lib/cache). */
 export interface ClientOptions extends DescopeClientOptions {
   cache?: ReadCache
+  /**
+   * Opens the host's shared rate budget, called when the first request is about to be sent: an
+   * answer from the read cache then costs neither the budget's store nor its modules.
+   */
+  openBudget?: () => Promise<SharedBudget | undefined>
 }
 
 /**
@@ -222,18 +228,24 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   const clientRateLimit = rateLimit
     ? {requests: rateLimit.requests, windowMs: rateLimit.windowSeconds * 1000}
     : (emulator ? EMBEDDED_EMULATOR_RATE_LIMITS : undefined)
-  // Other processes of this machine (or of the coordination Redis) share the host's rate budget;
-  // the embedded emulator runs in this process, on a new port each run: nothing to share.
-  const sharedBudget = emulator ? undefined : await openBudget(coordination, target.baseUrl, options.cache?.warn)
+  const {baseUrl} = target
   // Retries and rate-limit waits are reported to whoever runs the request (apply shows them per change).
   const client = await options.services.getClient({
-    baseUrl: target.baseUrl,
+    baseUrl,
     cache,
     managementKey: target.managementKey,
+    // Other processes of this machine (or of the coordination Redis) share the host's rate budget,
+    // and the rate-limit tier one of them learnt; the embedded emulator runs in this process, on a
+    // new port each run: nothing to share.
+    ...(emulator
+      ? {}
+      : {
+        licenseTierMemo: licenseTierMemo(licenseTierFile(coordination.stateDir, baseUrl, target.projectId)),
+        openBudget: () => openBudget(coordination, baseUrl, options.cache?.warn),
+      }),
     projectId: target.projectId,
     rateLimit: clientRateLimit,
     retry: options.retry,
-    sharedBudget,
     version: options.config.version,
   }, contextRequestEvents)
   return {

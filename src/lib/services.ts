@@ -80,8 +80,12 @@ export function createServices(): DescopeServices {
       const key = clientKey(options)
       let client = clients.get(key)
       if (!client) {
-        const {cache, ...clientOptions} = options
-        const load = (): Promise<DescopeClient> => import('./api/client.js').then(({createDescopeClient}) => createDescopeClient(clientOptions, events))
+        const {cache, openBudget, ...clientOptions} = options
+        const load = async (): Promise<DescopeClient> => {
+          const [{createDescopeClient}, sharedBudget] = await Promise.all([import('./api/client.js'), openBudget?.()])
+          return createDescopeClient(sharedBudget ? {...clientOptions, sharedBudget} : clientOptions, events)
+        }
+
         client = cache ? import('./cache/cached-client.js').then(({createCachedClient}) => createCachedClient(clientOptions, cache, load)) : load()
         clients.set(key, client)
       }

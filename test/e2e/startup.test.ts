@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {
+  mkdtemp, readFile, rm, writeFile,
+} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
@@ -74,6 +76,39 @@ describe('start-up cost', function () {
       await emulator.stop()
       await home.cleanup()
       await rm(outside, {force: true, recursive: true})
+    }
+  })
+
+  it('a warm `tenant list` in a project loads neither got nor the rate budget, and sends nothing', async () => {
+    const project = {id: 'P2StartupWarmList0000000000002', managementKey: 'K2StartupWarmListKey000000002'}
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
+    })
+    const home = await makeTempHome()
+    try {
+      await writeFile(path.join(home.dir, 'descope.yaml'), [
+        'version: 1',
+        'environments:',
+        '  dev:',
+        `    projectId: ${project.id}`,
+        '    managementKey: ${WARM_LIST_KEY}', // eslint-disable-line no-template-curly-in-string
+        `    baseUrl: ${emulator.url}`,
+        '',
+      ].join('\n'))
+      const env = {...home.env, WARM_LIST_KEY: project.managementKey}
+      const cold = contentsOf(await importsOf(['tenant', 'list'], {cwd: home.dir, env}))
+      expect(cold.packages.has('got'), 'the cold run requests with got').to.equal(true)
+      expect(cold.sources.has('src/lib/coordination/budget-file.ts'), 'the cold run takes from the rate budget').to.equal(true)
+      await emulator.admin.resetStats()
+      const warm = contentsOf(await importsOf(['tenant', 'list'], {cwd: home.dir, env}))
+      expect(warm.sources.has('src/lib/config/load.ts'), 'the warm run reads the configuration').to.equal(true)
+      expect(warm.packages.has('keyv'), 'the warm run reads the cache').to.equal(true)
+      for (const name of ['got', 'proper-lockfile', 'cockatiel', 'log-update', 'listr2']) expect(warm.packages.has(name), name).to.equal(false)
+      expect([...warm.sources].filter(file => file.startsWith('src/lib/coordination/budget')), 'the rate budget').to.deep.equal([])
+      expect((await emulator.stats()).totals.requests, 'requests of the warm run').to.equal(0)
+    } finally {
+      await emulator.stop()
+      await home.cleanup()
     }
   })
 })

@@ -37,9 +37,10 @@ export const LICENSE_TIMEOUT_MS = 5000
 
 /**
  * The rate-limit tier of each project (`GET /v1/mgmt/license`), asked once per process and
- * project, as the official SDKs do at construction (reference §4.4); every management request
- * then carries `x-descope-license: <tier>` so it lands in the project's rate-limit bucket. A failed
- * handshake is remembered as "no tier": it never stops a command and is not repeated.
+ * project, as the official SDKs do at construction (reference §4.4), unless `licenseTierMemo`
+ * holds one an earlier process learnt; every management request then carries
+ * `x-descope-license: <tier>` so it lands in the project's rate-limit bucket. A failed handshake
+ * is remembered as "no tier": it never stops a command and is not repeated in the process.
  */
 const licenseTiers = new Map<string, Promise<string | undefined>>()
 
@@ -170,12 +171,16 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
   )
 
   const askLicenseTier = async (): Promise<string | undefined> => {
+    const remembered = await options.licenseTierMemo?.read()
+    if (remembered) return remembered
     try {
       await limiter.acquire(waitEvents())
       const body = await got(`${baseUrl}/v1/mgmt/license`, {
         headers, responseType: 'json', retry: {limit: 0}, timeout: {request: Math.min(LICENSE_TIMEOUT_MS, timeoutMs)},
       }).json<{rateLimitTier?: unknown}>()
-      return typeof body?.rateLimitTier === 'string' && body.rateLimitTier ? body.rateLimitTier : undefined
+      const tier = typeof body?.rateLimitTier === 'string' && body.rateLimitTier ? body.rateLimitTier : undefined
+      if (tier) await options.licenseTierMemo?.write(tier)
+      return tier
     } catch {
       return undefined
     }

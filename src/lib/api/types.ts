@@ -159,6 +159,15 @@ export interface DescopeClientOptions {
    * `x-descope-license` on every request, as the official SDKs do. Default true.
    */
   licenseHandshake?: boolean
+  /** Where the tier learnt by an earlier process is kept, to skip the handshake (see license-tier.ts). */
+  licenseTierMemo?: LicenseTierMemo
+}
+
+/** A tier remembered across processes; both calls swallow their own failures. */
+export interface LicenseTierMemo {
+  /** The remembered tier, or undefined when there is none (or it is too old). */
+  read(): Promise<string | undefined>
+  write(tier: string): Promise<void>
 }
 
 /**

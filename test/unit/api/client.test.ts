@@ -427,6 +427,28 @@ describe('api client', () => {
       expect(calls.isDone()).to.equal(true)
     })
 
+    it('uses a tier remembered by an earlier process without asking, and remembers one it learns', async () => {
+      const written: string[] = []
+      let remembered: string | undefined = 'tier4'
+      const licenseTierMemo = {
+        read: async () => remembered, async write(tier: string) {
+          written.push(tier)
+        },
+      }
+      const calls = nock(BASE, {reqheaders: {'x-descope-license': 'tier4'}}).get('/v1/mgmt/tenant/all').reply(200, {tenants: []})
+      await withLicense({licenseTierMemo}).request('GET', '/v1/mgmt/tenant/all')
+      expect(calls.isDone(), 'sent with the remembered tier, no handshake').to.equal(true)
+      expect(written).to.deep.equal([])
+
+      resetApiState()
+      remembered = undefined
+      const license = nock(BASE).get('/v1/mgmt/license').once().reply(200, {rateLimitTier: 'tier2'})
+      nock(BASE, {reqheaders: {'x-descope-license': 'tier2'}}).get('/v1/mgmt/tenant/all').reply(200, {tenants: []})
+      await withLicense({licenseTierMemo}).request('GET', '/v1/mgmt/tenant/all')
+      expect(license.isDone()).to.equal(true)
+      expect(written).to.deep.equal(['tier2'])
+    })
+
     it('asks again for another project', async () => {
       const other = 'P2OtherProject00000000000001'
       const license = nock(BASE).get('/v1/mgmt/license').twice().reply(200, {rateLimitTier: 'tier1'})
