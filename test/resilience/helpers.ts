@@ -4,12 +4,15 @@
  * scan), emulator workspaces, configuration files, request-log queries and a seeded PRNG.
  *
  * Temporary folders are kept until `zz-secrets-scan.test.ts` (the last file) has read every file
- * the CLI wrote; it removes them.
+ * the CLI wrote; it removes them. When the files run in several processes (`npm test` runs them in
+ * parallel workers, then the scan on its own), each process also appends what it records to the
+ * folder named by DESCOPE_MGMT_TEST_RESILIENCE_RECORD, which the scan reads whole, and leaves its
+ * folders for the scan (scripts/test.mjs removes what is left).
  */
 import {type ChildProcess, spawn} from 'node:child_process'
-import {rmSync} from 'node:fs'
+import {appendFileSync, rmSync} from 'node:fs'
 import {
-  mkdtemp, readdir, rm, stat, writeFile,
+  mkdtemp, readdir, readFile, rm, stat, writeFile,
 } from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -41,27 +44,54 @@ export interface RecordedRun {
   stderr: string
 }
 
-/** Everything the suite's CLI runs printed, and every temporary folder they used. */
-export const recorded: {runs: RecordedRun[]; dirs: Set<string>} = {dirs: new Set(), runs: []}
+/** Everything this process's CLI runs printed, and every temporary folder they used. */
+const recorded: {runs: RecordedRun[]; dirs: Set<string>} = {dirs: new Set(), runs: []}
+
+/** The folder shared by the processes of a run (see the header), when there is one. */
+export const RECORD_FOLDER_ENV = 'DESCOPE_MGMT_TEST_RESILIENCE_RECORD'
+const recordFolder = process.env[RECORD_FOLDER_ENV]?.trim() || undefined
+
+function recordRun(run: RecordedRun): void {
+  recorded.runs.push(run)
+  if (recordFolder) appendFileSync(path.join(recordFolder, `runs-${process.pid}.jsonl`), `${JSON.stringify(run)}\n`, {mode: 0o600})
+}
+
+function recordDir(dir: string): void {
+  recorded.dirs.add(dir)
+  if (recordFolder) appendFileSync(path.join(recordFolder, `dirs-${process.pid}.txt`), `${dir}\n`, {mode: 0o600})
+}
+
+/** Every run and folder recorded so far: by every process of the run when they share a folder, else by this one. */
+export async function allRecorded(): Promise<{runs: RecordedRun[]; dirs: Set<string>}> {
+  if (!recordFolder) return recorded
+  const all: {runs: RecordedRun[]; dirs: Set<string>} = {dirs: new Set(), runs: []}
+  for (const name of (await readdir(recordFolder)).sort()) {
+    const lines = (await readFile(path.join(recordFolder, name), 'utf8')).split('\n').filter(Boolean)
+    if (name.startsWith('runs-')) all.runs.push(...lines.map(line => JSON.parse(line) as RecordedRun))
+    else if (name.startsWith('dirs-')) for (const dir of lines) all.dirs.add(dir)
+  }
+
+  return all
+}
 
 /** Runs the built CLI (see runCli) and records its output for the secrets scan. */
 export async function run(args: string[], options: CliRunOptions = {}): Promise<CliResult> {
   const result = await runCli(args, options)
-  recorded.runs.push({args, ...result})
+  recordRun({args, ...result})
   return result
 }
 
 /** A temporary folder kept until the end of the run. */
 export async function tempDir(prefix = 'descope-mgmt-resilience-'): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix))
-  recorded.dirs.add(dir)
+  recordDir(dir)
   return dir
 }
 
 /** A temporary HOME (XDG folders inside) kept until the end of the run. */
 export async function tempHome(): Promise<Awaited<ReturnType<typeof makeTempHome>>> {
   const home = await makeTempHome()
-  recorded.dirs.add(home.dir)
+  recordDir(home.dir)
   return home
 }
 
@@ -97,7 +127,7 @@ export function spawnCli(args: string[], options: {cwd: string; env: Record<stri
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       const result = {code: code ?? (signal ? -1 : null), stderr, stdout}
-      recorded.runs.push({args, ...result})
+      recordRun({args, ...result})
       resolve(result)
     })
   })
@@ -335,11 +365,13 @@ export async function workspaceWithSeededEmulator(tag: string, seed: number, emu
 
 /** Removes every recorded temporary folder (the secrets scan does, once it has read them). */
 export async function removeRecordedDirs(): Promise<void> {
-  await Promise.all([...recorded.dirs].map(dir => rm(dir, {force: true, recursive: true})))
+  const {dirs} = await allRecorded()
+  await Promise.all([...dirs].map(dir => rm(dir, {force: true, recursive: true})))
   recorded.dirs.clear()
 }
 
-// When a file of the suite runs without the scan, its folders are removed as the process exits.
+// When a file of the suite runs without the scan, its folders are removed as the process exits;
+// with a shared folder they stay for the scan, which runs in another process.
 process.once('exit', () => {
-  for (const dir of recorded.dirs) rmSync(dir, {force: true, recursive: true})
+  if (!recordFolder) for (const dir of recorded.dirs) rmSync(dir, {force: true, recursive: true})
 })

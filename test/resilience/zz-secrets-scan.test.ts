@@ -1,6 +1,7 @@
 /**
- * Runs last (mocha loads files in name order): every CLI run of the resilience suite went through
- * `run`/`spawnCli` of helpers.ts, which recorded its output and the temporary folders it used.
+ * Runs last (mocha loads files in name order; `npm test` runs it in its serial pass, after the
+ * parallel one): every CLI run of the resilience suite went through `run`/`spawnCli` of
+ * helpers.ts, which recorded its output and the temporary folders it used.
  * This file adds the commands that export files, then looks for the management key — whole,
  * encoded, or any fragment longer than its redacted form shows — in all of it.
  */
@@ -11,7 +12,7 @@ import path from 'node:path'
 import type {CliResult} from '../helpers/cli.js'
 
 import {
-  MANAGEMENT_KEY, recorded, removeRecordedDirs, tenants, walk, type Workspace, workspace,
+  allRecorded, MANAGEMENT_KEY, removeRecordedDirs, tenants, walk, type Workspace, workspace,
 } from './helpers.js'
 
 /** What must never appear: the key, its usual encodings, and every 8-character piece of it. */
@@ -75,7 +76,8 @@ describe('secrets scan: the management key appears in no output and no file of t
     await removeRecordedDirs()
   })
 
-  it('no stdout or stderr of any CLI run of the suite holds the key or a piece of it', () => {
+  it('no stdout or stderr of any CLI run of the suite holds the key or a piece of it', async () => {
+    const recorded = await allRecorded()
     console.log(`      secrets scan: ${recorded.runs.length} CLI runs, ${recorded.dirs.size} temporary folders`)
     expect(recorded.runs.length).to.be.greaterThan(10)
     const found = recorded.runs.flatMap(run => leaks(run.stdout + run.stderr).map(what => `${what} in the output of \`${run.args.join(' ')}\``))
@@ -83,6 +85,7 @@ describe('secrets scan: the management key appears in no output and no file of t
   })
 
   it('no file under the temporary homes (audit log, journals, backups, cache, locks, exports) holds it', async () => {
+    const recorded = await allRecorded()
     const files = (await Promise.all([...recorded.dirs].map(dir => walk(dir)))).flat().filter(entry => !entry.isDirectory).map(entry => entry.path)
     const count = (pattern: RegExp) => files.filter(file => pattern.test(file)).length
     const kinds = {

@@ -1,5 +1,4 @@
 import {Command, Flags} from '@oclif/core'
-import {once} from 'node:events'
 
 import {
   type ErrorStyle, errorStyles, formatFault, type RateLimitScope, type RunningEmulator, startEmulator,
@@ -123,7 +122,12 @@ export default class EmulatorStart extends Command {
       },
     })
     // Listening before the announcement: a Ctrl-C right after the export lines must stop it cleanly.
-    const stopSignal = Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+    // The listeners stay registered until the process ends: a state write in flight (write-file-atomic,
+    // through signal-exit) re-raises a signal that no other listener handles, which would kill the
+    // emulator before it writes its state.
+    const stopSignal = new Promise<void>(resolve => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve())
+    })
     await this.announce(emulator, flags.data)
 
     await stopSignal
