@@ -2,6 +2,7 @@ import {
   got, type Got, HTTPError, type RequestError, type RetryObject,
 } from 'got'
 import {AsyncResource} from 'node:async_hooks'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {
   DescopeClient, DescopeClientOptions, HttpMethod, RequestEvents, RequestOptions,
@@ -32,6 +33,15 @@ export const RETRY_STATUSES: readonly number[] = [429, 503, 520, 521, 522, 523, 
 /** Network failures retried. ENOTFOUND is not: a wrong host name does not heal by waiting. */
 export const RETRY_ERROR_CODES: readonly string[] = ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']
 
+/**
+ * Since Node 24.20, a request written to a socket that closes before it connects (a refused port,
+ * say) also fails its write with this code, and got (before 16, which needs Node 22) rejects with
+ * that bare error while it is scheduling the retry of the real one (sindresorhus/got#2469); once
+ * its promise has settled, got drops that retry. Nothing was sent, so `request` carries the retry
+ * out itself, and reports the real error.
+ */
+const CLOSED_BEFORE_CONNECTION = 'ERR_SOCKET_CLOSED_BEFORE_CONNECTION'
+
 /** How long the license handshake may take before requests go on without its header. */
 export const LICENSE_TIMEOUT_MS = 5000
 
@@ -59,6 +69,10 @@ interface CallState {
   failedAttempts?: number
   /** Set when a 429 asked for a longer wait than `maxRetryAfterMs`. */
   retryAfterTooLongMs?: number
+  /** The wait got was given for the retry of the current attempt, if it is to be retried. */
+  retryScheduledMs?: number
+  /** The code of the last network failure got saw (the real one behind CLOSED_BEFORE_CONNECTION). */
+  lastNetworkCode?: string
 }
 
 /** Exponential backoff with full jitter: uniform in [1, min(cap, base·2^(n-1))]. */
@@ -104,9 +118,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     threshold: options.breaker?.threshold ?? 5,
   })
 
-  const calculateDelay = ({attemptCount, error, retryAfter}: RetryObject): number => {
-    const state = callState(error.options)
-    const status = error.response?.statusCode
+  const retryDelay = (state: CallState | undefined, {attemptCount, code: errorCode, retryAfter, status}: {attemptCount: number; code?: string; retryAfter?: number; status?: number}): number => {
     if (!state) return 0
     // A 429 with Retry-After is the API scheduling the request, not a failure: in a 429 storm a
     // request can be refused more than `limit` times, so those retries are bounded by `maxTotalMs`
@@ -116,8 +128,8 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
       if (state.failedAttempts > retry.limit) return 0
     }
 
-    const code = status === undefined ? error.code : undefined
-    if (status === undefined ? !RETRY_ERROR_CODES.includes(error.code) : !RETRY_STATUSES.includes(status)) return 0
+    const code = status === undefined ? errorCode : undefined
+    if (status === undefined ? !RETRY_ERROR_CODES.includes(errorCode ?? '') : !RETRY_STATUSES.includes(status)) return 0
 
     let delayMs: number
     const backoff = status === 429 && retryAfter !== undefined
@@ -149,6 +161,19 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
       // An observer's failure must not change the request.
     }
 
+    return delayMs
+  }
+
+  const calculateDelay = ({attemptCount, error, retryAfter}: RetryObject): number => {
+    // Left to `request`'s own retry, which counts it once.
+    if (error.code === CLOSED_BEFORE_CONNECTION) return 0
+    const state = callState(error.options)
+    const status = error.response?.statusCode
+    if (state && status === undefined) state.lastNetworkCode = error.code
+    const delayMs = retryDelay(state, {
+      attemptCount, code: error.code, retryAfter, status,
+    })
+    if (state) state.retryScheduledMs = delayMs > 0 ? delayMs : undefined
     return delayMs
   }
 
@@ -208,6 +233,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
           await limiter.acquire(waitEvents())
           const state = callState(requestOptions)
           if (state) {
+            state.retryScheduledMs = undefined
             state.attempts++
             state.firstSentAt ??= Date.now()
           }
@@ -268,7 +294,8 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     }
 
     // Never the got error itself: its `options.headers` hold the key.
-    const code = typeof gotError.code === 'string' && gotError.code !== 'ERR_GOT_REQUEST_ERROR' ? gotError.code : 'network error'
+    const reported = gotError.code === CLOSED_BEFORE_CONNECTION ? state.lastNetworkCode ?? gotError.code : gotError.code
+    const code = typeof reported === 'string' && reported !== 'ERR_GOT_REQUEST_ERROR' ? reported : 'network error'
     return toDescopeApiError({
       baseUrl,
       durationMs,
@@ -288,19 +315,27 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     const json = requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
     return breaker.execute(state, async () => {
       let body: string
-      try {
-        const response = await http(relative, {
-          context: {descope: state},
-          method,
-          ...(json === undefined ? {} : {json}),
-          ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
-        })
-        body = response.body
-        reportResponse(state, response)
-      } catch (error) {
-        const {response} = error as Partial<RequestError>
-        if (response) reportResponse(state, response)
-        throw fail(state, error)
+      for (;;) {
+        try {
+          const response = await http(relative, {
+            context: {descope: state},
+            method,
+            ...(json === undefined ? {} : {json}),
+            ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
+          })
+          body = response.body
+          reportResponse(state, response)
+          break
+        } catch (error) {
+          const {code, response} = error as Partial<RequestError>
+          if (response) reportResponse(state, response)
+          const delayMs = code === CLOSED_BEFORE_CONNECTION
+            ? state.retryScheduledMs ?? retryDelay(state, {attemptCount: state.attempts, code: state.lastNetworkCode ?? 'ECONNREFUSED'})
+            : 0
+          if (delayMs === 0) throw fail(state, error)
+          state.retryScheduledMs = undefined
+          await sleep(delayMs)
+        }
       }
 
       try {

@@ -185,6 +185,20 @@ describe('api client', () => {
       expect(err.hint).to.include('DESCOPE_BASE_URL')
     })
 
+    it('retries a connection that closed before it opened (how Node 24.20+ reports a refused one to got), within the retry limit', async () => {
+      const scope = nock(BASE)
+      .get('/v1/mgmt/tenant/all')
+      .replyWithError(networkError('ERR_SOCKET_CLOSED_BEFORE_CONNECTION'))
+      .get('/v1/mgmt/tenant/all')
+      .reply(200, {tenants: []})
+      expect(await testClient().request('GET', '/v1/mgmt/tenant/all')).to.deep.equal({tenants: []})
+      expect(scope.isDone()).to.equal(true)
+
+      nock(BASE).get('/v1/mgmt/tenant/all').times(2).replyWithError(networkError('ERR_SOCKET_CLOSED_BEFORE_CONNECTION'))
+      const err = await failure(testClient({retry: {limit: 1}}).request('GET', '/v1/mgmt/tenant/all'))
+      expect((err as unknown as DescopeApiError).details).to.include({networkCode: 'ERR_SOCKET_CLOSED_BEFORE_CONNECTION', retryCount: 1})
+    })
+
     it('maps an unreachable server to exit 5 with the base URL', async () => {
       const err = await failure(testClient({baseUrl: 'http://127.0.0.1:1', retry: {limit: 1}}).request('GET', '/v1/mgmt/tenant/all'))
       expect(err.message).to.equal('Cannot reach http://127.0.0.1:1 (ECONNREFUSED) for GET /v1/mgmt/tenant/all after 1 retry.')
