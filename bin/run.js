@@ -15,6 +15,13 @@ if (process.argv.includes('--verbose') || process.env.DEBUG) process.setSourceMa
 // The flag can only be set here, not on the command line (V8 raises a factor below 2 to 2 when the
 // heap is configured) nor in the shebang (`#!/usr/bin/env node` takes no options everywhere).
 v8.setFlagsFromString('--semi-space-growth-factor=1')
+// After each full collection V8 lets the old generation grow by a factor of its own choosing
+// (between 1.1 and 4, from its GC speed) before the next one; reading a large project leaves much
+// garbage there.
+// 20% more before the next collection: plan-10000's peak RSS 136 -> 115 MB on Node 20 (174 -> 150
+// MB on Node 24) for about 15% more CPU time. A growth rate, not a limit: a heap grows as far as a
+// project needs, in more steps.
+v8.setFlagsFromString('--heap-growing-percent=20')
 
 const {execute} = await import('../dist/index.js')
 await execute({dir: import.meta.url})
