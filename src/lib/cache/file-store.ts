@@ -354,10 +354,11 @@ export class FileStore extends EventEmitter {
     try {
       // What this save writes: changes made while it runs (other writes of this process) stay pending.
       const saving = new Map(this.pending)
-      // Unchanged since this process read or wrote it (same inode, size and time): what is in
-      // memory is the file plus this process's changes, so the file is not read and parsed again.
-      const unchanged = (await this.fileSignature()) === this.signature
-      const merged = unchanged ? new Map(this.data) : this.replay((await this.readDisk()) ?? new Map())
+      // Unchanged on disk since this process last read or wrote it: what it holds is the file plus its
+      // own changes, and reading and parsing the file again (megabytes for a large project's
+      // answers) would give the same map.
+      const unchanged = this.signature !== '' && (await this.fileSignature()) === this.signature
+      const merged = this.replay(unchanged ? new Map(this.data) : (await this.readDisk()) ?? new Map())
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
       await writeFileAtomically(this.opts.file, JSON.stringify(document))

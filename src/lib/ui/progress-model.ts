@@ -227,21 +227,9 @@ export class ProgressModel {
     let before: Change[] = []
     const groups = this.groups.map(group => {
       const left = group.items.filter(item => !SETTLED.has(item.state)).map(item => item.change)
-      const settled = group.items.length - left.length
       const upTo = [...before, ...left]
       before = upTo
-      return {
-        active: settled < group.items.length && group.items.some(item => item.state !== 'queued'),
-        ...(left.length > 0 && !this.finished ? {eta: this.groupEta(upTo)} : {}),
-        environment: group.environment,
-        failed: group.items.filter(item => item.state === 'failed').length,
-        items: group.items.map(item => this.itemSnapshot(item, now)),
-        key: group.key,
-        noun: group.noun,
-        settled,
-        skipped: group.items.filter(item => item.state === 'skipped').length,
-        total: group.items.length,
-      }
+      return this.groupSnapshot(group, left.length, upTo, now)
     })
     return {
       alreadyDone: this.alreadyDone,
@@ -256,6 +244,17 @@ export class ProgressModel {
       settled: all.length - remaining.length,
       total: all.length,
     }
+  }
+
+  /**
+   * The snapshot of a change's group once every change of it is settled, else undefined: what a
+   * line-per-event view needs after each event, without the cost of a whole snapshot (which grows
+   * with the run, so that calling it on every event would cost the square of the run's size).
+   */
+  settledGroup(change: Change): GroupSnapshot | undefined {
+    const group = this.groupOf.get(change.id)
+    if (!group || !group.items.every(item => SETTLED.has(item.state))) return undefined
+    return this.groupSnapshot(group, 0, [], this.now())
   }
 
   /** The group a change belongs to, for renderers that print one line per event. */
@@ -277,6 +276,23 @@ export class ProgressModel {
       rateLimitMs: requests > 0 ? this.options.rateLimit?.estimateMs(requests) : 0,
       remainingRequests: requests,
     })
+  }
+
+  /** One group's snapshot; `upTo` is what is left of it and of the groups before it (for its ETA). */
+  private groupSnapshot(group: GroupProgress, left: number, upTo: Change[], now: number): GroupSnapshot {
+    const settled = group.items.length - left
+    return {
+      active: settled < group.items.length && group.items.some(item => item.state !== 'queued'),
+      ...(left > 0 && !this.finished ? {eta: this.groupEta(upTo)} : {}),
+      environment: group.environment,
+      failed: group.items.filter(item => item.state === 'failed').length,
+      items: group.items.map(item => this.itemSnapshot(item, now)),
+      key: group.key,
+      noun: group.noun,
+      settled,
+      skipped: group.items.filter(item => item.state === 'skipped').length,
+      total: group.items.length,
+    }
   }
 
   private item(change: Change): ItemProgress | undefined {

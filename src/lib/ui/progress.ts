@@ -214,8 +214,9 @@ export class PlainProgress extends ProgressView {
     if (!group || !item) return
     const worthALine = item.state === 'waiting' ? (item.waitLeftMs ?? 0) >= (this.options.minWaitMs ?? 1000) : item.state !== 'running' && item.state !== 'queued'
     if (worthALine) this.line(eventLine(group, item, {color: this.color}))
-    const snapshot = this.model.snapshot().groups.find(candidate => candidate.key === group.key)
-    if (snapshot && snapshot.settled === snapshot.total && !this.groupsReported.has(group.key)) {
+    if (this.groupsReported.has(group.key)) return
+    const snapshot = this.model.settledGroup(change)
+    if (snapshot) {
       this.groupsReported.add(group.key)
       this.line(groupLine(snapshot, {color: this.color}))
     }

@@ -188,6 +188,38 @@ describe('progress', () => {
       ])
     })
 
+    it('takes no whole snapshot per event (its cost grows with the run), and still says when each group completes', () => {
+      const stream = capture()
+      const progress = new PlainProgress({
+        color: false, intervalMs: 0, now: () => 0, stream,
+      })
+      const snapshot = progress.model.snapshot.bind(progress.model)
+      let snapshots = 0
+      progress.model.snapshot = () => {
+        snapshots++
+        return snapshot()
+      }
+
+      const tenants = Array.from({length: 200}, (_, index) => change(`tenant:t${index}`, {phase: 1}))
+      const roles = [change('role:Viewer', {phase: 2})]
+      progress.runStarted({
+        alreadyDone: [], changes: [...tenants, ...roles], concurrency: 4, kinds: KINDS,
+      })
+      for (const item of [...tenants, ...roles]) {
+        progress.changeStarting(item)
+        progress.changeWaiting(item, 2000)
+        progress.changeDone(item, 10)
+      }
+
+      // The start line is drawn from one snapshot; the 603 events that follow take none.
+      expect(snapshots).to.equal(1)
+      const groupLines = stream.text.split('\n').filter(line => line.startsWith('Syncing'))
+      expect(groupLines).to.deep.equal([
+        'Syncing tenants... ━━━━━━━━━━━━━━━━━━━━ 200/200 (100%) ✓',
+        'Syncing roles... ━━━━━━━━━━━━━━━━━━━━ 1/1 (100%) ✓',
+      ])
+    })
+
     it('writes the run line and the running groups every interval', () => {
       const stream = capture()
       const progress = new PlainProgress({
