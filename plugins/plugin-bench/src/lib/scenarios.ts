@@ -6,7 +6,7 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {once} from 'node:events'
 import {
-  mkdtemp, readFile, rm, writeFile,
+  mkdtemp, readdir, readFile, rm, writeFile,
 } from 'node:fs/promises'
 import {createRequire} from 'node:module'
 import {createServer, Socket} from 'node:net'
@@ -203,47 +203,72 @@ interface Series {
   target: null | Target
 }
 
-async function series(name: ScenarioName, context: Context, spec: Series): Promise<Result> {
-  const times: number[] = []
-  const rss: number[] = []
-  let requests = 0
-  let rateLimited = 0
-  const runs = Math.min(context.runs, spec.maxRuns ?? context.runs)
+/** What the runs of one measure gave so far. */
+interface Sample {
+  rateLimited: number
+  requests: number
+  rss: number[]
+  times: number[]
+}
+
+/**
+ * Runs the measures in turn, one run of each per round (A B A B …), so that a change in the
+ * machine's load during the series falls on all of them alike and their ratio stays fair.
+ */
+async function alternating(name: ScenarioName, context: Context, specs: Series[]): Promise<Sample[]> {
+  const samples: Sample[] = specs.map(() => ({
+    rateLimited: 0, requests: 0, rss: [], times: [],
+  }))
+  const runs = Math.min(context.runs, ...specs.map(spec => spec.maxRuns ?? context.runs))
   for (let index = 0; index < runs; index++) {
-    context.progress(`${name}: ${spec.measure}, run ${index + 1} of ${runs}`)
-    await spec.before?.()
-    await spec.emulator?.admin.resetStats()
-    const run = await spawnTimed(spec.args(), spec.env, spec.cwd)
-    if (!(spec.okCodes ?? [0]).includes(run.code ?? -1)) throw new Error(`${name}: \`${spec.args().slice(1).join(' ')}\` exited ${run.code}: ${(run.stderr || run.stdout).slice(-1000)}`)
-    spec.check?.(run)
-    times.push(run.ms)
-    if (run.rssBytes !== null) rss.push(run.rssBytes)
-    if (spec.emulator) {
-      const stats = await spec.emulator.stats()
-      requests = stats.totals.requests
-      rateLimited = stats.totals.rateLimited
+    for (const [position, spec] of specs.entries()) {
+      const sample = samples[position]
+      context.progress(`${name}: ${spec.measure}, run ${index + 1} of ${runs}`)
+      await spec.before?.()
+      await spec.emulator?.admin.resetStats()
+      const run = await spawnTimed(spec.args(), spec.env, spec.cwd)
+      if (!(spec.okCodes ?? [0]).includes(run.code ?? -1)) throw new Error(`${name}: \`${spec.args().slice(1).join(' ')}\` exited ${run.code}: ${(run.stderr || run.stdout).slice(-1000)}`)
+      spec.check?.(run)
+      sample.times.push(run.ms)
+      if (run.rssBytes !== null) sample.rss.push(run.rssBytes)
+      if (spec.emulator) {
+        const stats = await spec.emulator.stats()
+        sample.requests = stats.totals.requests
+        sample.rateLimited = stats.totals.rateLimited
+      }
     }
   }
 
+  return samples
+}
+
+/** A measure's result from its sample, judged against `target` (the spec's own by default). */
+function summarise(name: ScenarioName, spec: Series, sample: Sample, target: null | Target = spec.target): Result {
+  const {rateLimited, requests, rss, times} = sample
   const peakRssMB = rss.length > 0 ? round(Math.max(...rss) / (1024 * 1024)) : null
   const medianMs = round(median(times))
-  const measured = spec.target?.metric === 'peakRssMB' ? peakRssMB : medianMs
-  const ratio = spec.target && measured !== null ? round(measured / spec.target.max, 3) : null
+  const measured = target?.metric === 'peakRssMB' ? peakRssMB : medianMs
+  const ratio = target && measured !== null ? round(measured / target.max, 3) : null
   return {
     detail: null,
     maxMs: round(Math.max(...times)),
     measure: spec.measure,
     medianMs,
     minMs: round(Math.min(...times)),
-    pass: spec.target && measured !== null ? meets(spec.target, measured) : null,
+    pass: target && measured !== null ? meets(target, measured) : null,
     peakRssMB,
     rateLimited,
     ratio,
     requests,
-    runs,
+    runs: times.length,
     scenario: name,
-    target: spec.target,
+    target,
   }
+}
+
+async function series(name: ScenarioName, context: Context, spec: Series): Promise<Result> {
+  const [sample] = await alternating(name, context, [spec])
+  return summarise(name, spec, sample)
 }
 
 function expectLines(count: number) {
@@ -522,17 +547,22 @@ export async function runScenario(name: ScenarioName, context: Context): Promise
       const env = {
         HOME: home, XDG_CACHE_HOME: path.join(home, 'cache'), XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data'),
       }
-      const floor = await series(name, context, {
-        args: () => ['-e', '0'], cwd: home, env, measure: 'node -e 0 (the floor)', target: null,
-      })
-      // Against Node itself in the same run, so that the load of the machine cancels out.
+      const specs: Series[] = [
+        {
+          args: () => ['-e', '0'], cwd: home, env, measure: 'node -e 0 (the floor)', target: null,
+        },
+        {
+          args: () => [cli, '--version'], cwd: home, env, measure: 'descope-mgmt --version', target: null,
+        },
+        {
+          args: () => [cli, '--help'], cwd: home, env, measure: 'descope-mgmt --help', target: null,
+        },
+      ]
+      const samples = await alternating(name, context, specs)
+      const floor = summarise(name, specs[0], samples[0])
+      // Against Node itself in the same rounds, so that the load of the machine cancels out.
       const target: Target = {max: round(floor.medianMs * START_FACTOR), metric: 'medianMs', relativeTo: `${START_FACTOR}x node -e 0`}
-      const version = await series(name, context, {
-        args: () => [cli, '--version'], cwd: home, env, measure: 'descope-mgmt --version', target,
-      })
-      const help = await series(name, context, {
-        args: () => [cli, '--help'], cwd: home, env, measure: 'descope-mgmt --help', target,
-      })
+      const [version, help] = [1, 2].map(index => summarise(name, specs[index], samples[index], target))
       return [floor, version, help]
     } finally {
       await rm(home, {force: true, recursive: true})
@@ -617,9 +647,16 @@ export async function runScenario(name: ScenarioName, context: Context): Promise
 
   case 'tenant-list-1000': {
     const box = await prepare({tenants: 1000})
-    const clear = () => rm(path.join(box.env.XDG_CACHE_HOME, 'descope-mgmt'), {force: true, recursive: true})
+    // The read cache only: the coordination folder beside it (rate budget, the project's license
+    // tier) is not cached project data, and a user's cold read keeps it too.
+    const cacheDir = path.join(box.env.XDG_CACHE_HOME, 'descope-mgmt')
+    const clear = async () => {
+      const names = await readdir(cacheDir).catch(() => [])
+      await Promise.all(names.filter(entry => entry !== 'coordination').map(entry => rm(path.join(cacheDir, entry), {force: true, recursive: true})))
+    }
+
     try {
-      const cold = await series(name, context, {
+      const specs: Series[] = [{
         args: () => [cli, 'tenant', 'list'],
         before: clear,
         check: expectLines(1000),
@@ -628,8 +665,8 @@ export async function runScenario(name: ScenarioName, context: Context): Promise
         env: box.env,
         measure: 'tenant list of 1,000 tenants, cold cache',
         target: null,
-      })
-      const warm = await series(name, context, {
+      }, {
+        // Right after a cold run, which filled the cache.
         args: () => [cli, 'tenant', 'list'],
         check: expectLines(1000),
         cwd: box.home,
@@ -637,7 +674,9 @@ export async function runScenario(name: ScenarioName, context: Context): Promise
         env: box.env,
         measure: 'tenant list of 1,000 tenants, warm cache',
         target: null,
-      })
+      }]
+      const samples = await alternating(name, context, specs)
+      const [cold, warm] = specs.map((spec, index) => summarise(name, spec, samples[index]))
       const speedUp = retarget(warm, warm.measure, {max: round(cold.medianMs / WARM_SPEED_UP), metric: 'medianMs', relativeTo: `cold / ${WARM_SPEED_UP}`})
       return [
         ...withMemory(cold),
@@ -677,49 +716,31 @@ async function sdkComparison(name: ScenarioName, context: Context): Promise<Resu
 
   const box = await prepare({tenants: 100})
   try {
-    const sdk: Run[] = []
-    const cli: Run[] = []
-    const expectTenants = (run: Run, who: string) => {
+    const expectTenants = (who: string) => (run: Run) => {
       const count = (JSON.parse(run.stdout) as unknown[]).length
       if (count !== 100) throw new Error(`${name}: ${who} printed ${count} tenants, expected 100`)
     }
 
-    // The requests the emulator counted for the last run of each side.
-    const requests = new Map<Run[], number>()
-    for (let index = 0; index < context.runs; index++) {
-      context.progress(`${name}: the SDK script and tenant list --json, run ${index + 1} of ${context.runs}`)
-      for (const [runs, args, who] of [[sdk, [script], 'the SDK script'], [cli, [context.cli, 'tenant', 'list', '--json', '--no-cache'], 'tenant list']] as const) {
-        await box.emulator.admin.resetStats()
-        const run = await spawnTimed([...args], box.env, box.home)
-        if (run.code !== 0) throw new Error(`${name}: ${who} exited ${run.code}: ${(run.stderr || run.stdout).slice(-1000)}`)
-        expectTenants(run, who)
-        runs.push(run)
-        requests.set(runs, (await box.emulator.stats()).totals.requests)
-      }
-    }
-
-    const summary = (runs: Run[], rowMeasure: string, target: null | Target): Result => {
-      const medianMs = round(median(runs.map(run => run.ms)))
-      const rss = runs.map(run => run.rssBytes).filter(value => value !== null)
-      return {
-        detail: null,
-        maxMs: round(Math.max(...runs.map(run => run.ms))),
-        measure: rowMeasure,
-        medianMs,
-        minMs: round(Math.min(...runs.map(run => run.ms))),
-        pass: target ? meets(target, medianMs) : null,
-        peakRssMB: rss.length > 0 ? round(Math.max(...rss) / (1024 * 1024)) : null,
-        rateLimited: 0,
-        ratio: target ? round(medianMs / target.max, 3) : null,
-        requests: requests.get(runs) ?? 0,
-        runs: runs.length,
-        scenario: name,
-        target,
-      }
-    }
-
-    const baseline = summary(sdk, 'node-sdk script: loadAll() of 100 tenants, printed as JSON (the reference)', null)
-    const ours = summary(cli, 'tenant list --json --no-cache of 100 tenants', {max: baseline.medianMs, metric: 'medianMs', relativeTo: 'the SDK script'})
+    const specs: Series[] = [{
+      args: () => [script],
+      check: expectTenants('the SDK script'),
+      cwd: box.home,
+      emulator: box.emulator,
+      env: box.env,
+      measure: 'node-sdk script: loadAll() of 100 tenants, printed as JSON (the reference)',
+      target: null,
+    }, {
+      args: () => [context.cli, 'tenant', 'list', '--json', '--no-cache'],
+      check: expectTenants('tenant list'),
+      cwd: box.home,
+      emulator: box.emulator,
+      env: box.env,
+      measure: 'tenant list --json --no-cache of 100 tenants',
+      target: null,
+    }]
+    const samples = await alternating(name, context, specs)
+    const baseline = summarise(name, specs[0], samples[0])
+    const ours = summarise(name, specs[1], samples[1], {max: baseline.medianMs, metric: 'medianMs', relativeTo: 'the SDK script'})
     return [baseline, {...ours, detail: `${round(ours.medianMs / baseline.medianMs, 2)}x the SDK script's time (median of ${context.runs} alternating runs)`}]
   } finally {
     await shutdown(box)
