@@ -1,11 +1,8 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
-import {readFile, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
-import {builtCli, makeTempHome, repoRoot} from '../helpers/cli.js'
+import {builtCli, makeTempHome} from '../helpers/cli.js'
+import {runWithHook} from '../helpers/hooked-run.js'
 
 interface Probe {
   youngGenerationBytes: number
@@ -14,23 +11,7 @@ interface Probe {
 
 /** What test/helpers/memory-probe.mjs saw in `node ...args`. */
 async function probe(args: string[], env: Record<string, string> = {}): Promise<Probe> {
-  const file = path.join(tmpdir(), `descope-mgmt-memory-${process.pid}-${Date.now()}.json`)
-  const hook = path.join(repoRoot, 'test', 'helpers', 'memory-probe.mjs')
-  const result = await new Promise<{status: null | number; stderr: string}>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, ...args], {env: {...process.env, ...env, MEMORY_PROBE_FILE: file}, stdio: ['ignore', 'ignore', 'pipe']})
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', status => resolve({status, stderr}))
-  })
-  expect(result.status, result.stderr).to.equal(0)
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as Probe
-  } finally {
-    await rm(file, {force: true})
-  }
+  return JSON.parse(await runWithHook('memory-probe.mjs', 'MEMORY_PROBE_FILE', args, {env})) as Probe
 }
 
 describe('memory', function () {

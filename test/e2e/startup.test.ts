@@ -1,39 +1,20 @@
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
 import {
-  mkdtemp, readFile, rm, writeFile,
+  mkdtemp, rm, writeFile,
 } from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {contentsOf} from '../helpers/bundle.js'
-import {builtCli, makeTempHome, repoRoot} from '../helpers/cli.js'
+import {builtCli, makeTempHome} from '../helpers/cli.js'
+import {runWithHook} from '../helpers/hooked-run.js'
 
 // Packages a start-up path must not load, whether from node_modules or bundled into a file it loads.
 const heavy = ['got', 'keyv', 'cosmiconfig', 'log-update', 'zod', 'listr2', 'yaml', 'js-yaml', '@inquirer/prompts', 'cockatiel']
 
 async function importsOf(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<string[]> {
-  const file = path.join(tmpdir(), `descope-mgmt-imports-${process.pid}-${Date.now()}.txt`)
-  const hook = path.join(repoRoot, 'test', 'helpers', 'record-imports.mjs')
-  // Asynchronous: the emulator of a test answers from this process.
-  const result = await new Promise<{status: null | number; stderr: string}>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', hook, builtCli, ...args], {
-      cwd: options.cwd, env: {...process.env, ...options.env, RECORD_IMPORTS_FILE: file}, stdio: ['ignore', 'ignore', 'pipe'],
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('close', status => resolve({status, stderr}))
-  })
-  expect(result.status, result.stderr).to.equal(0)
-  try {
-    return (await readFile(file, 'utf8')).split('\n')
-  } finally {
-    await rm(file, {force: true})
-  }
+  return (await runWithHook('record-imports.mjs', 'RECORD_IMPORTS_FILE', [builtCli, ...args], options)).split('\n')
 }
 
 describe('start-up cost', function () {
