@@ -1,8 +1,8 @@
 /**
  * `doctor`: checks the connection and each assumption the tool makes about Descope, with reads
  * only, one after the other. Requests, with the client's own license handshake (unless an earlier
- * command remembered the tier) and no retries: license ×2, permission/all, role/all, tenant/all, role/search, tenant/search (only when no
- * tenant shows a parent), tenant?id — at most 8.
+ * command remembered the tier) and no retries: license ×2, permission/all, role/all, tenant/all,
+ * role/search, tenant/search (only when no tenant shows a parent), tenant?id — at most 8.
  */
 import path from 'node:path'
 
