@@ -1,34 +1,46 @@
 #!/usr/bin/env node
-import module from 'node:module'
-import v8 from 'node:v8'
+import {fileURLToPath} from 'node:url'
 
-// Node 22.1 and later keep V8's compiled code of the bundle between runs (in the system's temporary
-// folder, or NODE_COMPILE_CACHE), which spares every start most of its compile time; Node 20 has no
-// such cache and skips this.
-// eslint-disable-next-line n/no-unsupported-features/node-builtins
-module.enableCompileCache?.()
+// `--version` and a root help seen before are answered without starting oclif (read
+// src/lib/startup/fast-start.ts for when). It comes first: everything below costs start-up time
+// (the V8 flags alone about 10 ms on Node 24) and serves only a command's run.
+const {fastStart} = await import('../dist/lib/startup/fast-start.js')
+const start = await fastStart(fileURLToPath(new URL('..', import.meta.url)), process.argv.slice(2))
 
-// Stack traces point at the TypeScript sources only when someone will read them: source maps cost
-// start-up time on every run.
-// Available since Node 16.6; still flagged experimental in 20, the switch is all we use.
-// eslint-disable-next-line n/no-unsupported-features/node-builtins
-if (process.argv.includes('--verbose') || process.env.DEBUG) process.setSourceMapsEnabled(true)
+if (!start.answered) {
+  const {default: module} = await import('node:module')
+  const {default: v8} = await import('node:v8')
 
-// V8 doubles its young generation (new space) each time enough objects survive a scavenge, up to
-// 32 MB on Node 20 and 64 MB on Node 24, and never gives it back during a short run: loading a
-// configuration and a project is exactly that pattern. Keeping it at its initial size cuts the
-// peak RSS of apply-200 from 113 to 88 MB and of plan-10000 from 160 to 138 MB (Node 20), for about
-// the same CPU time. It sizes no limit: the old generation still grows as far as a project needs.
-// The flag can only be set here, not on the command line (V8 raises a factor below 2 to 2 when the
-// heap is configured) nor in the shebang (`#!/usr/bin/env node` takes no options everywhere).
-v8.setFlagsFromString('--semi-space-growth-factor=1')
-// After each full collection V8 lets the old generation grow by a factor of its own choosing
-// (between 1.1 and 4, from its GC speed) before the next one; reading a large project leaves much
-// garbage there.
-// 20% more before the next collection: plan-10000's peak RSS 136 -> 115 MB on Node 20 (174 -> 150
-// MB on Node 24) for about 15% more CPU time. A growth rate, not a limit: a heap grows as far as a
-// project needs, in more steps.
-v8.setFlagsFromString('--heap-growing-percent=20')
+  // Node 22.1 and later keep V8's compiled code of the bundle between runs (in the system's
+  // temporary folder, or NODE_COMPILE_CACHE), which spares every start most of its compile time;
+  // Node 20 has no such cache and skips this.
 
-const {execute} = await import('../dist/index.js')
-await execute({dir: import.meta.url})
+  module.enableCompileCache?.()
+
+  // Stack traces point at the TypeScript sources only when someone will read them: source maps cost
+  // start-up time on every run.
+  // Available since Node 16.6; still flagged experimental in 20, the switch is all we use.
+  // eslint-disable-next-line n/no-unsupported-features/node-builtins
+  if (process.argv.includes('--verbose') || process.env.DEBUG) process.setSourceMapsEnabled(true)
+
+  // V8 doubles its young generation (new space) each time enough objects survive a scavenge, up to
+  // 32 MB on Node 20 and 64 MB on Node 24, and never gives it back during a short run: loading a
+  // configuration and a project is exactly that pattern. Keeping it at its initial size cuts the
+  // peak RSS of apply-200 from 113 to 88 MB and of plan-10000 from 160 to 138 MB (Node 20), for
+  // about the same CPU time. It sizes no limit: the old generation still grows as far as a project
+  // needs. The flag can only be set here, not on the command line (V8 raises a factor below 2 to 2
+  // when the heap is configured) nor in the shebang (`#!/usr/bin/env node` takes no options
+  // everywhere).
+  v8.setFlagsFromString('--semi-space-growth-factor=1')
+  // After each full collection V8 lets the old generation grow by a factor of its own choosing
+  // (between 1.1 and 4, from its GC speed) before the next one; reading a large project leaves much
+  // garbage there.
+  // 20% more before the next collection: plan-10000's peak RSS 136 -> 115 MB on Node 20 (174 -> 150
+  // MB on Node 24) for about 15% more CPU time. A growth rate, not a limit: a heap grows as far as a
+  // project needs, in more steps.
+  v8.setFlagsFromString('--heap-growing-percent=20')
+
+  const {execute} = await import('../dist/index.js')
+  await execute({dir: import.meta.url})
+  await start.after?.()
+}

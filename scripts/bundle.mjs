@@ -55,7 +55,8 @@ const packages = {
   },
   'descope-mgmt': {
     // The help class is loaded by oclif from package.json's `oclif.helpClass`, like a command.
-    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts', 'src/lib/ui/help.ts'],
+    // bin/run.js loads the fast start before oclif.
+    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts', 'src/lib/ui/help.ts', 'src/lib/startup/fast-start.ts'],
     external: ['@redis/client', '@keyv/redis', ...oclifPlugins, ...devLoaders],
   },
 }

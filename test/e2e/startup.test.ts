@@ -7,7 +7,7 @@ import path from 'node:path'
 
 import {startEmulator} from '../../plugins/plugin-emulator/src/index.js'
 import {contentsOf} from '../helpers/bundle.js'
-import {builtCli, makeTempHome} from '../helpers/cli.js'
+import {builtCli, makeTempHome, runCli} from '../helpers/cli.js'
 import {runWithHook} from '../helpers/hooked-run.js'
 
 // Packages a start-up path must not load, whether from node_modules or bundled into a file it loads.
@@ -20,19 +20,55 @@ async function importsOf(args: string[], options: {cwd?: string; env?: Record<st
 describe('start-up cost', function () {
   this.timeout(30_000)
 
-  for (const args of [['--version'], ['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
+  for (const args of [['--help'], ['tenant', '--help'], ['role', '--help'], ['permission', '--help']]) {
     it(`\`${args.join(' ')}\` loads none of ${heavy.join(', ')}`, async () => {
-      const {packages, sources} = contentsOf(await importsOf(args))
+      // A new home: no root help kept from an earlier run.
+      const home = await makeTempHome()
+      const {packages, sources} = contentsOf(await importsOf(args, {env: home.env}).finally(() => home.cleanup()))
       expect(packages.has('@oclif/core'), 'the recorder saw oclif').to.equal(true)
       expect(heavy.filter(name => packages.has(name)), 'heavy packages loaded (keep them behind a dynamic import)').to.deep.equal([])
       expect([...sources].filter(file => file.startsWith('src/lib/config/') || file.startsWith('src/lib/api/')), 'sources').to.deep.equal([])
     })
   }
 
-  it('`--version` loads only the init hook and the finally hook of the sources, nothing of the commands', async () => {
-    const {sources} = contentsOf(await importsOf(['--version']))
-    expect([...sources].filter(file => file.startsWith('src/commands/') || file.startsWith('src/lib/resources/') || file.startsWith('src/lib/plan/'))).to.deep.equal([])
-    expect(sources.has('src/hooks/init/services.ts'), 'the recorder saw the init hook').to.equal(true)
+  it('`--version` loads no oclif and nothing of the sources but the fast start', async () => {
+    const {packages, sources} = contentsOf(await importsOf(['--version']))
+    expect(sources.has('src/lib/startup/fast-start.ts'), 'the recorder saw the fast start').to.equal(true)
+    expect(packages.has('@oclif/core'), 'oclif').to.equal(false)
+    expect(heavy.filter(name => packages.has(name)), 'heavy packages').to.deep.equal([])
+    expect([...sources].filter(file => !file.startsWith('src/lib/startup/'))).to.deep.equal([])
+  })
+
+  it('the root help loads oclif once, then is printed again without it while nothing it depends on changed', async () => {
+    const home = await makeTempHome()
+    try {
+      const first = contentsOf(await importsOf(['--help'], {env: home.env}))
+      expect(first.packages.has('@oclif/core'), 'the first help runs oclif').to.equal(true)
+      const second = contentsOf(await importsOf(['--help'], {env: home.env}))
+      expect(second.packages.has('@oclif/core'), 'the second help runs no oclif').to.equal(false)
+      const wider = contentsOf(await importsOf(['--help'], {env: {...home.env, OCLIF_COLUMNS: '132'}}))
+      expect(wider.packages.has('@oclif/core'), 'another width renders anew').to.equal(true)
+    } finally {
+      await home.cleanup()
+    }
+  })
+
+  it('answers `--version` and the root help exactly as oclif does', async () => {
+    const home = await makeTempHome()
+    try {
+      // DEBUG (matching nothing) makes the CLI start oclif for every answer.
+      const throughOclif = {...home.env, DEBUG: 'descope-mgmt:none'}
+      const oclifVersion = await runCli(['--version'], {env: throughOclif})
+      expect(oclifVersion.code).to.equal(0)
+      expect(await runCli(['--version'], {env: home.env})).to.deep.equal(oclifVersion)
+      const oclifHelp = await runCli(['--help'], {env: throughOclif})
+      expect(oclifHelp.stdout).to.contain('VERSION').and.contain('TOPICS')
+      for (const args of [['--help'], ['--help'], []]) {
+        expect(await runCli(args, {env: home.env}), `descope-mgmt ${args.join(' ')}`).to.deep.equal(oclifHelp)
+      }
+    } finally {
+      await home.cleanup()
+    }
   })
 
   it('a warm `tenant list` outside any project loads neither the configuration parsers nor got', async () => {
