@@ -1,4 +1,3 @@
-import isWsl from 'is-wsl'
 /**
  * `--version` and the root help without starting oclif, for a CLI that runs only its own plugins.
  *
@@ -12,6 +11,7 @@ import isWsl from 'is-wsl'
  *
  * This module imports no oclif and nothing heavy: bin/run.js loads it before anything else.
  */
+import isWsl from 'is-wsl'
 import {readFileSync, statSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
