@@ -108,6 +108,63 @@ const lazyListFormat = {
   },
 }
 
+/**
+ * Modules that every run loads but few use, required on first use instead of at load. Each entry
+ * replaces one exact line of a package's file (the build fails when the line is gone, so an upgrade
+ * cannot silently undo it); esbuild still bundles the module, as a CommonJS closure that runs on
+ * the first `require`.
+ * - got imports http2-wrapper (and with it Node's http2) for its `http2` option, which the client
+ *   never sets: about 10 ms of every request-sending start on Node 20.
+ * - @oclif/core's performance markers load node:perf_hooks, which they use only when performance
+ *   tracking is on: 3 to 7 ms of every start.
+ * - @oclif/core loads tinyglobby (with fdir and picomatch) to find commands without a manifest, and
+ *   minimatch for plugin names given as patterns; every plugin here has a manifest and is named.
+ * - @oclif/core's engine check loads all of semver for one `satisfies`.
+ */
+const lazyRequires = [
+  {
+    file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    line: "import http2wrapper from 'http2-wrapper';",
+    lazy: "const http2wrapper = {get auto() { return require('http2-wrapper').auto }, get globalAgent() { return require('http2-wrapper').globalAgent }};",
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]performance\.js$/,
+    line: 'const node_perf_hooks_1 = require("node:perf_hooks");',
+    lazy: 'const node_perf_hooks_1 = {get performance() { return require("node:perf_hooks").performance }, get PerformanceObserver() { return require("node:perf_hooks").PerformanceObserver }};',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    line: 'const tinyglobby_1 = require("tinyglobby");',
+    lazy: 'const tinyglobby_1 = {get glob() { return require("tinyglobby").glob }};',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,
+    line: 'const minimatch_1 = require("minimatch");',
+    lazy: 'const minimatch_1 = {get minimatch() { return require("minimatch").minimatch }};',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
+    line: "const semver = require('semver');",
+    lazy: "const semver = {satisfies: require('semver/functions/satisfies')};",
+  },
+]
+
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(esbuild) {
+    for (const {file, lazy, line} of lazyRequires) {
+      esbuild.onLoad({filter: file}, async args => {
+        const source = await readFile(args.path, 'utf8')
+        if (!source.includes(line)) {
+          return {errors: [{text: `lazy-modules: ${args.path} no longer has the line \`${line}\`; update scripts/bundle.mjs`}]}
+        }
+
+        return {contents: source.replace(line, lazy), loader: 'js'}
+      })
+    }
+  },
+}
+
 const started = Date.now()
 const result = await build({
   absWorkingDir: packageDir,
@@ -134,7 +191,7 @@ const result = await build({
   outbase: 'src',
   outdir: 'dist',
   platform: 'node',
-  plugins: [lazyListFormat],
+  plugins: [lazyListFormat, lazyModules],
   sourcemap: 'linked',
   sourcesContent: false,
   splitting: true,

@@ -53,6 +53,25 @@ describe('start-up cost', function () {
     }
   })
 
+  it('a cold `tenant list` loads none of the modules the bundle defers (http2, perf_hooks)', async () => {
+    const project = {id: 'P2StartupColdList0000000000001', managementKey: 'K2StartupColdListKey000000001'}
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
+    })
+    const home = await makeTempHome()
+    try {
+      const env = {
+        ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
+      }
+      const builtins = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', [builtCli, 'tenant', 'list', '--no-cache'], {env})).split('\n')
+      expect(builtins, 'the run sent its request').to.include('NativeModule http')
+      expect(builtins.filter(name => ['NativeModule http2', 'NativeModule perf_hooks'].includes(name))).to.deep.equal([])
+    } finally {
+      await emulator.stop()
+      await home.cleanup()
+    }
+  })
+
   it('answers `--version` and the root help exactly as oclif does', async () => {
     const home = await makeTempHome()
     try {
