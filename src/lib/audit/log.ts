@@ -7,7 +7,6 @@ import {createReadStream} from 'node:fs'
 import {mkdir, open} from 'node:fs/promises'
 import {userInfo} from 'node:os'
 import path from 'node:path'
-import {createInterface} from 'node:readline'
 
 import type {Column} from '../ui/output.js'
 
@@ -218,6 +217,8 @@ export async function readAudit(file: string, filters: AuditFilters = {}): Promi
   const operations = new Set([filters.operation ?? []].flat().flatMap(value => value.split(',')).map(value => value.trim().toLowerCase()).filter(Boolean))
   const matchResource = filters.resource ? resourceMatcher(filters.resource) : undefined
   const records: AuditRecord[] = []
+  // Only reading the log needs readline; every command that writes one loads this module.
+  const {createInterface} = await import('node:readline')
   const stream = createReadStream(file, {encoding: 'utf8'})
   try {
     const lines = createInterface({crlfDelay: Infinity, input: stream})
