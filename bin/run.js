@@ -3,9 +3,13 @@ import {fileURLToPath} from 'node:url'
 
 // `--version` and a root help seen before are answered without starting oclif (read
 // src/lib/startup/fast-start.ts for when). It comes first: everything below costs start-up time
-// (the V8 flags alone about 10 ms on Node 24) and serves only a command's run.
-const {fastStart} = await import('../dist/lib/startup/fast-start.js')
-const start = await fastStart(fileURLToPath(new URL('..', import.meta.url)), process.argv.slice(2))
+// (the V8 flags alone about 10 ms on Node 24) and serves only a command's run. Its module is
+// loaded only for what it may answer, no argument or a lone flag: loading it costs a command 10 ms.
+const argv = process.argv.slice(2)
+const mayAnswer = argv.length === 0 || (argv.length === 1 && argv[0].startsWith('-'))
+const start = mayAnswer
+  ? await (await import('../dist/lib/startup/fast-start.js')).fastStart(fileURLToPath(new URL('..', import.meta.url)), argv)
+  : {answered: false}
 
 if (!start.answered) {
   const {default: module} = await import('node:module')

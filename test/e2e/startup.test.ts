@@ -104,6 +104,7 @@ describe('start-up cost', function () {
       }
       const cold = contentsOf(await importsOf(['tenant', 'list'], {cwd: outside, env}))
       expect(cold.packages.has('got'), 'the cold run requests with got').to.equal(true)
+      expect(cold.sources.has('src/lib/startup/fast-start.ts'), 'a command skips the fast start').to.equal(false)
       const warm = contentsOf(await importsOf(['tenant', 'list'], {cwd: outside, env}))
       expect(warm.packages.has('keyv'), 'the warm run reads the cache').to.equal(true)
       for (const name of ['got', 'cosmiconfig', 'zod', 'log-update', 'yaml', 'js-yaml', 'cockatiel']) expect(warm.packages.has(name), name).to.equal(false)
