@@ -55,8 +55,10 @@ const packages = {
   },
   'descope-mgmt': {
     // The help class is loaded by oclif from package.json's `oclif.helpClass`, like a command.
-    // bin/run.js loads the fast start before oclif.
-    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts', 'src/lib/ui/help.ts', 'src/lib/startup/fast-start.ts'],
+    entries: ['src/index.ts', 'src/commands/**/*.ts', 'src/hooks/**/*.ts', 'src/lib/ui/help.ts'],
+    // bin/run.js loads the fast start before anything else: one file, sharing no chunk, since on
+    // Node 24 each module file more is a visible share of a `--version`.
+    alone: ['src/lib/startup/fast-start.ts'],
     external: ['@redis/client', '@keyv/redis', ...oclifPlugins, ...devLoaders],
   },
 }
@@ -198,8 +200,24 @@ const lazyModules = {
 }
 
 const started = Date.now()
-const result = await build({
+const common = {
   absWorkingDir: packageDir,
+  bundle: true,
+  format: 'esm',
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  outbase: 'src',
+  outdir: 'dist',
+  platform: 'node',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  target: 'node20',
+}
+const split = await build({
+  ...common,
   // Bundled CommonJS (oclif, cosmiconfig, write-file-atomic) uses require(), __filename and __dirname.
   banner: {
     js: [
@@ -210,25 +228,22 @@ const result = await build({
       "const __dirname = __bundleFileURLToPath(new URL('.', import.meta.url));",
     ].join('\n'),
   },
-  bundle: true,
   chunkNames: 'chunks/[name]-[hash]',
   entryPoints,
   external: spec.external,
-  format: 'esm',
-  legalComments: 'none',
-  logLevel: 'warning',
-  metafile: true,
-  minifySyntax: true,
-  minifyWhitespace: true,
-  outbase: 'src',
-  outdir: 'dist',
-  platform: 'node',
   plugins: [lazyListFormat, lazyModules],
-  sourcemap: 'linked',
-  sourcesContent: false,
   splitting: true,
-  target: 'node20',
 })
+// Entries built alone hold ES modules only (no banner needed); the workspace packages they import
+// on a rarer path stay imports.
+const alone = spec.alone
+  ? await build({
+    ...common, entryPoints: spec.alone, external: [...spec.external, '@descope-mgmt/*'], splitting: false,
+  })
+  : {metafile: {inputs: {}, outputs: {}}}
+const result = {
+  metafile: {inputs: {...split.metafile.inputs, ...alone.metafile.inputs}, outputs: {...split.metafile.outputs, ...alone.metafile.outputs}},
+}
 
 const metaDir = path.join(repoRoot, '.build')
 await mkdir(metaDir, {recursive: true})
@@ -236,4 +251,4 @@ const metaFile = path.join(metaDir, `${pjson.name.replace('@', '').replace('/', 
 await writeFile(metaFile, JSON.stringify({name: pjson.name, packageDir: path.relative(repoRoot, packageDir) || '.', ...result.metafile}))
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'))
 const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0)
-console.log(`bundled ${pjson.name}: ${entryPoints.length} entries, ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB of JavaScript in ${Date.now() - started} ms`)
+console.log(`bundled ${pjson.name}: ${entryPoints.length + (spec.alone?.length ?? 0)} entries, ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB of JavaScript in ${Date.now() - started} ms`)
