@@ -361,7 +361,10 @@ export class FileStore extends EventEmitter {
       const merged = this.replay(unchanged ? new Map(this.data) : (await this.readDisk()) ?? new Map())
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
-      await writeFileAtomically(this.opts.file, JSON.stringify(document))
+      // No fsync: a file a power cut left empty is reported once as corrupt and the cache starts
+      // over, while an fsync would make every run that writes the cache (a warm read too, for its
+      // hits and access times) wait for the disk.
+      await writeFileAtomically(this.opts.file, JSON.stringify(document), {durable: false})
 
       for (const [key, record] of saving) if (this.pending.get(key) === record) this.pending.delete(key)
       this.touched.clear()
