@@ -65,7 +65,12 @@ describe('start-up cost', function () {
       }
       const builtins = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', [builtCli, 'tenant', 'list', '--no-cache'], {env})).split('\n')
       expect(builtins, 'the run sent its request').to.include('NativeModule http')
-      expect(builtins.filter(name => ['NativeModule http2', 'NativeModule perf_hooks'].includes(name))).to.deep.equal([])
+      // What Node loads by itself for an ES import of http and https (Node 24 loads http2 and
+      // perf_hooks with them; Node 20 does not) is not the bundle's doing.
+      const script = "await import('node:http'); await import('node:https')"
+      const baseline = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', ['--input-type=module', '-e', script])).split('\n')
+      const deferred = new Set(['NativeModule http2', 'NativeModule perf_hooks'].filter(name => !baseline.includes(name)))
+      expect(builtins.filter(name => deferred.has(name))).to.deep.equal([])
     } finally {
       await emulator.stop()
       await home.cleanup()
