@@ -14,20 +14,30 @@ export interface BenchReport {
 
 export default class Bench extends Command {
   static override description = [
-    'Runs performance scenarios against a fresh emulator started in this process (50 ms of latency per request), each',
-    'by running this installed CLI as child processes, as a user would. For each measure it reports the median, min and',
-    'max wall time of N runs, the requests the emulator received, the 429s, the peak RSS of the child, the target beside',
-    'it and the ratio to it. Targets: --version and --help at most 2x `node -e 0` (cli-start, same run); tenant list of',
-    '100 tenants in 400 ms (tenant-list-100); tenant list --json --no-cache no slower than a script over the official SDK',
-    '(tenant-list-sdk, alternate runs, needs a checkout with the SDK); a warm tenant list of 1,000 tenants 1.5x faster than',
-    'a cold one (tenant-list-1000); apply-20, apply-200 and apply-1000 in 10 s, 20 s and 75 s with a rate limit of 100/5 s;',
-    'flow-export-10 and flow-export-100 in 5 s and 15 s; drift-1000 in 5 s; plan-10000 in 30 s. Peak RSS below 100 MB for',
-    'every typical scenario (tenant lists, apply-20, apply-200, flow exports, drift-1000) and for plan-10000. fleet-4x50:',
-    'four processes applying 50 tenants each under one 60/10 s limit, sharing the budget through a redis-server it starts,',
-    'against four that each keep the limit alone (wall time, 429s, retried and lost writes; the shared run must get no 429',
-    'and lose no write; skipped without redis-server). The long ones (apply-1000, plan-10000, fleet-4x50) run at most 2 or 3 times. --quick runs the small ones (cli-start, tenant-list-100, apply-20,',
-    'flow-export-10) with 3 runs each. A missed target prints MISSED and exits 1. Needs no network and no Descope project.',
-  ].join('\n')
+    [
+      'Runs performance scenarios against a fresh emulator started in this process (50 ms of latency per request), each',
+      'by running this installed CLI as child processes, as a user would. For each measure it reports the median, min and',
+      'max wall time of N runs, the requests the emulator received, the 429s, the peak RSS of the child, the target beside',
+      'it and the ratio to it. A missed target prints MISSED and exits 1. Needs no network and no Descope project.',
+    ],
+    [
+      'Targets: --version and --help at most 2x `node -e 0` (cli-start, same run); tenant list of',
+      '100 tenants in 400 ms (tenant-list-100); tenant list --json --no-cache no slower than a script over the official SDK',
+      '(tenant-list-sdk, alternate runs, needs a checkout with the SDK); a warm tenant list of 1,000 tenants 1.5x faster than',
+      'a cold one (tenant-list-1000); apply-20, apply-200 and apply-1000 in 10 s, 20 s and 75 s with a rate limit of 100/5 s;',
+      'flow-export-10 and flow-export-100 in 5 s and 15 s; drift-1000 in 5 s; plan-10000 in 30 s. Peak RSS below 100 MB for',
+      'every typical scenario (tenant lists, apply-20, apply-200, flow exports, drift-1000) and for plan-10000.',
+    ],
+    [
+      'fleet-4x50: four processes applying 50 tenants each under one 60/10 s limit, sharing the budget through a redis-server',
+      'it starts, against four that each keep the limit alone (wall time, 429s, retried and lost writes; the shared run must',
+      'get no 429 and lose no write; skipped without redis-server).',
+    ],
+    [
+      'The long ones (apply-1000, plan-10000, fleet-4x50) run at most 2 or 3 times. --quick runs the small ones (cli-start,',
+      'tenant-list-100, apply-20, flow-export-10) with 3 runs each.',
+    ],
+  ].map(lines => lines.join(' ')).join('\n\n')
   static override enableJsonFlag = true
   static override examples = [
     {command: '<%= config.bin %> <%= command.id %> --quick', description: 'The self-test after installing: the small scenarios, in under a minute.'},
