@@ -61,6 +61,8 @@ export function contentsOf(urls: string[]): {packages: Set<string>; sources: Set
     const output = byFile.get(file)
     if (output) {
       for (const input of Object.keys(output.inputs)) {
+        // A module the build made up (`builtin-required:fs`, a built-in behind require) is neither.
+        if (/^[a-z-]+:/.test(input)) continue
         const name = packageOf(input)
         if (name) packages.add(name)
         else sources.add(path.join(output.packageDir, input))
