@@ -117,7 +117,8 @@ const lazyListFormat = {
  * cannot silently undo it); esbuild still bundles the module, as a CommonJS closure that runs on
  * the first `require`.
  * - got imports http2-wrapper (and with it Node's http2) for its `http2` option, which the client
- *   never sets: about 10 ms of every request-sending start on Node 20.
+ *   never sets: about 10 ms of every request-sending start on Node 20. It imports node:https and
+ *   node:tls for https URLs only: 7 to 15 ms of a start against a plain-http emulator.
  * - @oclif/core's performance markers load node:perf_hooks, which they use only when performance
  *   tracking is on: 3 to 7 ms of every start.
  * - @oclif/core loads tinyglobby (with fdir and picomatch) to find commands without a manifest, and
@@ -131,6 +132,17 @@ const lazyListFormat = {
  *   PowerShell helpers) whether it runs in WSL; the answer is wsl-utils' re-export of is-wsl.
  */
 const lazyRequires = [
+  {
+    file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    line: "import { checkServerIdentity } from 'node:tls';",
+    lazy: "const checkServerIdentity = (...args) => require('node:tls').checkServerIdentity(...args);",
+  },
+  {
+    // got reads https.request at each request (for nock, it says), which the getter keeps.
+    file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    line: "import https from 'node:https';",
+    lazy: "const https = {get request() { return require('node:https').request }};",
+  },
   {
     file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
     line: "import http2wrapper from 'http2-wrapper';",
