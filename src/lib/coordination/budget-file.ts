@@ -131,7 +131,15 @@ export class FileBudget implements SharedBudget {
     let release: (() => Promise<void>) | undefined
     try {
       await mkdir(path.dirname(this.file), {mode: 0o700, recursive: true})
-      release = await lockfile.lock(this.file, {realpath: false, retries: LOCK_RETRIES, stale: STALE_LOCK_MS})
+      release = await lockfile.lock(this.file, {
+        // proper-lockfile throws from a timer when the lock, held past its refresh, was taken as
+        // stale by another process (a machine too busy to refresh it): that would end the command
+        // from nowhere. One reservation may have been counted without the lock; say so and go on.
+        onCompromised: error => this.warn(`the lock of the rate budget file ${this.file} was lost while held (${error.message}); one request may have been counted twice or not at all.`),
+        realpath: false,
+        retries: LOCK_RETRIES,
+        stale: STALE_LOCK_MS,
+      })
       const state = await this.read()
       if (change(state)) await writeFileAtomic(this.file, JSON.stringify(state), {fsync: false, mode: 0o600})
     } catch (error) {

@@ -4,6 +4,7 @@ import {
 } from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import lockfile from 'proper-lockfile'
 
 import {FileBudget} from '../../../src/lib/coordination/budget-file.js'
 
@@ -43,6 +44,25 @@ describe('coordination file budget', () => {
     expect((await stat(file)).mode % 0o1000).to.equal(0o600)
     expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.equal({grants: [10_100, 10_200, 11_000], pausedUntil: 0})
     expect(warnings).to.deep.equal([])
+  })
+
+  it('warns instead of ending the process when its lock is lost while held (a machine too busy to refresh it)', async () => {
+    const {lock} = lockfile
+    let onCompromised: ((error: Error) => void) | undefined
+    lockfile.lock = (async (target: string, options: lockfile.LockOptions) => {
+      onCompromised = options.onCompromised
+      return lock(target, options)
+    }) as typeof lockfile.lock
+    try {
+      expect(await budget().reserve(limits)).to.deep.equal({granted: true})
+    } finally {
+      lockfile.lock = lock
+    }
+
+    // proper-lockfile calls it from a timer: a throw there would end the command.
+    expect(() => onCompromised!(new Error('Unable to update lock within the stale threshold'))).to.not.throw()
+    expect(warnings).to.have.length(1)
+    expect(warnings[0]).to.contain('was lost while held').and.contain('Unable to update lock')
   })
 
   it('keeps the guard before a slot is reused', async () => {
