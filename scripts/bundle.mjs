@@ -60,6 +60,7 @@ const packages = {
     // Node 24 each module file more is a visible share of a `--version`.
     alone: ['src/lib/startup/fast-start.ts'],
     external: ['@redis/client', '@keyv/redis', ...oclifPlugins, ...devLoaders],
+    requireBuiltins: true,
   },
 }
 
@@ -117,6 +118,8 @@ const lazyListFormat = {
  * the first `require`.
  * - got imports http2-wrapper (and with it Node's http2) for its `http2` option, which the client
  *   never sets: about 10 ms of every request-sending start on Node 20.
+ * - got imports node:https, and node:tls for `checkServerIdentity`, which only a TLS socket calls:
+ *   a run that talks plain HTTP (to the emulator) loads neither, about 4 MB of RSS on Node 24.
  * - @oclif/core's performance markers load node:perf_hooks, which they use only when performance
  *   tracking is on: 3 to 7 ms of every start.
  * - @oclif/core loads tinyglobby (with fdir and picomatch) to find commands without a manifest, and
@@ -134,6 +137,16 @@ const lazyRequires = [
     file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
     line: "import http2wrapper from 'http2-wrapper';",
     lazy: "const http2wrapper = {get auto() { return require('http2-wrapper').auto }, get globalAgent() { return require('http2-wrapper').globalAgent }};",
+  },
+  {
+    file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    line: "import https from 'node:https';",
+    lazy: "const https = {get request() { return require('node:https').request }};",
+  },
+  {
+    file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
+    line: "import { checkServerIdentity } from 'node:tls';",
+    lazy: "const checkServerIdentity = (...args) => require('node:tls').checkServerIdentity(...args);",
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]performance\.js$/,
@@ -199,6 +212,25 @@ const lazyModules = {
   },
 }
 
+/**
+ * The built-in modules whose ES module facade costs memory are required, as CommonJS code does,
+ * rather than imported: Node builds the facade of a built-in on its first `import` by reading every
+ * export, getters included. On Node 24 that loads undici for `http.WebSocket` (14 MB of RSS), the
+ * file streams for `fs.ReadStream` (3 MB) and assert's diff for `util.diff` (3 MB); a require reads
+ * only the exports the code uses. For the CLI's split build (its files have `require`, from the
+ * banner): no plugin code runs in a command's process but the bench's hook, which requires node:fs.
+ */
+const facadeCosts = new Set(['fs', 'http', 'util'].flatMap(name => [name, `node:${name}`]))
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(esbuild) {
+    esbuild.onResolve({filter: /^(node:)?(fs|http|util)$/}, args => (
+      args.kind === 'import-statement' && facadeCosts.has(args.path) ? {namespace: 'builtin-require', path: args.path.replace(/^(node:)?/, 'node:')} : undefined
+    ))
+    esbuild.onLoad({filter: /.*/, namespace: 'builtin-require'}, args => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
+  },
+}
+
 const started = Date.now()
 const common = {
   absWorkingDir: packageDir,
@@ -231,7 +263,7 @@ const split = await build({
   chunkNames: 'chunks/[name]-[hash]',
   entryPoints,
   external: spec.external,
-  plugins: [lazyListFormat, lazyModules],
+  plugins: [lazyListFormat, lazyModules, ...(spec.requireBuiltins ? [builtinsThroughRequire] : [])],
   splitting: true,
 })
 // Entries built alone hold ES modules only (no banner needed); the workspace packages they import
