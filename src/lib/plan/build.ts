@@ -30,13 +30,19 @@ export function canonicalJson(value: unknown): string {
       : inner)
 }
 
-/** sha256 of the live state of the given kinds; a plan remembers it to detect a moved project. */
+/**
+ * sha256 of the live state of the given kinds; a plan remembers it to detect a moved project. It
+ * hashes the canonical JSON of `[[id, fields], ...]` sorted by id, written item by item: the text of
+ * a large project at once costs megabytes.
+ */
 export function fingerprintLive(live: ResourceItem[], kinds: string[]): string {
   const relevant = live
   .filter(item => kinds.includes(item.kind))
-  .map(item => [qualifiedId(item), item.fields] as const)
+  .map(item => [qualifiedId(item), item] as const)
   .sort(([a], [b]) => (a < b ? -1 : 1))
-  return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`
+  const hash = createHash('sha256').update('[')
+  for (const [index, [id, item]] of relevant.entries()) hash.update(`${index === 0 ? '' : ','}${canonicalJson([id, item.fields])}`)
+  return `sha256:${hash.update(']').digest('hex')}`
 }
 
 /** The live value of each field the configuration manages, defaults filled in. */
