@@ -9,7 +9,7 @@ import type {CheckContext} from '../config/resources/types.js'
 import type {ConfigSections, ResourceFields, ResourceItem} from './types.js'
 
 import {
-  createTenant, deleteTenant, loadAllTenants, updateTenant,
+  createTenant, deleteTenant, mapAllTenants, updateTenant,
 } from '../api/tenants.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
 import {
@@ -406,7 +406,7 @@ export const tenantsKind = defineKind({
   phase: 1,
   plural: 'tenants',
   async readLive(client) {
-    return (await loadAllTenants(client)).map(tenant => tenantItem(tenant))
+    return mapAllTenants(client, tenant => tenantItem(tenant))
   },
   toConfig(items, config) {
     if (items.length === 0) return []
