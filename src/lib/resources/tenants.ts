@@ -278,7 +278,10 @@ function checkTenants(raw: Record<string, unknown>, context: CheckContext): void
 
 /** Tenant ids declared in a raw configuration value (for `protect` checks and suggestions). */
 export function declaredTenantIds(raw: Record<string, unknown>): Set<string> {
-  return new Set(readTenants(raw).flatMap(tenant => (tenant.id === undefined ? [] : [tenant.id])))
+  const ids = new Set<string>()
+  if (!Array.isArray(raw.tenants)) return ids
+  for (const entry of raw.tenants) if (isRecord(entry) && typeof entry.id === 'string') ids.add(entry.id)
+  return ids
 }
 
 /** The tenant fields the configuration manages (wire names), with Descope's defaults: from the schema. */
