@@ -96,10 +96,10 @@ export async function loadAllTenants(client: DescopeClient): Promise<Tenant[]> {
 }
 
 /**
- * Every tenant, each mapped as soon as it is read: the answer of a large project is never held
- * whole, as text or as objects, only what `map` makes of each tenant.
+ * Every tenant, each mapped as soon as it is read (and left out when `map` gives undefined): the
+ * answer of a large project is never held whole, as text or as objects, only what `map` keeps.
  */
-export async function mapAllTenants<T>(client: DescopeClient, map: (tenant: Tenant) => T): Promise<T[]> {
+export async function mapAllTenants<T>(client: DescopeClient, map: (tenant: Tenant) => T | undefined): Promise<T[]> {
   return readList(client, 'GET', TENANT_PATHS.all, 'tenants', () => {
     const mapped: T[] = []
     return {
@@ -109,7 +109,8 @@ export async function mapAllTenants<T>(client: DescopeClient, map: (tenant: Tena
         return mapped
       },
       item(tenant) {
-        mapped.push(map(asObject(tenant) as unknown as Tenant))
+        const value = map(asObject(tenant) as unknown as Tenant)
+        if (value !== undefined) mapped.push(value)
       },
     }
   })

@@ -408,8 +408,11 @@ export const tenantsKind = defineKind({
   // After permissions, before roles: tenant roles need their tenant.
   phase: 1,
   plural: 'tenants',
-  async readLive(client) {
-    return mapAllTenants(client, tenant => tenantItem(tenant))
+  async readLive(client, keep) {
+    return mapAllTenants(client, tenant => {
+      const item = tenantItem(tenant)
+      return !keep || keep(item) ? item : undefined
+    })
   },
   toConfig(items, config) {
     if (items.length === 0) return []
