@@ -1,16 +1,17 @@
 import {
-  got, type Got, HTTPError, type RequestError, type RetryObject,
+  got, type Got, HTTPError, type PlainResponse, type Request, RequestError, type RetryObject,
 } from 'got'
 import {AsyncResource} from 'node:async_hooks'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {
-  DescopeClient, DescopeClientOptions, HttpMethod, RequestEvents, RequestOptions,
+  DescopeClient, DescopeClientOptions, HttpMethod, ListCollector, RequestEvents, RequestOptions,
 } from './types.js'
 
 import {DescopeApiError, InputError} from '../errors.js'
 import {getCircuitBreaker} from './breaker.js'
 import {invalidResponse, toDescopeApiError} from './errors.js'
+import {JsonListReader, JsonListSyntaxError} from './json-list.js'
 import {
   DEFAULT_RATE_LIMITS, getRateLimiter, hostKey, projectKey,
 } from './rate-limiter.js'
@@ -83,6 +84,17 @@ export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: n
 
 function callState(options: {context: Record<string, unknown>}): CallState | undefined {
   return options.context.descope as CallState | undefined
+}
+
+/** got's options of one call: its state travels in the context; POST and PUT send {} without a body. */
+function gotOptions(state: CallState, method: HttpMethod, requestOptions: RequestOptions) {
+  const json = requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
+  return {
+    context: {descope: state},
+    method,
+    ...(json === undefined ? {} : {json}),
+    ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
+  }
 }
 
 function parseJsonBody(raw: string): unknown {
@@ -309,25 +321,21 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
     })
   }
 
-  async function request<T>(method: HttpMethod, path: string, requestOptions: RequestOptions = {}): Promise<T> {
+  /**
+   * Runs the attempts of one call under the project's breaker: got retries what it schedules; a
+   * connection closed before it opened is retried here (see CLOSED_BEFORE_CONNECTION).
+   */
+  async function call<T>(method: HttpMethod, path: string, attempt: (state: CallState, relative: string) => Promise<T>): Promise<T> {
     const relative = path.replace(/^\/+/, '')
     const state: CallState = {attempts: 0, method, path: `/${relative}`}
-    const json = requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
     return breaker.execute(state, async () => {
-      let body: string
       for (;;) {
         try {
-          const response = await http(relative, {
-            context: {descope: state},
-            method,
-            ...(json === undefined ? {} : {json}),
-            ...(requestOptions.searchParams ? {searchParams: requestOptions.searchParams} : {}),
-          })
-          body = response.body
-          reportResponse(state, response)
-          break
+          return await attempt(state, relative)
         } catch (error) {
-          const {code, response} = error as Partial<RequestError>
+          // What the answer's reader or its collector threw is not a failure of the request.
+          if (!(error instanceof RequestError)) throw error
+          const {code, response} = error
           if (response) reportResponse(state, response)
           const delayMs = code === CLOSED_BEFORE_CONNECTION
             ? state.retryScheduledMs ?? retryDelay(state, {attemptCount: state.attempts, code: state.lastNetworkCode ?? 'ECONNREFUSED'})
@@ -337,15 +345,79 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
           await sleep(delayMs)
         }
       }
+    })
+  }
 
+  const notJson = (state: CallState) => invalidResponse({
+    baseUrl, method: state.method, path: state.path, retryCount: state.attempts - 1,
+  }, 'the body is not JSON')
+
+  async function request<T>(method: HttpMethod, path: string, requestOptions: RequestOptions = {}): Promise<T> {
+    return call(method, path, async (state, relative) => {
+      const response = await http(relative, gotOptions(state, method, requestOptions))
+      reportResponse(state, response)
       try {
-        return parseJsonBody(body) as T
+        return parseJsonBody(response.body) as T
       } catch {
-        throw invalidResponse({
-          baseUrl, method, path: state.path, retryCount: state.attempts - 1,
-        }, 'the body is not JSON')
+        throw notJson(state)
       }
     })
+  }
+
+  /**
+   * A list read: the answer streams through a JsonListReader into a collector. got schedules the
+   * retries of a stream as of a request and hands over a new stream for each, which gets a new
+   * collector: what a failed attempt collected is dropped.
+   */
+  function streamList<R>(state: CallState, relative: string, options: ReturnType<typeof gotOptions>, list: string, collect: () => ListCollector<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let current: Request | undefined
+      const read = (stream: Request): void => {
+        current = stream
+        const collector = collect()
+        const reader = new JsonListReader(list, value => collector.item(value))
+        let response: PlainResponse | undefined
+        const failed = (error: unknown) => {
+          if (current !== stream) return
+          current = undefined
+          stream.destroy()
+          reject(error instanceof JsonListSyntaxError ? notJson(state) : error)
+        }
+
+        stream.on('response', (answer: PlainResponse) => {
+          response = answer
+        })
+        stream.on('data', (chunk: Buffer) => {
+          try {
+            collector.chunk?.(chunk)
+            reader.write(chunk)
+          } catch (error) {
+            failed(error)
+          }
+        })
+        stream.once('retry', (_count: number, _error: unknown, retryStream: () => Request) => {
+          if (current === stream) read(retryStream())
+        })
+        stream.on('error', failed)
+        stream.once('end', () => {
+          if (current !== stream) return
+          try {
+            const result = collector.end(reader.end())
+            if (response) reportResponse(state, response)
+            current = undefined
+            resolve(result)
+          } catch (error) {
+            failed(error)
+          }
+        })
+      }
+
+      read(http.stream(relative, options))
+    })
+  }
+
+  async function requestList<R>(method: HttpMethod, path: string, list: string, collect: () => ListCollector<R>, requestOptions: RequestOptions = {}): Promise<R> {
+    return call(method, path, (state, relative) => streamList(state, relative, gotOptions(state, method, requestOptions), list, collect))
   }
 
   return {
@@ -357,6 +429,7 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
       waitTimeMs: () => limiter.waitTimeMs(),
     },
     request,
+    requestList,
   }
 }
 

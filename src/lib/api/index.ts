@@ -66,6 +66,7 @@ export {
   deleteTenant,
   loadAllTenants,
   loadTenant,
+  mapAllTenants,
   searchTenants,
   TENANT_PATHS,
   tenantMatchesRequest,

@@ -8,6 +8,7 @@ import type {
 } from './types.js'
 
 import {invalidResponse, isAlreadyExists, retryCountOf} from './errors.js'
+import {readList} from './json-list.js'
 
 export const TENANT_PATHS = Object.freeze({
   all: '/v1/mgmt/tenant/all',
@@ -92,6 +93,27 @@ export async function loadTenant(client: DescopeClient, id: string): Promise<Ten
 
 export async function loadAllTenants(client: DescopeClient): Promise<Tenant[]> {
   return tenantList(client, 'GET', TENANT_PATHS.all, await client.request<unknown>('GET', TENANT_PATHS.all))
+}
+
+/**
+ * Every tenant, each mapped as soon as it is read (and left out when `map` gives undefined): the
+ * answer of a large project is never held whole, as text or as objects, only what `map` keeps.
+ */
+export async function mapAllTenants<T>(client: DescopeClient, map: (tenant: Tenant) => T | undefined): Promise<T[]> {
+  return readList(client, 'GET', TENANT_PATHS.all, 'tenants', () => {
+    const mapped: T[] = []
+    return {
+      end(rest) {
+        // Checks the list as loadAllTenants does (when streamed, it reads []).
+        tenantList(client, 'GET', TENANT_PATHS.all, rest)
+        return mapped
+      },
+      item(tenant) {
+        const value = map(asObject(tenant) as unknown as Tenant)
+        if (value !== undefined) mapped.push(value)
+      },
+    }
+  })
 }
 
 export async function searchTenants(client: DescopeClient, req: TenantSearchRequest = {}): Promise<Tenant[]> {

@@ -218,10 +218,30 @@ export interface RateLimitView {
   waitReason?(): WaitReason
 }
 
+/**
+ * Takes the elements of a list answer one by one (see `DescopeClient.requestList`), and makes the
+ * result of the read from them.
+ */
+export interface ListCollector<R> {
+  /** One element of the list, parsed. */
+  item(value: unknown): void
+  /** The rest of the answer (its list emptied, or as it came when that is not a list): the result. */
+  end(rest: unknown): R
+  /** Each chunk of the answer's bytes as it arrives, before its elements (the read cache keeps small answers). */
+  chunk?(bytes: Buffer): void
+}
+
 export interface DescopeClient {
   readonly projectId: string
   readonly baseUrl: string
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>
+  /**
+   * A read whose answer is an object with one large list (`tenant/all`): each element goes to a
+   * collector as soon as it is parsed, so that the answer is never held whole. Every attempt (a
+   * retry) starts a new collector from `collect`; the result is the successful one's. Optional:
+   * `readList` (json-list.ts) reads through `request` without it.
+   */
+  requestList?<R>(method: HttpMethod, path: string, list: string, collect: () => ListCollector<R>, options?: RequestOptions): Promise<R>
   /** The host's shared rate limiter, when the client has one. */
   readonly rateLimit?: RateLimitView
 }

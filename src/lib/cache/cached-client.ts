@@ -4,11 +4,19 @@
  * be sent. A warm run answered from the cache never imports got (about 150-400 ms here).
  */
 import type {
-  DescopeClient, DescopeClientOptions, HttpMethod, RateLimitView, RequestOptions,
+  DescopeClient, DescopeClientOptions, HttpMethod, ListCollector, RateLimitView, RequestOptions,
 } from '../api/types.js'
 import type {ReadCache} from './read-cache.js'
 
+import {readList} from '../api/json-list.js'
 import {DEFAULT_RATE_LIMITS, getRateLimiter, hostKey} from '../api/rate-limiter.js'
+
+/** What identifies a request to the cache; the body is the one the real client sends: POST and PUT default to {}. */
+function identity(method: HttpMethod, path: string, requestOptions: RequestOptions) {
+  return {
+    json: requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined), method, path, searchParams: requestOptions.searchParams,
+  }
+}
 
 export function createCachedClient(
   options: DescopeClientOptions,
@@ -36,14 +44,15 @@ export function createCachedClient(
     projectId: options.projectId,
     rateLimit,
     request<T>(method: HttpMethod, path: string, requestOptions: RequestOptions = {}): Promise<T> {
-      // The body the real client sends: POST and PUT default to {}.
-      const json = requestOptions.json ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
-      return cache.request<T>(
+      return cache.request<T>(target, identity(method, path, requestOptions), async () => (await real()).request<T>(method, path, requestOptions))
+    },
+    requestList<R>(method: HttpMethod, path: string, list: string, collect: () => ListCollector<R>, requestOptions: RequestOptions = {}): Promise<R> {
+      return cache.requestList<R>(
         target,
-        {
-          json, method, path, searchParams: requestOptions.searchParams,
-        },
-        async () => (await real()).request<T>(method, path, requestOptions),
+        identity(method, path, requestOptions),
+        list,
+        collect,
+        async attempt => readList(await real(), method, path, list, attempt, requestOptions),
       )
     },
   }

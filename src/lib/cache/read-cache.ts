@@ -14,8 +14,10 @@
  */
 import {randomBytes} from 'node:crypto'
 
+import type {ListCollector} from '../api/types.js'
 import type {CacheBackend, OpenStoreOptions} from './store.js'
 
+import {collectAnswer, parseAnswer} from '../api/json-list.js'
 import {classify, type Family} from './endpoints.js'
 import {
   entryKey, generationKey, keyFingerprint, projectScope, requestDigest, type RequestIdentity, statsKey,
@@ -73,6 +75,42 @@ export interface CacheCounters {
 
 type Send<T> = () => Promise<T>
 
+/**
+ * Answers larger than this are not stored: a large project's tenant list (3 MB for 10,000 tenants)
+ * would be written as text several times over (the envelope, keyv's JSON, the file's JSON), for a
+ * read that costs one request. Coalescing in the process does not depend on it.
+ */
+export const MAX_STORED_ANSWER_BYTES = 1024 * 1024
+
+/**
+ * The answer's text as the collectors of a list read saw it arrive, when it is small enough to be
+ * stored; undefined when larger.
+ */
+function capturing<R>(collect: () => ListCollector<R>, keep: (text: string | undefined) => void): () => ListCollector<R> {
+  return () => {
+    const collector = collect()
+    let parts: Buffer[] | undefined = []
+    let bytes = 0
+    return {
+      chunk(chunk) {
+        collector.chunk?.(chunk)
+        if (!parts) return
+        bytes += chunk.length
+        // Copies: the stream's buffers are not kept beyond their chunk.
+        if (bytes > MAX_STORED_ANSWER_BYTES) parts = undefined
+        else parts.push(Buffer.from(chunk))
+      },
+      end(rest) {
+        const result = collector.end(rest)
+        const text = parts && Buffer.concat(parts).toString('utf8').trim()
+        keep(text === '' ? '{}' : text)
+        return result
+      },
+      item: value => collector.item(value),
+    }
+  }
+}
+
 function defaultWarn(message: string): void {
   process.stderr.write(`Warning: ${message}\n`)
 }
@@ -97,7 +135,8 @@ export class ReadCache {
   /** A write was invalidated in the store since the last successful flush. */
   private unflushedInvalidation = false
   private warned = false
-  private readonly inFlight = new Map<string, Promise<string>>()
+  /** Reads in flight by key: their answer's text, or undefined when too large to be shared (a list read's). */
+  private readonly inFlight = new Map<string, Promise<string | undefined>>()
   /** In-process epochs per scope and family, for coalescing across writes with or without a store. */
   private readonly epochs = new Map<string, number>()
   private readonly statDeltas = new Map<string, StatsRecord>()
@@ -155,22 +194,48 @@ export class ReadCache {
     }
 
     const fingerprint = keyFingerprint(target.managementKey)
-    const flightKey = `${scope}:${fingerprint}:${this.epochs.get(`${scope}:${kind.family}`) ?? 0}:${requestDigest(request)}`
-    let flight = this.inFlight.get(flightKey)
-    if (flight) {
-      this.counters.coalesced++
-    } else {
-      flight = this.readThrough(target, scope, fingerprint, kind.family, request, send)
-      this.inFlight.set(flightKey, flight)
-      const clear = (): void => {
-        this.inFlight.delete(flightKey)
-      }
-
-      flight.then(clear, clear)
-    }
-
+    const flightKey = this.flightKey(scope, fingerprint, kind.family, request)
+    const joined = this.inFlight.has(flightKey) ? await this.join(flightKey) : undefined
     // Each caller gets its own copy: callers may change what they receive.
+    if (joined !== undefined) return parseAnswer(joined) as T
+    const flight = this.readThrough(target, scope, fingerprint, kind.family, request, send)
+    this.fly(flightKey, flight)
     return JSON.parse(await flight) as T
+  }
+
+  /**
+   * A read whose answer's list goes to collectors element by element (`DescopeClient.requestList`):
+   * the answer is stored only when it is small, and a large one is not held whole, so only an
+   * answer small enough to store is shared with identical reads in flight.
+   */
+  async requestList<R>(
+    target: CacheTarget,
+    request: RequestIdentity,
+    list: string,
+    collect: () => ListCollector<R>,
+    send: (collect: () => ListCollector<R>) => Promise<R>,
+  ): Promise<R> {
+    const kind = classify(request.method, request.path)
+    if (kind.kind !== 'read') return this.request(target, request, () => send(collect))
+    const scope = projectScope(target.baseUrl, target.projectId)
+    const fingerprint = keyFingerprint(target.managementKey)
+    const flightKey = this.flightKey(scope, fingerprint, kind.family, request)
+    const joined = this.inFlight.has(flightKey) ? await this.join(flightKey) : undefined
+    if (joined !== undefined) return collectAnswer(parseAnswer(joined), list, collect())
+    let shared!: (text: string | undefined) => void
+    let failed!: (error: unknown) => void
+    this.fly(flightKey, new Promise<string | undefined>((resolve, reject) => {
+      shared = resolve
+      failed = reject
+    }))
+    try {
+      const {result, text} = await this.readListThrough(target, scope, fingerprint, kind.family, request, list, collect, send)
+      shared(text)
+      return result
+    } catch (error) {
+      failed(error)
+      throw error
+    }
   }
 
   /** Drops the cached reads of these families of a project (generation bump), here and in the store. */
@@ -194,6 +259,30 @@ export class ReadCache {
     if (this.settings.store === 'none' || this.broken) return undefined
     this.backend ??= this.openBackend()
     return this.backend
+  }
+
+  private flightKey(scope: string, fingerprint: string, family: Family, request: RequestIdentity): string {
+    return `${scope}:${fingerprint}:${this.epochs.get(`${scope}:${family}`) ?? 0}:${requestDigest(request)}`
+  }
+
+  /**
+   * The text of the identical read in flight, once answered; undefined when its answer is not shared.
+   * (Callers check `inFlight` first: a read with none in flight must start its own at once, before
+   * an identical one issued in the same tick looks.)
+   */
+  private async join(flightKey: string): Promise<string | undefined> {
+    const text = await this.inFlight.get(flightKey)
+    if (text !== undefined) this.counters.coalesced++
+    return text
+  }
+
+  private fly(flightKey: string, flight: Promise<string | undefined>): void {
+    this.inFlight.set(flightKey, flight)
+    const clear = (): void => {
+      if (this.inFlight.get(flightKey) === flight) this.inFlight.delete(flightKey)
+    }
+
+    flight.then(clear, clear)
   }
 
   private count(scope: string, target: CacheTarget, field: 'hits' | 'misses'): void {
@@ -245,40 +334,68 @@ export class ReadCache {
     }))
   }
 
-  private async readThrough(target: CacheTarget, scope: string, fingerprint: string, family: Family, request: RequestIdentity, send: Send<unknown>): Promise<string> {
-    const {mode} = this.settings
-    const backend = mode === 'off' ? undefined : await this.store()
-    if (!backend) return JSON.stringify(await this.sendCounted(send))
-
+  /** The entry key of a read, and its stored answer when fresh (a hit or a miss, in mode `use`). */
+  private async lookUp(backend: CacheBackend, target: CacheTarget, scope: string, fingerprint: string, family: Family, request: RequestIdentity): Promise<{key: string; hit?: string}> {
     const generation = (await this.guard(() => backend.get<string>(generationKey(scope, family)))) ?? '0'
     const key = entryKey(scope, fingerprint, generation, request)
-    if (mode === 'use' && !this.broken) {
-      const cached = await this.guard(() => backend.get<Envelope>(key))
-      // Fresh while younger than this run's TTL and not past the TTL it was stored with.
-      const now = this.now()
-      if (isEnvelope(cached) && cached.x > now && (typeof cached.t !== 'number' || now - cached.t < this.settings.ttlMs)) {
-        this.count(scope, target, 'hits')
-        return cached.b
-      }
-
-      this.count(scope, target, 'misses')
+    if (this.settings.mode !== 'use' || this.broken) return {key}
+    const cached = await this.guard(() => backend.get<Envelope>(key))
+    // Fresh while younger than this run's TTL and not past the TTL it was stored with.
+    const now = this.now()
+    if (isEnvelope(cached) && cached.x > now && (typeof cached.t !== 'number' || now - cached.t < this.settings.ttlMs)) {
+      this.count(scope, target, 'hits')
+      return {hit: cached.b, key}
     }
 
+    this.count(scope, target, 'misses')
+    return {key}
+  }
+
+  private async readThrough(target: CacheTarget, scope: string, fingerprint: string, family: Family, request: RequestIdentity, send: Send<unknown>): Promise<string> {
+    const backend = this.settings.mode === 'off' ? undefined : await this.store()
+    if (!backend) return JSON.stringify(await this.sendCounted(send))
+    const {hit, key} = await this.lookUp(backend, target, scope, fingerprint, family, request)
+    if (hit !== undefined) return hit
     const body = JSON.stringify(await this.sendCounted(send))
-    if (!this.broken) {
-      const now = this.now()
-      const envelope: Envelope = {
-        b: body,
-        p: target.projectId,
-        r: requestDigest(request).split(' ').slice(0, 2).join(' '),
-        t: now,
-        u: target.baseUrl,
-        x: now + this.settings.ttlMs,
-      }
-      await this.guard(() => backend.set(key, envelope, this.settings.ttlMs))
-    }
-
+    await this.keep(backend, key, target, request, body)
     return body
+  }
+
+  /** A list read through the store: answered from it when fresh, else streamed (and stored when small). */
+  private async readListThrough<R>(
+    target: CacheTarget,
+    scope: string,
+    fingerprint: string,
+    family: Family,
+    request: RequestIdentity,
+    list: string,
+    collect: () => ListCollector<R>,
+    send: (collect: () => ListCollector<R>) => Promise<R>,
+  ): Promise<{result: R; text?: string}> {
+    const backend = this.settings.mode === 'off' ? undefined : await this.store()
+    const entry = backend && await this.lookUp(backend, target, scope, fingerprint, family, request)
+    if (entry?.hit !== undefined) return {result: collectAnswer(parseAnswer(entry.hit), list, collect()), text: entry.hit}
+    let text: string | undefined
+    const result = await this.sendCounted(() => send(capturing(collect, kept => {
+      text = kept
+    })))
+    if (backend && entry && text !== undefined) await this.keep(backend, entry.key, target, request, text)
+    return {result, text}
+  }
+
+  /** Stores an answer's text, unless it is larger than MAX_STORED_ANSWER_BYTES. */
+  private async keep(backend: CacheBackend, key: string, target: CacheTarget, request: RequestIdentity, body: string): Promise<void> {
+    if (this.broken || Buffer.byteLength(body) > MAX_STORED_ANSWER_BYTES) return
+    const now = this.now()
+    const envelope: Envelope = {
+      b: body,
+      p: target.projectId,
+      r: requestDigest(request).split(' ').slice(0, 2).join(' '),
+      t: now,
+      u: target.baseUrl,
+      x: now + this.settings.ttlMs,
+    }
+    await this.guard(() => backend.set(key, envelope, this.settings.ttlMs))
   }
 
   private async sendCounted<T>(send: Send<T>): Promise<T> {

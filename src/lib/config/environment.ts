@@ -142,7 +142,7 @@ function checkBaseUrlHost(value: unknown, path: PathSegment[], context: CheckCon
 }
 
 /** Checks of each environment that the schema alone cannot express. */
-export function checkEnvironments(raw: Record<string, unknown>, declaredTenants: ReadonlySet<string>, context: CheckContext): void {
+export function checkEnvironments(raw: Record<string, unknown>, declaredTenantIds: () => ReadonlySet<string>, context: CheckContext): void {
   if (!isRecord(raw.environments)) return
   for (const [name, environment] of Object.entries(raw.environments)) {
     if (!isRecord(environment)) continue
@@ -158,7 +158,9 @@ export function checkEnvironments(raw: Record<string, unknown>, declaredTenants:
 
     if (Array.isArray(environment.protect)) {
       for (const [index, id] of environment.protect.entries()) {
-        if (typeof id !== 'string' || !tenantIdPattern.test(id) || declaredTenants.has(id) || context.existingTenantIds?.has(id)) continue
+        if (typeof id !== 'string' || !tenantIdPattern.test(id)) continue
+        const declaredTenants = declaredTenantIds()
+        if (declaredTenants.has(id) || context.existingTenantIds?.has(id)) continue
         context.warn(
           [...path, 'protect', index],
           `protected tenant "${id}" is not declared in this configuration`,

@@ -273,13 +273,23 @@ export function interpolateSource(source: ConfigSource, options: InterpolateOpti
  */
 export function interpolatePlain(value: unknown, options: Omit<InterpolateOptions, 'locate'>): undefined | {value: unknown} {
   let clean = true
-  const visit = (node: unknown, path: PathSegment[]): unknown => {
+  // One path, grown and shrunk along the walk: a copy per value costs a large file tens of MB of garbage.
+  const path: PathSegment[] = []
+  const visit = (node: unknown): unknown => {
     if (!clean) return node
     if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) node[index] = visit(item, [...path, index])
+      for (let index = 0; index < node.length; index++) {
+        path.push(index)
+        node[index] = visit(node[index])
+        path.pop()
+      }
     } else if (node !== null && typeof node === 'object') {
       const record = node as Record<string, unknown>
-      for (const [key, item] of Object.entries(record)) record[key] = visit(item, [...path, key])
+      for (const key of Object.keys(record)) {
+        path.push(key)
+        record[key] = visit(record[key])
+        path.pop()
+      }
     } else if (typeof node === 'string') {
       if (path.length === 3 && path[2] === 'managementKey' && environmentOf(path) !== undefined && !node.includes('${')) clean = false
       if (!clean || !node.includes('${')) return node
@@ -296,6 +306,6 @@ export function interpolatePlain(value: unknown, options: Omit<InterpolateOption
     return node
   }
 
-  const result = visit(value, [])
+  const result = visit(value)
   return clean ? {value: result} : undefined
 }

@@ -305,7 +305,12 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
       warn: (path, message, hint) => warnings.push(toProblem(path, message, hint)),
     }
     for (const check of resourceChecks) check(input, context)
-    checkEnvironments(input, declaredTenantIds(input), context)
+    // Read only for a `protect` list: a large file's tenants cost every other configuration nothing.
+    let declared: Set<string> | undefined
+    checkEnvironments(input, () => {
+      declared ??= declaredTenantIds(input)
+      return declared
+    }, context)
 
     if (options.environment !== undefined && isRecord(input.environments) && !(options.environment in input.environments)) {
       const names = Object.keys(input.environments)

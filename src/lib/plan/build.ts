@@ -20,6 +20,24 @@ export interface PlanInput {
   projectId: string
   tool: string
   now?: Date
+  /**
+   * Live items read but left out of `live` because they have what their desired item asks for
+   * (`isUnchanged`): they change nothing in the plan, and count in its fingerprint only.
+   */
+  unchanged?: UnchangedLive[]
+}
+
+/** A live item left out of a plan's input: its kind, its id and the canonical JSON of `[id, fields]`. */
+export interface UnchangedLive {
+  kind: string
+  id: string
+  json: string
+}
+
+/** What a plan keeps of a live item it has nothing to do for. */
+export function unchangedLive(item: ResourceItem): UnchangedLive {
+  const id = qualifiedId(item)
+  return {id, json: canonicalJson([id, item.fields]), kind: item.kind}
 }
 
 /** Canonical JSON: object keys sorted, so equal states hash equally. */
@@ -30,13 +48,25 @@ export function canonicalJson(value: unknown): string {
       : inner)
 }
 
-/** sha256 of the live state of the given kinds; a plan remembers it to detect a moved project. */
-export function fingerprintLive(live: ResourceItem[], kinds: string[]): string {
-  const relevant = live
-  .filter(item => kinds.includes(item.kind))
-  .map(item => [qualifiedId(item), item.fields] as const)
+/**
+ * sha256 of the live state of the given kinds; a plan remembers it to detect a moved project. It
+ * hashes the canonical JSON of `[[id, fields], ...]` sorted by id, written item by item: the text of
+ * a large project at once costs megabytes.
+ */
+export function fingerprintLive(live: ResourceItem[], kinds: string[], unchanged: UnchangedLive[] = []): string {
+  // The sort keeps the order of equal ids (Descope sends none): an unchanged item, always the first
+  // of its id (see plan/compute.ts), comes first.
+  const relevant = [
+    ...unchanged.filter(entry => kinds.includes(entry.kind)).map(entry => [entry.id, entry] as const),
+    ...live.filter(item => kinds.includes(item.kind)).map(item => [qualifiedId(item), item] as const),
+  ]
   .sort(([a], [b]) => (a < b ? -1 : 1))
-  return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`
+  const hash = createHash('sha256').update('[')
+  for (const [index, [id, item]] of relevant.entries()) {
+    hash.update(`${index === 0 ? '' : ','}${'json' in item ? item.json : canonicalJson([id, item.fields])}`)
+  }
+
+  return `sha256:${hash.update(']').digest('hex')}`
 }
 
 /** The live value of each field the configuration manages, defaults filled in. */
@@ -44,12 +74,17 @@ function managedLive(kind: ResourceKind, desired: ResourceFields, live: Resource
   return Object.fromEntries(Object.keys(desired).map(field => [field, live[field] ?? kind.defaults[field]]))
 }
 
+/** Whether a live item has what its desired item asks for: a plan has nothing to do for it. */
+export function isUnchanged(kind: ResourceKind, desired: ResourceItem, live: ResourceItem): boolean {
+  return jsonEqual(managedLive(kind, desired.fields, live.fields), desired.fields)
+}
+
 function isProtected(item: ResourceItem, protect: Set<string>): boolean {
   return protect.has(qualifiedId(item)) || (item.kind === 'tenant' && protect.has(item.key))
 }
 
 /** How deep an item sits in a chain of same-kind dependencies (sub-tenants); parents first. */
-function depthOf(item: ResourceItem, kind: ResourceKind, byId: Map<string, ResourceItem>): number {
+function depthOf(item: ResourceItem, kind: ResourceKind, byId: {get(id: string): ResourceItem | undefined}): number {
   let depth = 0
   let current: ResourceItem | undefined = item
   const seen = new Set<string>()
@@ -72,6 +107,7 @@ export function buildPlan(input: PlanInput): Plan {
   const builtIns: KeptBuiltIn[] = []
   const maxPhase = Math.max(0, ...input.kinds.map(kind => kind.phase))
   const kindOf = new Map(input.kinds.map(kind => [kind.name, kind]))
+  const unchanged = new Set(input.unchanged?.map(entry => entry.id))
   /** Live items (of any kind) that need the given one: they must be deleted before it. */
   const dependentsOf = (id: string) =>
     input.live.filter(other => kindOf.get(other.kind)?.dependsOn(other).includes(id)).map(other => qualifiedId(other))
@@ -81,13 +117,19 @@ export function buildPlan(input: PlanInput): Plan {
     const live = input.live.filter(item => item.kind === kind.name)
     const liveByKey = new Map(live.map(item => [item.key, item]))
     const desiredByKey = new Map(desired.map(item => [item.key, item]))
-    const byId = new Map([...live, ...desired].map(item => [qualifiedId(item), item]))
+    // An item by id, the desired one before the live one: looked up by key, for the few changes
+    // that need it, rather than a map of every item's id.
+    const prefix = `${kind.name}:`
+    const byId = {
+      get: (id: string) => (id.startsWith(prefix) ? desiredByKey.get(id.slice(prefix.length)) ?? liveByKey.get(id.slice(prefix.length)) : undefined),
+    }
     const writePhase = (item: ResourceItem) => (kind.phase * 100) + depthOf(item, kind, byId)
     const deletePhase = (item: ResourceItem) => DELETE_BASE + ((maxPhase - kind.phase) * 100) + (99 - Math.min(99, depthOf(item, kind, byId)))
 
     for (const item of [...desired].sort((a, b) => (a.key < b.key ? -1 : 1))) {
       const current = liveByKey.get(item.key)
       const base = {id: qualifiedId(item), key: item.key, kind: item.kind}
+      if (!current && unchanged.has(base.id)) continue
       if (!current) {
         // It will exist with the defaults: nothing to create when those are what is wanted.
         if (kind.implicit && jsonEqual(managedLive(kind, item.fields, {}), item.fields)) continue
@@ -103,8 +145,8 @@ export function buildPlan(input: PlanInput): Plan {
         continue
       }
 
+      if (isUnchanged(kind, item, current)) continue
       const before = managedLive(kind, item.fields, current.fields)
-      if (jsonEqual(before, item.fields)) continue
       if (isProtected(item, protect) && !input.allowProtected) {
         skipped.push({...base, action: 'update', reason: 'protected'})
         continue
@@ -160,7 +202,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes,
     createdAt: (input.now ?? new Date()).toISOString(),
     environment: input.environment,
-    fingerprint: fingerprintLive(input.live, input.kinds.map(kind => kind.name)),
+    fingerprint: fingerprintLive(input.live, input.kinds.map(kind => kind.name), input.unchanged),
     formatVersion: 1,
     projectId: input.projectId,
     prune: input.prune,

@@ -4,11 +4,35 @@ import type {ResourceItem, ResourceKind} from '../resources/types.js'
 import type {Plan} from './types.js'
 
 import {CliError, ExitCode} from '../errors.js'
-import {buildPlan} from './build.js'
+import {
+  buildPlan, isUnchanged, unchangedLive, type UnchangedLive,
+} from './build.js'
 
 /** Reads the live state of the given kinds, concurrently (the client's rate limiter still applies). */
 export async function readLive(client: DescopeClient, kinds: ResourceKind[]): Promise<ResourceItem[]> {
   return (await Promise.all(kinds.map(kind => kind.readLive(client)))).flat()
+}
+
+/**
+ * Reads the live state of the kinds to plan: a live item that has what its desired item asks for
+ * leaves only its part of the fingerprint (`unchanged`), as soon as it is read, so that a large
+ * project in sync is not held in memory whole. Only the first item of a key is left out: were there
+ * another (Descope sends none), the plan would compare it, the last one, as before.
+ */
+async function readLiveForPlan(client: DescopeClient, kinds: ResourceKind[], desired: ResourceItem[]): Promise<{live: ResourceItem[]; unchanged: UnchangedLive[]}> {
+  const unchanged: UnchangedLive[] = []
+  const reads = kinds.map(async kind => {
+    // The desired items not matched yet, by key (the last of a key, as the plan takes them).
+    const pending = new Map(desired.filter(item => item.kind === kind.name).map(item => [item.key, item]))
+    return kind.readLive(client, item => {
+      const target = pending.get(item.key)
+      pending.delete(item.key)
+      if (!target || item.kind !== kind.name || !isUnchanged(kind, target, item)) return true
+      unchanged.push(unchangedLive(item))
+      return false
+    })
+  })
+  return {live: (await Promise.all(reads)).flat(), unchanged}
 }
 
 /** The configuration of a connection; commands that compare against it cannot run without one. */
@@ -52,15 +76,17 @@ export async function computePlan(options: ComputePlanOptions): Promise<Plan> {
   const kinds = options.configuredKindsOnly && !options.desired ? options.kinds.filter(kind => isConfigured(kind, sections ?? {})) : options.kinds
   const desired = options.desired ?? kinds.flatMap(kind => kind.desired(loaded!.config, {configDir: loaded!.dir}))
   const environment = connection.environmentName ? loaded?.config.environments[connection.environmentName] : undefined
+  const {live, unchanged} = await readLiveForPlan(connection.client, kinds, desired)
   return buildPlan({
     allowProtected: options.allowProtected,
     desired,
     environment: connection.environmentName,
     kinds,
-    live: await readLive(connection.client, kinds),
+    live,
     projectId: connection.projectId,
     protect: environment?.protect,
     prune: options.prune,
     tool: options.tool,
+    unchanged,
   })
 }

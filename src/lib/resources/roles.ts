@@ -159,11 +159,14 @@ function checkPermissionNames(roles: RawRole[], raw: Record<string, unknown>, co
 }
 
 function checkTenants(roles: RawRole[], raw: Record<string, unknown>, context: CheckContext): void {
-  const declared = declaredTenantIds(raw)
+  // Read only for a tenant role: a large file's tenants cost every other configuration nothing.
+  let declared: Set<string> | undefined
   const existing = context.existingTenantIds ?? new Set<string>()
   for (const role of roles) {
     const {tenantId} = role
-    if (tenantId === undefined || !tenantIdPattern.test(tenantId) || declared.has(tenantId) || existing.has(tenantId)) continue
+    if (tenantId === undefined || !tenantIdPattern.test(tenantId)) continue
+    declared ??= declaredTenantIds(raw)
+    if (declared.has(tenantId) || existing.has(tenantId)) continue
     context.error(
       at(role.index, 'tenantId'),
       `tenant "${tenantId}" is not declared in this configuration${context.existingTenantIds ? ' nor in the project' : ''}`,

@@ -9,7 +9,7 @@ import type {CheckContext} from '../config/resources/types.js'
 import type {ConfigSections, ResourceFields, ResourceItem} from './types.js'
 
 import {
-  createTenant, deleteTenant, loadAllTenants, updateTenant,
+  createTenant, deleteTenant, mapAllTenants, updateTenant,
 } from '../api/tenants.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
 import {
@@ -278,7 +278,10 @@ function checkTenants(raw: Record<string, unknown>, context: CheckContext): void
 
 /** Tenant ids declared in a raw configuration value (for `protect` checks and suggestions). */
 export function declaredTenantIds(raw: Record<string, unknown>): Set<string> {
-  return new Set(readTenants(raw).flatMap(tenant => (tenant.id === undefined ? [] : [tenant.id])))
+  const ids = new Set<string>()
+  if (!Array.isArray(raw.tenants)) return ids
+  for (const entry of raw.tenants) if (isRecord(entry) && typeof entry.id === 'string') ids.add(entry.id)
+  return ids
 }
 
 /** The tenant fields the configuration manages (wire names), with Descope's defaults: from the schema. */
@@ -405,8 +408,11 @@ export const tenantsKind = defineKind({
   // After permissions, before roles: tenant roles need their tenant.
   phase: 1,
   plural: 'tenants',
-  async readLive(client) {
-    return (await loadAllTenants(client)).map(tenant => tenantItem(tenant))
+  async readLive(client, keep) {
+    return mapAllTenants(client, tenant => {
+      const item = tenantItem(tenant)
+      return !keep || keep(item) ? item : undefined
+    })
   },
   toConfig(items, config) {
     if (items.length === 0) return []

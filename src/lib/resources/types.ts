@@ -55,8 +55,12 @@ export interface ResourceKind {
   desired(config: ConfigSections, context?: {configDir?: string}): ResourceItem[]
   /** Whether the configuration manages this kind at all (default: its section is present). */
   configured?(config: ConfigSections): boolean
-  /** Every live item with all its comparable fields. */
-  readLive(client: DescopeClient): Promise<ResourceItem[]>
+  /**
+   * Every live item with all its comparable fields. With `keep`, each item is shown to it as soon as
+   * it is read, in order, and left out of the result when it answers false (a plan keeps only what
+   * it may change, see plan/compute.ts); a kind may also ignore `keep` and return every item.
+   */
+  readLive(client: DescopeClient, keep?: (item: ResourceItem) => boolean): Promise<ResourceItem[]>
   /** Default values, so a live field that is absent compares equal to the API default. */
   defaults: ResourceFields
   /**

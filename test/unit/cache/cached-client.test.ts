@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import {startEmulator} from '../../../plugins/plugin-emulator/src/index.js'
 import {createDescopeClient} from '../../../src/lib/api/client.js'
-import {loadAllTenants} from '../../../src/lib/api/tenants.js'
+import {loadAllTenants, mapAllTenants} from '../../../src/lib/api/tenants.js'
 import {createCachedClient} from '../../../src/lib/cache/cached-client.js'
 import {ReadCache} from '../../../src/lib/cache/read-cache.js'
 import {resolveCacheSettings} from '../../../src/lib/cache/settings.js'
@@ -55,6 +55,21 @@ describe('cached client against the emulator', function () {
       expect(await tenantAllCalls()).to.equal(1)
     })
   }
+
+  it('streams a list read through the real client, keeps the small answer in the file store, and answers the next run from it', async () => {
+    const settings = resolveCacheSettings({cacheDir: dir, env: {}})
+    const run = async () => {
+      const cache = new ReadCache(settings)
+      const client = createCachedClient(options(), cache, async () => createDescopeClient(options()))
+      const ids = await mapAllTenants(client, tenant => tenant.id)
+      await cache.close()
+      return ids
+    }
+
+    expect(await run()).to.deep.equal(['acme'])
+    expect(await run()).to.deep.equal(['acme'])
+    expect(await tenantAllCalls()).to.equal(1)
+  })
 
   it('creates the got client only when a request has to be sent', async () => {
     const settings = resolveCacheSettings({cacheDir: dir, env: {}})

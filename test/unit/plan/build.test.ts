@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {createHash} from 'node:crypto'
 
 import type {ResourceItem, ResourceKind} from '../../../src/lib/resources/types.js'
 
@@ -165,6 +166,16 @@ describe('buildPlan', () => {
     expect(fingerprintLive(a, ['tenant'])).to.not.equal(fingerprintLive([live('a'), live('b', {disabled: true})], ['tenant']))
     expect(fingerprintLive(a, ['role'])).to.equal(fingerprintLive([], ['role']))
     expect(canonicalJson({b: 1, a: {d: 1, c: 2}})).to.equal('{"a":{"c":2,"d":1},"b":1}')
+  })
+
+  it('fingerprints the canonical JSON of the whole sorted live state, written item by item', () => {
+    const odd = {
+      '': 0, 'b"q': [1, null, undefined, Number.NaN, -0, 1e21, '\u2028 ✓ 😀'], 1: 'one', 9: 9, 10: 10, 4_294_967_295: 'not an index', a: {z: {}, y: []}, B: undefined, u: undefined,
+    }
+    const items = [live('b', {customAttributes: odd}), live('a', {customAttributes: {date: new Date(0), seats: 2}}), {fields: {name: 'r'}, key: 'r', kind: 'role' as const}]
+    // What fingerprintLive hashed before: one text of every item, with a sorted copy of every object.
+    const whole = items.filter(item => item.kind === 'tenant').map(item => [`${item.kind}:${item.key}`, item.fields]).sort(([a], [b]) => (a < b ? -1 : 1))
+    expect(fingerprintLive(items, ['tenant'])).to.equal(`sha256:${createHash('sha256').update(canonicalJson(whole)).digest('hex')}`)
   })
 
   it('never deletes a singleton kind (the theme), even with prune', () => {

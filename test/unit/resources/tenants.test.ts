@@ -41,6 +41,21 @@ describe('resource kinds: tenants carry what the tool does not manage', () => {
     expect(bare).to.not.have.property('passthrough')
   })
 
+  it('readLive streams the answer into items: the same items as from the answer read whole, and the same refusal of a bad one', async () => {
+    const answer = {tenants: [liveTenant, {id: 'bare', name: 'Bare'}, {id: 'odd', selfProvisioningDomains: ['B.com', 'a.com', 'b.com']}], total: 3}
+    nock(BASE).get('/v1/mgmt/tenant/all').reply(200, answer)
+    const streamed = await tenantsKind.readLive(testClient())
+    const client = testClient()
+    nock(BASE).get('/v1/mgmt/tenant/all').reply(200, answer)
+    // A client without requestList (a test double, a plugin's) reads the answer whole.
+    const whole = await tenantsKind.readLive({baseUrl: client.baseUrl, projectId: client.projectId, request: client.request})
+    expect(streamed).to.deep.equal(whole).and.deep.equal(answer.tenants.map(tenant => tenantItem(tenant)))
+
+    nock(BASE).get('/v1/mgmt/tenant/all').reply(200, {tenants: {id: 'acme'}})
+    const error = await tenantsKind.readLive(testClient()).then(() => null, (error_: Error) => error_)
+    expect(error?.message).to.include('"tenants" is not a list')
+  })
+
   it('desired items never carry passthrough fields', () => {
     expect(tenantItem({federatedAppIds: ['x'], id: 'acme', name: 'Acme'}, true)).to.deep.equal({fields: {name: 'Acme'}, key: 'acme', kind: 'tenant'})
   })
