@@ -6,8 +6,8 @@
  *
  * The bytes are only split, never interpreted: every element, and the answer without them, goes
  * through JSON.parse, so what is accepted and refused is what JSON.parse of the whole answer
- * accepts and refuses. Hand-written for that reason: streaming parsers (stream-json,
- * @streamparser/json) build every value token by token in JavaScript, far slower than JSON.parse
+ * accepts and refuses. Hand-written for that reason: streaming parsers (`stream-json`,
+ * `@streamparser/json`) build every value token by token in JavaScript, far slower than JSON.parse
  * and with a grammar of their own. (A list that appears twice, a duplicate key JSON.parse resolves to the last
  * one, hands over the elements of both.)
  */
