@@ -288,17 +288,13 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     ...(path.length === 0 ? {} : {path: formatPath(path)}),
   })
 
-  const parsed = configSchema.safeParse(input, {error: errorMap, reportInput: true})
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      for (const finding of findings(issue)) problems.push(toProblem(finding.path, finding.message, finding.hint, finding.target))
-    }
-  }
-
+  // The rules run first, so that what they build of a large configuration is gone before the schema
+  // makes its copy of it; their problems still come after the schema's.
+  const ruled: ConfigProblem[] = []
   if (isRecord(input)) {
     const context: CheckContext = {
       configDir: options.configDir,
-      error: (path, message, hint) => problems.push(toProblem(path, message, hint)),
+      error: (path, message, hint) => ruled.push(toProblem(path, message, hint)),
       existingPermissionNames: options.existingPermissionNames === undefined ? undefined : new Set(options.existingPermissionNames),
       existingTenantIds: options.existingTenantIds === undefined ? undefined : new Set(options.existingTenantIds),
       lineOf: path => locate(path).line,
@@ -314,7 +310,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
 
     if (options.environment !== undefined && isRecord(input.environments) && !(options.environment in input.environments)) {
       const names = Object.keys(input.environments)
-      problems.push(toProblem(
+      ruled.push(toProblem(
         ['environments'],
         `environment "${options.environment}" is not defined`,
         didYouMean(options.environment, names) ?? `defined: ${names.join(', ')}`,
@@ -323,6 +319,14 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
     }
   }
 
+  const parsed = configSchema.safeParse(input, {error: errorMap, reportInput: true})
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      for (const finding of findings(issue)) problems.push(toProblem(finding.path, finding.message, finding.hint, finding.target))
+    }
+  }
+
+  problems.push(...ruled)
   const sorted = sortProblems(problems)
   return {
     config: sorted.length === 0 && parsed.success ? parsed.data : undefined,

@@ -135,26 +135,32 @@ interface RawTenant {
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
+// Plain loops: a large file has tens of thousands of tenants, and every array made per tenant
+// on the way is garbage while the configuration loads.
 function readTenants(raw: Record<string, unknown>): RawTenant[] {
   if (!Array.isArray(raw.tenants)) return []
-  return raw.tenants.flatMap((entry: unknown, index): RawTenant[] => {
-    if (!isRecord(entry)) return []
-    const domains = Array.isArray(entry.selfProvisioningDomains)
-      ? entry.selfProvisioningDomains.flatMap((domain: unknown, domainIndex) =>
-        typeof domain === 'string' ? [{domain: domain.trim().toLowerCase(), index: domainIndex}] : [])
-      : []
-    return [
-      {
-        domains,
-        enforceSSO: entry.enforceSSO,
-        exclusions: Array.isArray(entry.enforceSSOExclusions) ? entry.enforceSSOExclusions.length : 0,
-        id: text(entry.id),
-        index,
-        name: text(entry.name)?.trim(),
-        parent: text(entry.parent),
-      },
-    ]
-  })
+  const tenants: RawTenant[] = []
+  for (const [index, entry] of (raw.tenants as unknown[]).entries()) {
+    if (!isRecord(entry)) continue
+    const domains: RawTenant['domains'] = []
+    if (Array.isArray(entry.selfProvisioningDomains)) {
+      for (const [domainIndex, domain] of (entry.selfProvisioningDomains as unknown[]).entries()) {
+        if (typeof domain === 'string') domains.push({domain: domain.trim().toLowerCase(), index: domainIndex})
+      }
+    }
+
+    tenants.push({
+      domains,
+      enforceSSO: entry.enforceSSO,
+      exclusions: Array.isArray(entry.enforceSSOExclusions) ? entry.enforceSSOExclusions.length : 0,
+      id: text(entry.id),
+      index,
+      name: text(entry.name)?.trim(),
+      parent: text(entry.parent),
+    })
+  }
+
+  return tenants
 }
 
 function at(index: number, ...rest: PathSegment[]): PathSegment[] {
@@ -166,12 +172,15 @@ function where(context: CheckContext, path: PathSegment[]): string {
   return line === undefined ? formatPath(path) : `${formatPath(path)}, line ${line}`
 }
 
-/** Reports each parent cycle once, starting from its first tenant in file order. */
-function checkCycles(tenants: RawTenant[], context: CheckContext): void {
-  const byId = new Map<string, RawTenant>()
-  for (const tenant of tenants) if (tenant.id !== undefined && !byId.has(tenant.id)) byId.set(tenant.id, tenant)
+/**
+ * Reports each parent cycle once, starting from its first tenant in file order. `byId`: the first
+ * tenant of each id.
+ */
+function checkCycles(tenants: RawTenant[], byId: Map<string, RawTenant>, context: CheckContext): void {
   const reported = new Set<string>()
   for (const start of tenants) {
+    // Without a parent, or its own (reported on its own), a tenant starts no cycle.
+    if (start.parent === undefined || start.parent === start.id) continue
     if (start.id === undefined || byId.get(start.id) !== start) continue
     const chain: string[] = []
     let current: RawTenant | undefined = start
@@ -232,14 +241,14 @@ function checkTenants(raw: Record<string, unknown>, context: CheckContext): void
       }
     }
 
-    const own = new Set<string>()
+    const own = tenant.domains.length > 1 ? new Set<string>() : undefined
     for (const {domain, index} of tenant.domains) {
-      if (own.has(domain)) {
+      if (own?.has(domain)) {
         context.warn(at(tenant.index, 'selfProvisioningDomains', index), `domain "${domain}" is listed twice for this tenant`)
         continue
       }
 
-      own.add(domain)
+      own?.add(domain)
       const claimed = domains.get(domain)
       if (claimed) {
         const owner = claimed.tenant.id === undefined ? formatPath(at(claimed.tenant.index)) : `tenant "${claimed.tenant.id}"`
@@ -273,7 +282,7 @@ function checkTenants(raw: Record<string, unknown>, context: CheckContext): void
     }
   }
 
-  checkCycles(tenants, context)
+  checkCycles(tenants, ids, context)
 }
 
 /** Tenant ids declared in a raw configuration value (for `protect` checks and suggestions). */
