@@ -40,12 +40,23 @@ export function unchangedLive(item: ResourceItem): UnchangedLive {
   return {id, json: canonicalJson([id, item.fields]), kind: item.kind}
 }
 
+/** An object's keys in canonical order: sorted, the object itself when they already are. */
+function sortedKeys(inner: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(inner)
+  let sorted = true
+  for (let index = 1; sorted && index < keys.length; index++) sorted = keys[index - 1] < keys[index]
+  if (sorted) return inner
+  // Keys and values apart rather than as [key, value] pairs: a plan writes this for every live item.
+  keys.sort((a, b) => (a < b ? -1 : 1))
+  const copy: Record<string, unknown> = {}
+  for (const key of keys) copy[key] = inner[key]
+  return copy
+}
+
 /** Canonical JSON: object keys sorted, so equal states hash equally. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : inner)
+    inner && typeof inner === 'object' && !Array.isArray(inner) ? sortedKeys(inner as Record<string, unknown>) : inner)
 }
 
 /**
@@ -62,7 +73,9 @@ export function fingerprintLive(live: ResourceItem[], kinds: string[], unchanged
   ]
   .sort(([a], [b]) => (a < b ? -1 : 1))
   const hash = createHash('sha256').update('[')
-  for (const [index, [id, item]] of relevant.entries()) {
+  // eslint-disable-next-line unicorn/no-for-loop -- entries() makes an iterator result and a pair per item
+  for (let index = 0; index < relevant.length; index++) {
+    const [id, item] = relevant[index]
     hash.update(`${index === 0 ? '' : ','}${'json' in item ? item.json : canonicalJson([id, item.fields])}`)
   }
 
@@ -74,9 +87,16 @@ function managedLive(kind: ResourceKind, desired: ResourceFields, live: Resource
   return Object.fromEntries(Object.keys(desired).map(field => [field, live[field] ?? kind.defaults[field]]))
 }
 
-/** Whether a live item has what its desired item asks for: a plan has nothing to do for it. */
+/**
+ * Whether a live item has what its desired item asks for: a plan has nothing to do for it.
+ * (jsonEqual of `managedLive` and the desired fields, without building the former for every item.)
+ */
 export function isUnchanged(kind: ResourceKind, desired: ResourceItem, live: ResourceItem): boolean {
-  return jsonEqual(managedLive(kind, desired.fields, live.fields), desired.fields)
+  for (const field of Object.keys(desired.fields)) {
+    if (!jsonEqual(live.fields[field] ?? kind.defaults[field], desired.fields[field])) return false
+  }
+
+  return true
 }
 
 function isProtected(item: ResourceItem, protect: Set<string>): boolean {
