@@ -40,14 +40,33 @@ export function unchangedLive(item: ResourceItem): UnchangedLive {
   return {id, json: canonicalJson([id, item.fields]), kind: item.kind}
 }
 
-/** An object's keys in canonical order: sorted, the object itself when they already are. */
+/**
+ * An object with its keys in canonical order: the object itself when they already are, else a copy.
+ * A plan writes this for every live item, so nothing is made that the copy does not need: keys
+ * are unique, and an insertion sort in place orders them as any sort would.
+ */
 function sortedKeys(inner: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(inner)
+  let previous: string | undefined
   let sorted = true
-  for (let index = 1; sorted && index < keys.length; index++) sorted = keys[index - 1] < keys[index]
+  for (const key in inner) {
+    if (!Object.hasOwn(inner, key)) continue
+    if (previous !== undefined && !(previous < key)) {
+      sorted = false
+      break
+    }
+
+    previous = key
+  }
+
   if (sorted) return inner
-  // Keys and values apart rather than as [key, value] pairs: a plan writes this for every live item.
-  keys.sort((a, b) => (a < b ? -1 : 1))
+  const keys = Object.keys(inner)
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index]
+    let at = index
+    for (; at > 0 && key < keys[at - 1]; at--) keys[at] = keys[at - 1]
+    keys[at] = key
+  }
+
   const copy: Record<string, unknown> = {}
   for (const key of keys) copy[key] = inner[key]
   return copy
