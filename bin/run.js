@@ -43,6 +43,12 @@ if (!start.answered) {
   // MB on Node 24) for about 15% more CPU time. A growth rate, not a limit: a heap grows as far as a
   // project needs, in more steps.
   v8.setFlagsFromString('--heap-growing-percent=20')
+  // V8 13 (Node 24) keeps the pages a full collection frees in a pool, resident, for its own reuse:
+  // up to 14 MB of plan-10000's peak RSS. Its memory saver mode grows the old generation in smaller
+  // steps and returns the pool at every full collection: plan-10000 peak RSS 120 -> 111 MB (median
+  // of 8, Node 24), the same time. A growth setting, not a limit. Older V8s (Node 20) have no such
+  // flag and would print an error for it.
+  if (Number.parseInt(process.versions.v8, 10) >= 13) v8.setFlagsFromString('--memory-saver-mode')
 
   const {execute} = await import('../dist/index.js')
   await execute({dir: import.meta.url})

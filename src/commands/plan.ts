@@ -5,12 +5,12 @@ import type {Plan} from '../lib/plan/types.js'
 
 import {BaseCommand, toCliError} from '../lib/base-command.js'
 import {loadRequiredConfig} from '../lib/connection.js'
-import {environmentHeading} from '../lib/environments/apply.js'
 import {worstExitCode} from '../lib/environments/exit-code.js'
 import {environmentsFlags} from '../lib/environments/flags.js'
 import {
   planEntry, type PlanEnvironmentEntry, planEnvironments, planSummary,
 } from '../lib/environments/read.js'
+import {environmentHeading} from '../lib/environments/run.js'
 import {selectEnvironments} from '../lib/environments/select.js'
 import {ExitCode, InputError} from '../lib/errors.js'
 import {computePlan} from '../lib/plan/compute.js'

@@ -285,7 +285,8 @@ export function interpolatePlain(value: unknown, options: Omit<InterpolateOption
       }
     } else if (node !== null && typeof node === 'object') {
       const record = node as Record<string, unknown>
-      for (const key of Object.keys(record)) {
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue
         path.push(key)
         record[key] = visit(record[key])
         path.pop()

@@ -17,7 +17,9 @@ import {computePlan} from '../plan/compute.js'
 import {selectKinds} from '../resources/index.js'
 import {renderPlan} from '../ui/plan-render.js'
 import {firstLine} from './read.js'
-import {type EnvironmentEntryFields, type EnvironmentSummary, runInEnvironments} from './run.js'
+import {
+  type EnvironmentEntryFields, environmentHeading, type EnvironmentSummary, runInEnvironments,
+} from './run.js'
 
 export interface ApplyEnvironmentEntry extends EnvironmentEntryFields {
   projectId?: string
@@ -68,10 +70,6 @@ export function environmentsQuestion(planned: ReadonlyArray<{environment: string
 }
 
 /** The heading of an environment's block of output. */
-export function environmentHeading(environment: string, projectId?: string): string {
-  return `── ${environment}${projectId ? ` (${projectId})` : ''} ──`
-}
-
 export async function applyEnvironments(options: ApplyAcrossOptions): Promise<EnvironmentApply[]> {
   const {flags, ui} = options
   const log = (line: string) => {

@@ -5,6 +5,11 @@
  */
 import type {CliError} from '../errors.js'
 
+/** The line above the output of one environment. */
+export function environmentHeading(environment: string, projectId?: string): string {
+  return `── ${environment}${projectId ? ` (${projectId})` : ''} ──`
+}
+
 /** Environments in flight at once: all of a handful; more wait their turn. */
 export const MAX_CONCURRENT_ENVIRONMENTS = 8
 

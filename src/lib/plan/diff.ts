@@ -25,13 +25,29 @@ function join(path: string, key: string): string {
   return path ? `${path}.${plainKey}` : plainKey
 }
 
-/** Deep equality for JSON values; object key order does not matter. */
+/** Own enumerable keys of an object, counted without listing them. */
+function countKeys(object: Record<string, unknown>): number {
+  let count = 0
+  for (const key in object) if (Object.hasOwn(object, key)) count++
+  return count
+}
+
+/**
+ * Deep equality for JSON values; object key order does not matter. (Loops rather than lists of
+ * keys: a plan compares every item of a large project.)
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]))
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false
+    for (let index = 0; index < a.length; index++) if (!jsonEqual(a[index], b[index])) return false
+    return true
+  }
+
   if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a)
-    return keys.length === Object.keys(b).length && keys.every(key => key in b && jsonEqual(a[key], b[key]))
+    if (countKeys(a) !== countKeys(b)) return false
+    for (const key in a) if (Object.hasOwn(a, key) && (!(key in b) || !jsonEqual(a[key], b[key]))) return false
+    return true
   }
 
   return false

@@ -13,7 +13,7 @@ import {
 } from '../api/roles.js'
 import {isRecord, type PathSegment} from '../config/path.js'
 import {
-  defineKind, fieldDefaults, managed, updateFields,
+  copyJson, defineKind, fieldDefaults, managed, updateFields,
 } from './define.js'
 import {
   BUILT_IN_PERMISSIONS, declaredPermissionNames, descriptionSchema, NAME_MAX, permissionNameSchema, where,
@@ -206,7 +206,7 @@ export function roleItem(role: Partial<Role> & {name: string}, onlySet = false):
   for (const field of managedFields) {
     const value = role[field]
     if (value === undefined || value === null) {
-      if (!onlySet) fields[field] = structuredClone(roleDefaults[field])
+      if (!onlySet) fields[field] = copyJson(roleDefaults[field])
       continue
     }
 

@@ -111,7 +111,10 @@ function minutesOfField(settings: Record<string, unknown>, field: string): numbe
 /** Descope's limits on the durations given; a duration whose unit is not given is read in its default unit. */
 function checkSettings(raw: Record<string, unknown>, context: CheckContext): void {
   if (!Array.isArray(raw.tenants)) return
-  for (const [index, tenant] of raw.tenants.entries()) {
+  const tenants = raw.tenants as unknown[]
+  // eslint-disable-next-line unicorn/no-for-loop -- entries() makes an iterator result and a pair per tenant
+  for (let index = 0; index < tenants.length; index++) {
+    const tenant = tenants[index]
     if (!isRecord(tenant) || !isRecord(tenant.settings)) continue
     const {settings} = tenant
     const at = (field: string): PathSegment[] => ['tenants', index, 'settings', field]

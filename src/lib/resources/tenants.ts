@@ -13,7 +13,7 @@ import {
 } from '../api/tenants.js'
 import {formatPath, isRecord, type PathSegment} from '../config/path.js'
 import {
-  createFields, defineKind, fieldDefaults, managed, passthroughOf, updateFields,
+  copyJson, createFields, defineKind, fieldDefaults, managed, passthroughOf, updateFields,
 } from './define.js'
 
 export const tenantIdPattern = /^[A-Za-z0-9_-]{1,64}$/
@@ -135,16 +135,22 @@ interface RawTenant {
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 
-// Plain loops: a large file has tens of thousands of tenants, and every array made per tenant
-// on the way is garbage while the configuration loads.
+// Index loops: a large file has tens of thousands of tenants, and every object made per tenant on
+// the way is garbage while the configuration loads.
 function readTenants(raw: Record<string, unknown>): RawTenant[] {
   if (!Array.isArray(raw.tenants)) return []
   const tenants: RawTenant[] = []
-  for (const [index, entry] of (raw.tenants as unknown[]).entries()) {
+  const entries = raw.tenants as unknown[]
+  // eslint-disable-next-line unicorn/no-for-loop -- entries() makes an iterator result and a pair per tenant
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]
     if (!isRecord(entry)) continue
     const domains: RawTenant['domains'] = []
-    if (Array.isArray(entry.selfProvisioningDomains)) {
-      for (const [domainIndex, domain] of (entry.selfProvisioningDomains as unknown[]).entries()) {
+    const listed = entry.selfProvisioningDomains
+    if (Array.isArray(listed)) {
+      // eslint-disable-next-line unicorn/no-for-loop -- as above
+      for (let domainIndex = 0; domainIndex < listed.length; domainIndex++) {
+        const domain: unknown = listed[domainIndex]
         if (typeof domain === 'string') domains.push({domain: domain.trim().toLowerCase(), index: domainIndex})
       }
     }
@@ -307,7 +313,11 @@ const passthroughFields = ['authType', 'federatedAppIds'] as const
 
 /** Lists compared as sets are kept sorted, so the same state always looks the same. */
 function normalise(field: string, value: unknown): unknown {
-  if (field === 'selfProvisioningDomains' && Array.isArray(value)) return [...new Set(value.map(domain => String(domain).toLowerCase()))].sort()
+  if (field === 'selfProvisioningDomains' && Array.isArray(value)) {
+    // One domain (most tenants) needs neither the set nor the sort.
+    return value.length === 1 ? [String(value[0]).toLowerCase()] : [...new Set(value.map(domain => String(domain).toLowerCase()))].sort()
+  }
+
   if (field === 'enforceSSOExclusions' && Array.isArray(value)) return [...value].sort()
   return value
 }
@@ -322,7 +332,7 @@ export function tenantItem(tenant: Partial<Tenant> & {id: string}, onlySet = fal
   for (const field of managedFields) {
     const value = tenant[field as keyof Tenant]
     if (value === undefined) {
-      if (!onlySet) fields[field] = structuredClone(tenantDefaults[field])
+      if (!onlySet) fields[field] = copyJson(tenantDefaults[field])
       continue
     }
 

@@ -168,6 +168,27 @@ describe('buildPlan', () => {
     expect(canonicalJson({b: 1, a: {d: 1, c: 2}})).to.equal('{"a":{"c":2,"d":1},"b":1}')
   })
 
+  it('writes canonical JSON as the sorted copy of every object would (JSON.stringify with Object.fromEntries of sorted entries)', () => {
+    const reference = (value: unknown) => JSON.stringify(value, (_key, inner: unknown) => (inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner))
+    const values = [
+      {b: 1, a: {d: [1, {z: 0, y: null}], c: 2}},
+      {
+        10: 'ten', 9: 'nine', a: 1, B: undefined, '': '', é: 1, '💡': 2,
+      },
+      ['tenant:t1', {
+        name: 'A', selfProvisioningDomains: ['a.com'], customAttributes: {seats: 1, plan: 'gold'}, disabled: false,
+      }],
+      {date: new Date(0), list: [undefined, Number.NaN, -0], nested: {sorted: {a: 1, b: 2}}},
+      'text',
+      3,
+      null,
+      [],
+    ]
+    for (const value of values) expect(canonicalJson(value)).to.equal(reference(value))
+  })
+
   it('fingerprints the canonical JSON of the whole sorted live state, written item by item', () => {
     const odd = {
       '': 0, 'b"q': [1, null, undefined, Number.NaN, -0, 1e21, '\u2028 ✓ 😀'], 1: 'one', 9: 9, 10: 10, 4_294_967_295: 'not an index', a: {z: {}, y: []}, B: undefined, u: undefined,

@@ -83,6 +83,20 @@ describe('computePlan', () => {
     })
   }
 
+  it('writes again the text of each unchanged item for the fingerprint, or keeps it when it cannot', async () => {
+    // A null Descope sends where the configuration has the default: unchanged, with another text.
+    const many = [tenant('nulls', {parent: null as unknown as string}), ...Array.from({length: 80}, (_, index) => tenant(`t${index}`, {customAttributes: {seats: index}}))]
+    const wanted = [want('nulls', {parent: ''}), ...many.slice(1).map(item => want(item.id))]
+    const connection = connectionTo(many)
+    const plan = timeless(await computePlan({
+      connection, desired: wanted, kinds: [tenantsKind], prune: false, tool: 'test',
+    }))
+    expect(plan.changes).to.deep.equal([])
+    expect(plan.fingerprint).to.equal(timeless(buildPlan({
+      desired: wanted, kinds: [tenantsKind], live: many.map(item => tenantItem(item)), projectId: 'P1', prune: false, tool: 'test',
+    })).fingerprint)
+  })
+
   it('keeps in memory only the live items a plan may change', async () => {
     const seen: ResourceItem[][] = []
     const readLive = tenantsKind.readLive.bind(tenantsKind)

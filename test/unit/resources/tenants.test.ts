@@ -56,6 +56,15 @@ describe('resource kinds: tenants carry what the tool does not manage', () => {
     expect(error?.message).to.include('"tenants" is not a list')
   })
 
+  it('copies the passthrough fields and defaults it keeps, not sharing them with the answer', () => {
+    const answer = {...liveTenant, customAttributes: undefined, federatedAppIds: ['app1']}
+    const item = tenantItem(answer)
+    expect(item.passthrough).to.deep.equal({authType: 'saml', federatedAppIds: ['app1']})
+    expect(item.passthrough!.federatedAppIds).to.not.equal(answer.federatedAppIds)
+    expect(item.fields.customAttributes).to.deep.equal({})
+    expect(item.fields.customAttributes).to.not.equal(tenantsKind.defaults.customAttributes)
+  })
+
   it('desired items never carry passthrough fields', () => {
     expect(tenantItem({federatedAppIds: ['x'], id: 'acme', name: 'Acme'}, true)).to.deep.equal({fields: {name: 'Acme'}, key: 'acme', kind: 'tenant'})
   })
