@@ -333,9 +333,11 @@ export function createDescopeClient(options: DescopeClientOptions, events: Reque
         try {
           return await attempt(state, relative)
         } catch (error) {
-          // What the answer's reader or its collector threw is not a failure of the request.
-          if (!(error instanceof RequestError)) throw error
-          const {code, response} = error
+          // What the answer's reader or its collector threw is not a failure of the request; a
+          // connection closed before it opened comes bare, not as got's RequestError.
+          const {code} = error as {code?: unknown}
+          if (!(error instanceof RequestError) && code !== CLOSED_BEFORE_CONNECTION) throw error
+          const response = error instanceof RequestError ? error.response : undefined
           if (response) reportResponse(state, response)
           const delayMs = code === CLOSED_BEFORE_CONNECTION
             ? state.retryScheduledMs ?? retryDelay(state, {attemptCount: state.attempts, code: state.lastNetworkCode ?? 'ECONNREFUSED'})
