@@ -293,7 +293,11 @@ export function interpolatePlain(value: unknown, options: Omit<InterpolateOption
       }
     } else if (typeof node === 'string') {
       if (path.length === 3 && path[2] === 'managementKey' && environmentOf(path) !== undefined && !node.includes('${')) clean = false
-      if (!clean || !node.includes('${')) return node
+      if (!clean) return node
+      // js-yaml cuts values out of its own copy of the text, and V8 keeps such a slice (13
+      // characters and more; it copies shorter ones) pointing into the whole copy, 1 MB for 10,000
+      // tenants, as long as the configuration lives: a copy of the value lets that text go.
+      if (!node.includes('${')) return node.length >= 13 ? structuredClone(node) : node
       const interpolated = interpolateString(node, options.env)
       const whole = /^\$\{[^}]*\}$/.test(node)
       if (interpolated.errors.length > 0 || interpolated.references.some(reference => reference.missing) || (whole && retype(interpolated.value) !== interpolated.value)) {

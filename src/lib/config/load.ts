@@ -4,6 +4,7 @@
  * reported at once, each with file, line, column and field path.
  */
 import {cosmiconfig, type Loader} from 'cosmiconfig'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {visit} from 'yaml'
 
@@ -18,6 +19,7 @@ import {searchFolders, searchPlaces} from './search.js'
 import {
   type ConfigFormat, type ConfigSource, MAX_ALIAS_COUNT, parseDeferred, readConfigSource,
 } from './source.js'
+import {decodeText} from './text.js'
 import {countConfig, sortProblems, validateConfig} from './validate.js'
 
 export const MODULE_NAME = 'descope'
@@ -163,11 +165,23 @@ function toValue(source: ConfigSource, locate: Locator): {value?: unknown; probl
   }
 }
 
-/** Positions for a source parsed lightly: the positioned parse runs on the first question. */
-function deferredLocator(source: ConfigSource): Locator {
+/**
+ * Positions for a source parsed lightly: the positioned parse runs on the first question, on the
+ * file read again. A large file's text is not kept for the whole run for questions that seldom
+ * come (none once it has loaded without a problem); a file that cannot be read again has none.
+ */
+function deferredLocator({displayFile, file, format}: ConfigSource): Locator {
   let locate: Locator | undefined
   return (path, target) => {
     if (!locate) {
+      let decoded: ReturnType<typeof decodeText> | undefined
+      try {
+        decoded = decodeText(readFileSync(file))
+      } catch {}
+
+      const source: ConfigSource = {
+        deferred: true, displayFile, file, format, problems: [], text: decoded && 'text' in decoded ? decoded.text : undefined, warnings: [],
+      }
       parseDeferred(source)
       locate = source.doc ? documentLocator(source.doc, source.root, source.lineCounter) : noPosition
     }
