@@ -112,9 +112,10 @@ const lazyListFormat = {
 }
 
 /**
- * Modules that every run loads but few use, required on first use instead of at load. Each entry
+ * Start-up work of bundled packages that this CLI seldom or never needs, deferred or skipped: mostly
+ * modules every run loads but few use, required on first use instead of at load. Each entry
  * replaces one exact line of a package's file (the build fails when the line is gone, so an upgrade
- * cannot silently undo it); esbuild still bundles the module, as a CommonJS closure that runs on
+ * cannot silently undo it); a deferred module is still bundled, as a CommonJS closure that runs on
  * the first `require`.
  * - got imports http2-wrapper (and with it Node's http2) for its `http2` option, which the client
  *   never sets: about 10 ms of every request-sending start on Node 20. It imports node:https and
@@ -131,7 +132,7 @@ const lazyListFormat = {
  *   arguments read from stdin: 2 to 3 ms each. It asks wsl-utils (which loads child_process and
  *   PowerShell helpers) whether it runs in WSL; the answer is wsl-utils' re-export of is-wsl.
  */
-const lazyRequires = [
+const startupEdits = [
   {
     file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
     line: "import { checkServerIdentity } from 'node:tls';",
@@ -190,17 +191,17 @@ const lazyRequires = [
   },
 ]
 
-const lazyModules = {
-  name: 'lazy-modules',
+const startupEditsPlugin = {
+  name: 'startup-edits',
   setup(esbuild) {
     const byFile = new Map()
-    for (const entry of lazyRequires) byFile.set(entry.file.source, [...byFile.get(entry.file.source) ?? [], entry])
+    for (const entry of startupEdits) byFile.set(entry.file.source, [...byFile.get(entry.file.source) ?? [], entry])
     for (const replacements of byFile.values()) {
       esbuild.onLoad({filter: replacements[0].file}, async args => {
         let source = await readFile(args.path, 'utf8')
         for (const {lazy, line} of replacements) {
           if (!source.includes(line)) {
-            return {errors: [{text: `lazy-modules: ${args.path} no longer has the line \`${line}\`; update scripts/bundle.mjs`}]}
+            return {errors: [{text: `startup-edits: ${args.path} no longer has the line \`${line}\`; update scripts/bundle.mjs`}]}
           }
 
           source = source.replace(line, lazy)
@@ -266,7 +267,7 @@ const split = await build({
   chunkNames: 'chunks/[name]-[hash]',
   entryPoints,
   external: spec.external,
-  plugins: [builtinsRequired, lazyListFormat, lazyModules],
+  plugins: [builtinsRequired, lazyListFormat, startupEditsPlugin],
   splitting: true,
 })
 // Entries built alone hold ES modules only: their banner gives the built-ins' require alone. The
