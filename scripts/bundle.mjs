@@ -129,6 +129,10 @@ const lazyListFormat = {
  *   It matches every dependency against every plugin name with minimatch (about 180 patterns
  *   compiled, 11 ms of every start): a name without a glob character is compared as a string,
  *   which is what minimatch would answer.
+ * - @oclif/core sorts every plugin's commands with `localeCompare`, whose first call builds an ICU
+ *   collator: 2 to 3 MB of RSS in every run, for ids of lowercase letters, `:` and `-`, which the
+ *   root collation orders as their code points do. Such ids are compared as strings; any other id
+ *   still goes through `localeCompare`.
  * - @oclif/core's engine check loads all of semver for one `satisfies`.
  * - @oclif/core loads node:child_process to name the shell on Windows, and node:readline for
  *   arguments read from stdin: 2 to 3 ms each. It asks wsl-utils (which loads child_process and
@@ -170,6 +174,11 @@ const startupEdits = [
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
     line: 'const tinyglobby_1 = require("tinyglobby");',
     lazy: 'const tinyglobby_1 = {get glob() { return require("tinyglobby").glob }};',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    line: '.sort((a, b) => a.id.localeCompare(b.id));',
+    lazy: String.raw`.sort((a, b) => (/^[a-z:-]*$/.test(a.id) && /^[a-z:-]*$/.test(b.id) ? (a.id < b.id ? -1 : (a.id > b.id ? 1 : 0)) : a.id.localeCompare(b.id)));`,
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,

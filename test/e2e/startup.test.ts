@@ -75,6 +75,24 @@ describe('start-up cost', function () {
     }
   })
 
+  it('a `tenant list` builds no ICU collator (oclif sorts the command ids, all lowercase ASCII, as strings)', async () => {
+    const project = {id: 'P2StartupCollation00000000001', managementKey: 'K2StartupCollationKey00000001'}
+    const emulator = await startEmulator({
+      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
+    })
+    const home = await makeTempHome()
+    try {
+      const env = {
+        ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
+      }
+      const callers = await runWithHook('record-collation.mjs', 'RECORD_COLLATION_FILE', [builtCli, 'tenant', 'list', '--no-cache'], {env})
+      expect(callers.split('\n').filter(Boolean)).to.deep.equal([])
+    } finally {
+      await emulator.stop()
+      await home.cleanup()
+    }
+  })
+
   it('answers `--version` and the root help exactly as oclif does', async () => {
     const home = await makeTempHome()
     try {
