@@ -51,6 +51,6 @@ export const cacheSchema = z
 .meta({
   title: 'Response cache',
   description:
-    'Caching of read-only Management API calls (lists, searches, exports) between runs. Writes invalidate it; plan and apply read live state unless asked otherwise; --no-cache bypasses it.',
+    'Caching of read-only Management API calls (lists, searches, exports) between runs. Writes invalidate it; plan and apply read live state unless asked otherwise; --no-cache bypasses it. An answer over 1 MiB (a list of several thousand tenants) is not kept.',
   examples: [{ttl: '5m'}],
 })
