@@ -43,12 +43,14 @@ if (!start.answered) {
   // MB on Node 24) for about 15% more CPU time. A growth rate, not a limit: a heap grows as far as a
   // project needs, in more steps.
   v8.setFlagsFromString('--heap-growing-percent=20')
-  // V8 13 (Node 24) keeps the pages a full collection frees in a pool, resident, for its own reuse:
-  // up to 14 MB of plan-10000's peak RSS. Its memory saver mode grows the old generation in smaller
-  // steps and returns the pool at every full collection: plan-10000 peak RSS 120 -> 111 MB (median
-  // of 8, Node 24), the same time. A growth setting, not a limit. Older V8s (Node 20) have no such
-  // flag and would print an error for it.
-  if (Number.parseInt(process.versions.v8, 10) >= 13) v8.setFlagsFromString('--memory-saver-mode')
+  // Tried on Node 24 (V8 13) once the plan streams its live state (plan-10000's peak RSS, median /
+  // highest of 8 to 10 runs): these two flags 96 to 99 / 101 to 106 MB; without the first 129 / 130
+  // MB, as V8 13 still doubles the young generation. Within the noise: semi-spaces of 2 MB from the
+  // start (`--min-semi-space-size=2`) 97 / 98, growth 10% 97 / 102, growth 40% 97 / 98; semi-spaces
+  // of 2, 4 or 8 MB at most made no difference either. `--memory-saver-mode`, which cut 120 to 111 MB
+  // before the plan streamed, now costs memory (104 / 112 against 99 / 101 in the same two rounds of
+  // 10) and collects more often, and a process exiting while a background compile job waits for a
+  // collection can hang (nodejs/node#54918): one of the runs measured with it did.
 
   const {execute} = await import('../dist/index.js')
   await execute({dir: import.meta.url})
