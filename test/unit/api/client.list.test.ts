@@ -85,6 +85,15 @@ describe('api client: list reads', () => {
     expect(scope.isDone()).to.equal(true)
   })
 
+  it('maps an unreachable server as `request` does, whatever error Node reports for it', async () => {
+    const client = testClient({baseUrl: 'http://127.0.0.1:1', retry: {limit: 1}})
+    const error = await failure(client.requestList!('GET', ALL, 'tenants', ids().collect))
+    expect(error).to.be.instanceOf(DescopeApiError)
+    expect({exitCode: error.exitCode, message: error.message}).to.deep.equal({
+      exitCode: ExitCode.Api, message: `Cannot reach http://127.0.0.1:1 (ECONNREFUSED) for GET ${ALL} after 1 retry.`,
+    })
+  })
+
   it('fails as `request` does: a body that is not JSON, an error answer with its message', async () => {
     nock(BASE).get(ALL).reply(200, '{"tenants": [{"id": "t1"}, <html>')
     const notJson = await failure(testClient().requestList!('GET', ALL, 'tenants', ids().collect))
