@@ -52,6 +52,18 @@ if (!start.answered) {
   // 10) and collects more often, and a process exiting while a background compile job waits for a
   // collection can hang (nodejs/node#54918): one of the runs measured with it did.
 
+  // A run is short and mostly waits on the network, so V8's optimizing compilers (Maglev, on by
+  // default since Node 22, and TurboFan) cost more than they save: their code and compile memory
+  // added 6 to 15 MB to every command's peak RSS (plan-10000 103 -> 89 MB and drift-1000 90 -> 77 MB
+  // on Node 24, apply-200 80 -> 72 MB on Node 20), while the typical commands took the same time and
+  // plan-10000's CPU-bound work 0.3 to 0.5 s more. The interpreter and the baseline compiler
+  // (Sparkplug) still run. DESCOPE_MGMT_V8_OPTIMIZE=1 keeps them, for very large projects where CPU
+  // time matters more than memory.
+  if (!/^(1|true)$/i.test(process.env.DESCOPE_MGMT_V8_OPTIMIZE ?? '')) {
+    v8.setFlagsFromString('--no-opt')
+    v8.setFlagsFromString('--no-maglev')
+  }
+
   const {execute} = await import('../dist/index.js')
   await execute({dir: import.meta.url})
   await start.after?.()

@@ -7,6 +7,7 @@ import {runWithHook} from '../helpers/hooked-run.js'
 interface Probe {
   youngGenerationBytes: number
   listFormats: number
+  optimized: boolean | null
 }
 
 /** What test/helpers/memory-probe.mjs saw in `node ...args`. */
@@ -23,6 +24,13 @@ describe('memory', function () {
     expect((await probe(['-e', '0'])).youngGenerationBytes).to.be.at.least(16 * MB)
     // (`--version` is answered before the flags are set: it allocates nothing worth them.)
     expect((await probe([builtCli, 'tenant', '--help'])).youngGenerationBytes).to.be.at.most(4 * MB)
+  })
+
+  it('runs without V8\'s optimizing compilers, unless DESCOPE_MGMT_V8_OPTIMIZE=1 asks for them', async () => {
+    // A plain Node process optimizes the probe's hot function (the test can fail).
+    expect((await probe(['--allow-natives-syntax', '-e', '0'])).optimized).to.equal(true)
+    expect((await probe(['--allow-natives-syntax', builtCli, 'tenant', '--help'])).optimized).to.equal(false)
+    expect((await probe(['--allow-natives-syntax', builtCli, 'tenant', '--help'], {DESCOPE_MGMT_V8_OPTIMIZE: '1'})).optimized).to.equal(true)
   })
 
   it('builds no Intl.ListFormat when a command loads got (its locale data costs MBs of RSS)', async () => {
