@@ -61,7 +61,8 @@ describe('https (the built CLI against a TLS server)', function () {
     paths.length = 0
     const result = await list('localhost')
     expect(result.code).to.not.equal(0)
-    expect(result.stderr).to.contain('ERR_TLS_CERT_ALTNAME_INVALID')
+    expect(result.stderr).to.contain('The certificate of https://localhost:').and.to.contain('was refused (ERR_TLS_CERT_ALTNAME_INVALID)')
+    expect(result.stderr).to.contain('for another host name')
     expect(paths).to.deep.equal([])
   })
 })

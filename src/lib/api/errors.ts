@@ -93,6 +93,23 @@ function describe(body: ErrorBody): string {
   return parts.length > 0 ? `: ${parts.join(' — ')}${code}` : code
 }
 
+/**
+ * Node's codes for a server certificate it refuses (OpenSSL's verify errors, and its own check of
+ * the host name), with what each means. Such a failure is not retried, and no request was sent.
+ */
+const CERTIFICATE_ERRORS = new Map([
+  ['CERT_HAS_EXPIRED', 'The server\'s certificate has expired.'],
+  ['CERT_NOT_YET_VALID', 'The server\'s certificate is not valid yet (check this machine\'s clock).'],
+  ['CERT_REVOKED', 'The server\'s certificate has been revoked.'],
+  ['CERT_UNTRUSTED', 'The server\'s certificate is not trusted.'],
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', 'The server\'s certificate is self-signed.'],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', 'The server\'s certificate is for another host name.'],
+  ['SELF_SIGNED_CERT_IN_CHAIN', 'The server\'s certificate chain ends in a certificate authority this machine does not trust.'],
+  ['UNABLE_TO_GET_ISSUER_CERT', 'The server\'s certificate is signed by a certificate authority this machine does not know.'],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'The server\'s certificate is signed by a certificate authority this machine does not know.'],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'The server\'s certificate cannot be verified: its chain is incomplete or its authority unknown.'],
+])
+
 function networkFailure(info: FailureInfo, details: DescopeApiErrorDetails): DescopeApiError {
   const code = info.networkCode ?? 'network error'
   const request = `${info.method} ${info.path}`
@@ -102,6 +119,16 @@ function networkFailure(info: FailureInfo, details: DescopeApiErrorDetails): Des
     return new DescopeApiError(`No answer from ${info.baseUrl}${within} for ${request}${retried(info.retryCount)}.`, details, {
       code: 'timeout',
       hint: `${hint} If Descope is slow rather than unreachable, retry later.`,
+    })
+  }
+
+  if (CERTIFICATE_ERRORS.has(code)) {
+    return new DescopeApiError(`The certificate of ${info.baseUrl} was refused (${code}) for ${request}: nothing was sent.`, details, {
+      code: 'certificate',
+      hint: [
+        CERTIFICATE_ERRORS.get(code),
+        'Check `--base-url`/DESCOPE_BASE_URL. Behind a proxy that inspects TLS, trust its certificate authority with NODE_EXTRA_CA_CERTS=<file of PEM certificates>.',
+      ].join(' '),
     })
   }
 

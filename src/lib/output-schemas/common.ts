@@ -154,7 +154,10 @@ const backupProblemSchema = z.strictObject({
 export const errorOutputSchema = z
 .strictObject({
   error: z.strictObject({
-    code: z.string().describe('Stable machine-readable code: invalid_input, invalid_config, auth, tenant_not_found, a Descope error code (E062…), http_<status>, network…'),
+    code: z.string().describe([
+      'Stable machine-readable code: invalid_input, invalid_config, auth, tenant_not_found, a Descope error code (E062…), http_<status>,',
+      'network, timeout, certificate (a server certificate refused)…',
+    ].join(' ')),
     exitCode: z.number().int().describe('The exit code of the process (see the README).'),
     message: z.string(),
     hint: z.string().optional().describe('What to do about it.'),

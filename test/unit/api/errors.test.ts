@@ -218,6 +218,18 @@ describe('api errors', () => {
     expect(retryCountOf(timeout)).to.equal(0)
   })
 
+  it('a refused certificate says so, names the reason and the way to trust a proxy, and exits 5', () => {
+    const altName = toDescopeApiError({...base, networkCode: 'ERR_TLS_CERT_ALTNAME_INVALID'})
+    expect(altName.exitCode).to.equal(ExitCode.Api)
+    expect(altName.code).to.equal('certificate')
+    expect(altName.message).to.equal('The certificate of https://api.descope.test was refused (ERR_TLS_CERT_ALTNAME_INVALID) for POST /v1/mgmt/tenant/create: nothing was sent.')
+    expect(altName.hint).to.include('for another host name').and.to.include('NODE_EXTRA_CA_CERTS')
+    expect(toDescopeApiError({...base, networkCode: 'SELF_SIGNED_CERT_IN_CHAIN'}).hint).to.include('does not trust')
+    expect(toDescopeApiError({...base, networkCode: 'CERT_HAS_EXPIRED'}).hint).to.include('has expired')
+    // Any other failure to connect is not about the certificate.
+    expect(toDescopeApiError({...base, networkCode: 'ECONNRESET'}).code).to.equal('network')
+  })
+
   it('redacts secrets that a server echoes back', () => {
     const err = toDescopeApiError({
       ...base, body: '{"errorDescription":"bad token P2abc:K2secretkey"}', secrets: ['K2secretkey'], status: 401,
