@@ -11,8 +11,8 @@ interface Probe {
 }
 
 /** What test/helpers/memory-probe.mjs saw in `node ...args`. */
-async function probe(args: string[], env: Record<string, string> = {}): Promise<Probe> {
-  return JSON.parse(await runWithHook('memory-probe.mjs', 'MEMORY_PROBE_FILE', args, {env})) as Probe
+async function probe(args: string[], env: Record<string, string> = {}, stopWhen?: RegExp): Promise<Probe> {
+  return JSON.parse(await runWithHook('memory-probe.mjs', 'MEMORY_PROBE_FILE', args, {env, stopWhen})) as Probe
 }
 
 describe('memory', function () {
@@ -31,6 +31,16 @@ describe('memory', function () {
     expect((await probe(['--allow-natives-syntax', '-e', '0'])).optimized).to.equal(true)
     expect((await probe(['--allow-natives-syntax', builtCli, 'tenant', '--help'])).optimized).to.equal(false)
     expect((await probe(['--allow-natives-syntax', builtCli, 'tenant', '--help'], {DESCOPE_MGMT_V8_OPTIMIZE: '1'})).optimized).to.equal(true)
+  })
+
+  it('turns them back on in `emulator start`, which serves requests for as long as it runs', async () => {
+    const home = await makeTempHome()
+    try {
+      const seen = await probe(['--allow-natives-syntax', builtCli, 'emulator', 'start', '--port', '0'], home.env, /DESCOPE_MANAGEMENT_KEY=/)
+      expect(seen.optimized).to.equal(true)
+    } finally {
+      await home.cleanup()
+    }
   })
 
   it('builds no Intl.ListFormat when a command loads got (its locale data costs MBs of RSS)', async () => {

@@ -60,6 +60,7 @@ export {
   type RateLimitInput,
   type RateLimitScope,
 } from './lib/knobs.js'
+export {optimizeForLongRun} from './lib/long-run.js'
 export type {
   Counters, LogEntry, LogFilter, Outcome, Stats,
 } from './lib/stats.js'

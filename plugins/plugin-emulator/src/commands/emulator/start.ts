@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {
-  type ErrorStyle, errorStyles, formatFault, type RateLimitScope, type RunningEmulator, startEmulator,
+  type ErrorStyle, errorStyles, formatFault, optimizeForLongRun, type RateLimitScope, type RunningEmulator, startEmulator,
 } from '../../index.js'
 import {redactKey} from '../../lib/secrets.js'
 
@@ -105,6 +105,7 @@ export default class EmulatorStart extends Command {
       )
     }
 
+    optimizeForLongRun()
     const emulator = await this.start({
       dataDir: flags.data,
       errorStyle: flags['error-style'] as ErrorStyle,
