@@ -17,6 +17,22 @@ async function importsOf(args: string[], options: {cwd?: string; env?: Record<st
   return (await runWithHook('record-imports.mjs', 'RECORD_IMPORTS_FILE', [builtCli, ...args], options)).split('\n')
 }
 
+/** Runs `body` with the environment of a project of one tenant on an emulator and a new home. */
+async function withOneTenant(project: {id: string; managementKey: string}, body: (env: Record<string, string>) => Promise<void>): Promise<void> {
+  const emulator = await startEmulator({
+    newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
+  })
+  const home = await makeTempHome()
+  try {
+    await body({
+      ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
+    })
+  } finally {
+    await emulator.stop()
+    await home.cleanup()
+  }
+}
+
 describe('start-up cost', function () {
   this.timeout(30_000)
 
@@ -54,43 +70,21 @@ describe('start-up cost', function () {
   })
 
   it('a cold `tenant list` over plain HTTP loads none of the modules the bundle defers (http2, perf_hooks, https, tls)', async () => {
-    const project = {id: 'P2StartupColdList0000000000001', managementKey: 'K2StartupColdListKey000000001'}
-    const emulator = await startEmulator({
-      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
-    })
-    const home = await makeTempHome()
-    try {
-      const env = {
-        ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
-      }
+    await withOneTenant({id: 'P2StartupColdList0000000000001', managementKey: 'K2StartupColdListKey000000001'}, async env => {
       const builtins = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', [builtCli, 'tenant', 'list', '--no-cache'], {env})).split('\n')
       expect(builtins, 'the run sent its request').to.include('NativeModule http')
       // What Node loads by itself for a require of http is not the bundle's doing.
       const baseline = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', ['-e', "require('node:http')"])).split('\n')
       const deferred = new Set(['NativeModule http2', 'NativeModule perf_hooks', 'NativeModule https', 'NativeModule tls'].filter(name => !baseline.includes(name)))
       expect(builtins.filter(name => deferred.has(name))).to.deep.equal([])
-    } finally {
-      await emulator.stop()
-      await home.cleanup()
-    }
+    })
   })
 
   it('a `tenant list` builds no ICU collator (oclif sorts the command ids, all lowercase ASCII, as strings)', async () => {
-    const project = {id: 'P2StartupCollation00000000001', managementKey: 'K2StartupCollationKey00000001'}
-    const emulator = await startEmulator({
-      newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
-    })
-    const home = await makeTempHome()
-    try {
-      const env = {
-        ...home.env, DESCOPE_BASE_URL: emulator.url, DESCOPE_MANAGEMENT_KEY: project.managementKey, DESCOPE_PROJECT_ID: project.id,
-      }
+    await withOneTenant({id: 'P2StartupCollation00000000001', managementKey: 'K2StartupCollationKey00000001'}, async env => {
       const callers = await runWithHook('record-collation.mjs', 'RECORD_COLLATION_FILE', [builtCli, 'tenant', 'list', '--no-cache'], {env})
       expect(callers.split('\n').filter(Boolean)).to.deep.equal([])
-    } finally {
-      await emulator.stop()
-      await home.cleanup()
-    }
+    })
   })
 
   it('answers `--version` and the root help exactly as oclif does', async () => {
