@@ -118,3 +118,18 @@ export class FakeApi {
     }
   }
 }
+
+/** A send that fails with "HTTP 500" after 5 ms (long enough for other reads to join it), counting its calls. */
+export function failingSend(): {calls: () => number; send: () => Promise<never>} {
+  let calls = 0
+  return {
+    calls: () => calls,
+    async send() {
+      calls++
+      await new Promise(resolve => {
+        setTimeout(resolve, 5)
+      })
+      throw new Error('HTTP 500')
+    },
+  }
+}

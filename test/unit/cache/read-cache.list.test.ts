@@ -4,7 +4,7 @@ import type {ListCollector} from '../../../src/lib/api/types.js'
 
 import {JsonListReader} from '../../../src/lib/api/json-list.js'
 import {MAX_STORED_ANSWER_BYTES} from '../../../src/lib/cache/read-cache.js'
-import {cacheOver, MemoryBackend} from './helpers.js'
+import {cacheOver, failingSend, MemoryBackend} from './helpers.js'
 
 const target = {baseUrl: 'https://api.descope.com', managementKey: 'K2abcdefghijklmnopqrstuvwxyz', projectId: 'P2aaaaaaaaaaaaaaaaaaaaaaaaaaa'}
 const ALL = {method: 'GET', path: '/v1/mgmt/tenant/all'} as const
@@ -123,18 +123,11 @@ describe('read cache: list reads', () => {
   it('passes a failure to the reads that joined it, and stores nothing', async () => {
     const backend = new MemoryBackend()
     const {cache} = cacheOver(backend)
-    let calls = 0
-    const failing = async () => {
-      calls++
-      await new Promise(resolve => {
-        setTimeout(resolve, 5)
-      })
-      throw new Error('HTTP 500')
-    }
+    const failing = failingSend()
 
-    const results = await Promise.allSettled([cache.requestList(target, ALL, 'tenants', ids, failing), cache.request(target, ALL, failing)])
+    const results = await Promise.allSettled([cache.requestList(target, ALL, 'tenants', ids, failing.send), cache.request(target, ALL, failing.send)])
     expect(results.map(result => result.status)).to.deep.equal(['rejected', 'rejected'])
-    expect(calls).to.equal(1)
+    expect(failing.calls()).to.equal(1)
     expect(entries(backend)).to.deep.equal([])
   })
 })

@@ -4,7 +4,7 @@ import type {Family} from '../../../src/lib/cache/endpoints.js'
 
 import {classify} from '../../../src/lib/cache/endpoints.js'
 import {
-  cacheOver, FakeApi, manualClock, MemoryBackend,
+  cacheOver, failingSend, FakeApi, manualClock, MemoryBackend,
 } from './helpers.js'
 
 const target = {baseUrl: 'https://api.descope.com', managementKey: 'K2abcdefghijklmnopqrstuvwxyz', projectId: 'P2aaaaaaaaaaaaaaaaaaaaaaaaaaa'}
@@ -244,18 +244,11 @@ describe('read cache', () => {
     it('passes errors to every coalesced caller, and caches nothing', async () => {
       const backend = new MemoryBackend()
       const {cache} = cacheOver(backend)
-      let calls = 0
-      const failing = async () => {
-        calls++
-        await new Promise(resolve => {
-          setTimeout(resolve, 5)
-        })
-        throw new Error('HTTP 500')
-      }
+      const failing = failingSend()
 
-      const results = await Promise.allSettled([cache.request(target, ALL, failing), cache.request(target, ALL, failing)])
+      const results = await Promise.allSettled([cache.request(target, ALL, failing.send), cache.request(target, ALL, failing.send)])
       expect(results.map(result => result.status)).to.deep.equal(['rejected', 'rejected'])
-      expect(calls).to.equal(1)
+      expect(failing.calls()).to.equal(1)
       expect([...backend.data.keys()].filter(key => key.startsWith('entry:'))).to.deep.equal([])
     })
   })
