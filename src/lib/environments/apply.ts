@@ -69,7 +69,6 @@ export function environmentsQuestion(planned: ReadonlyArray<{environment: string
   return `Apply ${plural(total, 'change')} to ${plural(planned.length, 'environment')}? ${each.join('; ')}`
 }
 
-/** The heading of an environment's block of output. */
 export async function applyEnvironments(options: ApplyAcrossOptions): Promise<EnvironmentApply[]> {
   const {flags, ui} = options
   const log = (line: string) => {
