@@ -115,8 +115,9 @@ const lazyListFormat = {
  * Start-up work of bundled packages that this CLI seldom or never needs, deferred or skipped: mostly
  * modules every run loads but few use, required on first use instead of at load. Each entry
  * replaces one exact line of a package's file (the build fails when the line is gone, so an upgrade
- * cannot silently undo it); a deferred module is still bundled, as a CommonJS closure that runs on
- * the first `require`.
+ * cannot silently undo it). A deferred module is either bundled, as a CommonJS closure that runs on
+ * the first `require`, or, when it is large and seldom used, left out of the bundle and required
+ * from @oclif/core's folder on first use (`fromOclifCore`): bundled code is compiled in every start.
  * - got imports http2-wrapper (and with it Node's http2) for its `http2` option, which the client
  *   never sets: about 10 ms of every request-sending start on Node 20. It imports node:https and
  *   node:tls for https URLs only: 7 to 15 ms of a start against a plain-http emulator.
@@ -133,11 +134,34 @@ const lazyListFormat = {
  *   collator: 2 to 3 MB of RSS in every run, for ids of lowercase letters, `:` and `-`, which the
  *   root collation orders as their code points do. Such ids are compared as strings; any other id
  *   still goes through `localeCompare`.
- * - @oclif/core's engine check loads all of semver for one `satisfies`.
+ * - @oclif/core checks that Node satisfies its own `engines` (which ours imply) against a package.json
+ *   it looks for beside its modules: in the bundle there is none, so the check only loaded semver.
+ * - @oclif/core loads ejs at start for the templates of help and of its update URLs (`s3Key`), and
+ *   cli-spinners for a spinner no command here starts: both come from its own folder on first use,
+ *   like tinyglobby and minimatch, which only finding commands without a manifest and plugin names
+ *   given as patterns need.
+ * - write-file-atomic loads node:worker_threads (2 ms on Node 20, in every run that writes the cache)
+ *   for the thread's id, which it hashes into its temporary files' names so that two threads of one
+ *   process never pick the same name: a random number drawn when the module loads (each thread loads
+ *   its own copy) tells threads apart as well.
+ * - @oclif/core finds each plugin's folder with `require.resolve` from the CLI's root, then walks up
+ *   to the package (3 to 4 ms for the six plugins of every start): a plugin in the root's own
+ *   node_modules, where npm installs them, is taken from there, by its real path as `require.resolve`
+ *   gives it; any other plugin still goes through the search.
  * - @oclif/core loads node:child_process to name the shell on Windows, and node:readline for
  *   arguments read from stdin: 2 to 3 ms each. It asks wsl-utils (which loads child_process and
- *   PowerShell helpers) whether it runs in WSL; the answer is wsl-utils' re-export of is-wsl.
+ *   PowerShell helpers) whether it runs in WSL; the answer is wsl-utils' re-export of is-wsl,
+ *   required rather than imported so that it is bundled into oclif's chunk, not two files of its own.
  */
+/**
+ * A require of one of @oclif/core's own dependencies, resolved from its folder at run time and not
+ * bundled: for packages that only help or a rare path needs, so that their code is not compiled in
+ * every start.
+ */
+function fromOclifCore(name) {
+  return `require("node:module").createRequire(require.resolve("@oclif/core/package.json"))(${JSON.stringify(name)})`
+}
+
 const startupEdits = [
   {
     file: /[\\/]got[\\/]dist[\\/]source[\\/]core[\\/]options\.js$/,
@@ -173,7 +197,7 @@ const startupEdits = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
     line: 'const tinyglobby_1 = require("tinyglobby");',
-    lazy: 'const tinyglobby_1 = {get glob() { return require("tinyglobby").glob }};',
+    lazy: `const tinyglobby_1 = {get glob() { return ${fromOclifCore('tinyglobby')}.glob }};`,
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
@@ -183,7 +207,7 @@ const startupEdits = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,
     line: 'const minimatch_1 = require("minimatch");',
-    lazy: 'const minimatch_1 = {get minimatch() { return require("minimatch").minimatch }};',
+    lazy: `const minimatch_1 = {get minimatch() { return ${fromOclifCore('minimatch')}.minimatch }};`,
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin-loader\.js$/,
@@ -198,7 +222,7 @@ const startupEdits = [
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/,
     line: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
-    lazy: "return (await import('is-wsl')).default ? 'wsl' : (0, node_os_1.platform)();",
+    lazy: "return require('is-wsl').default ? 'wsl' : (0, node_os_1.platform)();",
   },
   {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/,
@@ -206,9 +230,38 @@ const startupEdits = [
     lazy: 'const node_readline_1 = {get createInterface() { return require("node:readline").createInterface }};',
   },
   {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]util[\\/]find-root\.js$/,
+    line: '        let pkgPath;',
+    lazy: [
+      "        const installed = (0, node_path_1.join)(root, 'node_modules', name);",
+      "        if (require('node:fs').existsSync((0, node_path_1.join)(installed, 'package.json'))) return require('node:fs').realpathSync(installed);",
+      '        let pkgPath;',
+    ].join('\n'),
+  },
+  {
+    file: /[\\/]write-file-atomic[\\/]lib[\\/]index\.js$/,
+    line: "    const workerThreads = require('worker_threads')",
+    lazy: '    const workerThreads = {threadId: Math.random()}',
+  },
+  {
     file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]index\.js$/,
-    line: "const semver = require('semver');",
-    lazy: "const semver = {satisfies: require('semver/functions/satisfies')};",
+    line: 'checkNodeVersion();',
+    lazy: '',
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]config\.js$/,
+    line: 'const ejs_1 = __importDefault(require("ejs"));',
+    lazy: `const ejs_1 = {get default() { return ${fromOclifCore('ejs')} }};`,
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]help[\\/]util\.js$/,
+    line: 'const ejs_1 = __importDefault(require("ejs"));',
+    lazy: `const ejs_1 = {get default() { return ${fromOclifCore('ejs')} }};`,
+  },
+  {
+    file: /[\\/]@oclif[\\/]core[\\/]lib[\\/]ux[\\/]action[\\/]spinner\.js$/,
+    line: 'const cli_spinners_1 = __importDefault(require("cli-spinners"));',
+    lazy: `const cli_spinners_1 = {get default() { return ${fromOclifCore('cli-spinners')} }};`,
   },
 ]
 

@@ -106,6 +106,10 @@ describe('npm pack and a global install of the tarball', function () {
     const help = await installed(['--help'])
     expect(help.code, help.stderr).to.equal(0)
     for (const topic of ['init', 'plan', 'apply', 'tenant', 'emulator', 'cache', 'plugins', 'autocomplete']) expect(help.stdout).to.match(new RegExp(`^ {2}${topic}\\s`, 'm'))
+    // The examples' templates are rendered by ejs, which the bundle requires from @oclif/core's own folder.
+    const commandHelp = await installed(['tenant', 'list', '--help'])
+    expect(commandHelp.code, commandHelp.stderr).to.equal(0)
+    expect(commandHelp.stdout).to.contain('$ descope-mgmt tenant list -e local').and.not.contain('<%')
     const autocomplete = await installed(['autocomplete', 'bash'])
     expect(autocomplete.code, autocomplete.stderr).to.equal(0)
     expect(autocomplete.stdout).to.contain('Setup Instructions').and.contain('descope-mgmt autocomplete script bash')

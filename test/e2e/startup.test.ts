@@ -105,7 +105,7 @@ describe('start-up cost', function () {
     }
   })
 
-  it('a warm `tenant list` outside any project loads neither the configuration parsers nor got', async () => {
+  it('a warm `tenant list` outside any project loads neither the configuration parsers, got, nor what oclif needs only for help or rare paths', async () => {
     const project = {id: 'P2StartupWarmList0000000000001', managementKey: 'K2StartupWarmListKey000000001'}
     const emulator = await startEmulator({
       newProjects: 'empty', rateLimit: 'off', port: 0, projects: [{...project, tenants: [{id: 'acme', name: 'Acme'}]}],
@@ -124,6 +124,12 @@ describe('start-up cost', function () {
       expect(warm.packages.has('keyv'), 'the warm run reads the cache').to.equal(true)
       for (const name of ['got', 'cosmiconfig', 'zod', 'log-update', 'yaml', 'js-yaml', 'cockatiel']) expect(warm.packages.has(name), name).to.equal(false)
       expect(warm.sources.has('src/lib/config/load.ts'), 'the configuration loader').to.equal(false)
+      // What oclif and write-file-atomic load at start but use only for help, a spinner or a rare path.
+      expect(warm.packages.has('@oclif/core') && warm.packages.has('write-file-atomic'), 'oclif ran, and the run wrote the cache').to.equal(true)
+      for (const name of ['semver', 'ejs', 'cli-spinners', 'minimatch', 'tinyglobby', 'picomatch']) expect(warm.packages.has(name), name).to.equal(false)
+      const builtins = (await runWithHook('record-builtins.mjs', 'RECORD_BUILTINS_FILE', [builtCli, 'tenant', 'list'], {cwd: outside, env})).split('\n')
+      expect(builtins, 'the recorder saw the run (it hashes the cache key)').to.include('NativeModule crypto')
+      expect(builtins, 'worker_threads').to.not.include('NativeModule worker_threads')
     } finally {
       await emulator.stop()
       await home.cleanup()
