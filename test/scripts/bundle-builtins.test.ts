@@ -3,6 +3,7 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {builtinModules} from 'node:module'
 import path from 'node:path'
 
+import {readBundleMetas} from '../helpers/bundle.js'
 import {repoRoot} from '../helpers/cli.js'
 
 /** The JavaScript files of the bundles of the CLI and its plugins (after `npm run build`). */
@@ -27,5 +28,20 @@ describe('built-in modules in the bundles (scripts/bundle.mjs, builtins-required
     }
 
     expect(imported, 'ES imports of built-ins').to.deep.equal([])
+  })
+
+  it('adds no file of its own for a built-in: each require of one lands in the chunk of its importer', () => {
+    const alone: string[] = []
+    let requires = 0
+    for (const meta of Object.values(readBundleMetas())) {
+      for (const [file, output] of Object.entries(meta.outputs)) {
+        const inputs = Object.keys(output.inputs)
+        requires += inputs.filter(input => input.startsWith('builtin-required:')).length
+        if (inputs.length > 0 && inputs.every(input => input.startsWith('builtin-required:'))) alone.push(`${meta.packageDir}/${file}: ${inputs.join(', ')}`)
+      }
+    }
+
+    expect(requires, 'the bundles require built-ins').to.be.above(0)
+    expect(alone, 'files holding only the require of a built-in').to.deep.equal([])
   })
 })
