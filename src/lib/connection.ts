@@ -5,15 +5,17 @@ import path from 'node:path'
 
 import type {DescopeClient, DescopeClientOptions, RequestEvents} from './api/types.js'
 import type {ReadCache} from './cache/read-cache.js'
-import type {CacheSettings} from './cache/settings.js'
 import type {ResolvedConnection} from './config/credentials.js'
 import type {LoadedConfig} from './config/load.js'
 import type {SharedBudget} from './coordination/budget.js'
-import type {CoordinationSettings} from './coordination/settings.js'
 
 import {contextRequestEvents} from './api/request-context.js'
+import {type CacheSettings, resolveCacheSettings} from './cache/settings.js'
+import {ENV_PROJECT_ID, resolveConnection} from './config/credentials.js'
+import {rateLimitFromEnv} from './config/rate-limit-variable.js'
 import {hasConfigCandidate} from './config/search.js'
 import {licenseTierFile, licenseTierMemo} from './coordination/license-tier.js'
+import {type CoordinationSettings, resolveCoordination} from './coordination/settings.js'
 import {
   CliError, ConfigError, type ConfigProblem, ExitCode,
 } from './errors.js'
@@ -166,7 +168,6 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
     if (!otherEnvironment) options.onWarning?.(warning)
   }
 
-  const {ENV_PROJECT_ID, resolveConnection} = await import('./config/credentials.js')
   // Neither a configuration nor a project: say so, rather than only that the project id is missing.
   if (!loaded && !options.flags.projectId?.trim() && !env[ENV_PROJECT_ID]?.trim()) {
     throw new CliError(`No configuration file found in ${process.cwd()} or any parent folder, and no project given with --project-id or ${ENV_PROJECT_ID}.`, {
@@ -188,9 +189,6 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
   })
 
   // Before the emulator starts: a bad --cache-ttl, coordination URL or DESCOPE_MGMT_RATE_LIMIT must not leave it running.
-  const [{resolveCacheSettings}, {resolveCoordination}, {rateLimitFromEnv}] = await Promise.all([
-    import('./cache/settings.js'), import('./coordination/settings.js'), import('./config/rate-limit-variable.js'),
-  ])
   const coordination = resolveCoordination({cacheDir: options.config.cacheDir, config: loaded?.config.coordination, env})
   const variableRateLimit = rateLimitFromEnv(env)
   const cache = await options.services.readCache(

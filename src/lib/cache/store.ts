@@ -7,6 +7,7 @@ import type {Keyv} from 'keyv'
 
 import type {CacheSettings} from './settings.js'
 
+import {FileStore} from './file-store.js'
 import {isMetaKey} from './keys.js'
 import {redactUrl} from './settings.js'
 
@@ -151,7 +152,6 @@ export async function openStore(settings: CacheSettings, options: OpenStoreOptio
     )
   }
 
-  const {FileStore} = await import('./file-store.js')
   const store = await FileStore.open({
     file: settings.file,
     isPinned: isMetaKey,
