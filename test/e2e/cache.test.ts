@@ -99,15 +99,26 @@ describe('response cache (built CLI against the emulator)', function () {
     return parseJson<Array<{id: string}>>(result).map(tenant => tenant.id)
   }
 
-  it('ten `tenant list` runs within the TTL make one API call, with the same output', async () => {
+  it('ten `tenant list` runs within the TTL make one API call, with the same output, and rewrite the store once', async () => {
+    const store = path.join(home.env.XDG_CACHE_HOME, 'descope-mgmt', 'read-cache.json')
+    const identity = async () => {
+      const info = await stat(store)
+      return `${info.ino}:${info.mtimeMs}:${info.size}`
+    }
+
     const outputs: string[] = []
+    let written = ''
     for (let run = 0; run < 10; run++) {
       const result = await cli(['tenant', 'list'])
       expect(result.code, result.stderr).to.equal(0)
       expect(warnings(result)).to.deep.equal([])
       outputs.push(result.stdout)
+      if (run === 0) written = await identity()
     }
 
+    // The warm runs append their hits and access times to the journal beside the store.
+    expect(await identity(), 'the store after the first run').to.equal(written)
+    expect((await readFile(`${store}.journal`, 'utf8')).trim().split('\n')).to.have.length(9)
     expect(await calls('GET /v1/mgmt/tenant/all')).to.equal(1)
     expect(new Set(outputs).size).to.equal(1)
     expect(outputs[0]).to.match(/^acme\s+Acme/m)
@@ -191,13 +202,17 @@ describe('response cache (built CLI against the emulator)', function () {
     await ids([], PROJECT_B)
     await cli(['tenant', 'create', '--id', 'initech', '--name', 'Initech'])
     await cli(['cache', 'warm'])
+    // A warm read: its hit goes to the journal.
+    await ids([], PROJECT_B)
     const files = await filesUnder(home.env.XDG_CACHE_HOME)
-    expect(files.some(file => file.endsWith('read-cache.json'))).to.equal(true)
+    const stores = files.filter(file => /read-cache\.json(\.journal)?$/.test(file))
+    expect(stores.map(file => path.basename(file)).sort()).to.deep.equal(['read-cache.json', 'read-cache.json.journal'])
     for (const file of files) {
       const text = await readFile(file, 'utf8')
       for (const key of [PROJECT_A.managementKey, PROJECT_B.managementKey]) expect(text, file).not.to.contain(key)
-      if (file.endsWith('read-cache.json')) expect((await stat(file)).mode % 0o1000).to.equal(0o600)
     }
+
+    for (const file of stores) expect((await stat(file)).mode % 0o1000, file).to.equal(0o600)
   })
 
   it('`cache stats --help` and `tenant list --help` load neither keyv nor @keyv/redis', async () => {

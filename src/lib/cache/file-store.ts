@@ -1,4 +1,3 @@
-import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
 /**
  * A keyv store adapter that keeps the whole cache in one JSON file under oclif's cache folder.
  *
@@ -13,15 +12,22 @@ import {writeFileAtomically} from '@descope-mgmt/shared/atomic-file'
  * - notices changes made by other processes (stat before each read) and reloads them;
  * - bounds the store in entries and bytes, evicting the least recently used entries first
  *   (access times are kept in the file, so LRU holds across runs);
- * - reports a corrupt file once through `onCorrupt` and starts over with an empty store.
+ * - reports a corrupt file once through `onCorrupt` and starts over with an empty store;
+ * - does not rewrite the file for a run that only read from it: the access times and statistics
+ *   such a run changes are appended as one line to a journal beside it (`<file>.journal`, mode
+ *   0600), which readers apply on top of the file and the next full save merges into it. A warm
+ *   read then costs one small append instead of rewriting a store of up to `maxBytes`. A torn
+ *   line (a crash mid-append) is skipped; a line appended while a save takes the journal over can
+ *   be lost, which costs an access time or a hit count, never an entry or a generation.
  */
+import type {Stats} from 'node:fs'
+
 import {EventEmitter} from 'node:events'
 import {
-  mkdir, readFile, rm, stat,
+  appendFile, mkdir, readFile, rename, rm, stat,
 } from 'node:fs/promises'
 import path from 'node:path'
 
-import {acquireFileLock} from '../lock/file-lock.js'
 import {LockBusyError} from '../lock/types.js'
 
 export const FILE_FORMAT = 'descope-mgmt-read-cache'
@@ -40,12 +46,27 @@ interface FileDocument {
   entries: Record<string, FileRecord>
 }
 
+/** One line of the journal: access times, and records of journaled keys. */
+interface JournalLine {
+  a?: Record<string, number>
+  s?: Record<string, FileRecord>
+}
+
+const DEFAULT_MAX_JOURNAL_BYTES = 256 * 1024
+
 export interface FileStoreOptions {
   file: string
   maxEntries: number
   maxBytes: number
   /** Keys never evicted nor counted against the bounds (generations, statistics). */
   isPinned?: (key: string) => boolean
+  /**
+   * Keys whose changes a run that changed nothing else may append to the journal (statistics).
+   * Any other change (an entry, a generation, a delete) rewrites the file under its lock.
+   */
+  isJournaled?: (key: string) => boolean
+  /** The journal's size above which the next flush rewrites the file instead (default 256 KiB). */
+  maxJournalBytes?: number
   /** Told once per load about a corrupt or foreign file; the store then starts empty. */
   onCorrupt?: (reason: string) => void
   now?: () => number
@@ -85,6 +106,51 @@ function parseDocument(text: string): Map<string, FileRecord> {
   return entries
 }
 
+/** Applies the lines of a journal to `entries`, in order; a line that does not parse is skipped. */
+function applyJournal(entries: Map<string, FileRecord>, text: string): Map<string, FileRecord> {
+  for (const raw of text.split('\n')) {
+    if (!raw) continue
+    let line: JournalLine | null
+    try {
+      line = JSON.parse(raw) as JournalLine | null
+    } catch {
+      continue
+    }
+
+    if (!line || typeof line !== 'object') continue
+    for (const [key, record] of Object.entries(line.s ?? {})) if (isRecord(record)) entries.set(key, record)
+    for (const [key, access] of Object.entries(line.a ?? {})) {
+      const record = entries.get(key)
+      if (record && typeof access === 'number') record.a = Math.max(record.a, access)
+    }
+  }
+
+  return entries
+}
+
+async function statIfPresent(file: string): Promise<Stats | undefined> {
+  try {
+    return await stat(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** Identity of a file: inode, size, mtime ('' when there is none). */
+function signatureOf(info: Stats | undefined): string {
+  return info ? `${info.ino}:${info.size}:${info.mtimeMs}` : ''
+}
+
 function sizeOf(key: string, value: string): number {
   return Buffer.byteLength(key) + Buffer.byteLength(value)
 }
@@ -99,9 +165,14 @@ export class FileStore extends EventEmitter {
   private readonly pending = new Map<string, FileRecord | null>()
   private readonly touched = new Set<string>()
   private cleared = false
+  /** The file did not parse: the next flush rewrites it, even with nothing else to write. */
+  private corrupt = false
   private dirty = false
   /** Identity of the file as last read or written: inode, size, mtime. */
   private signature = ''
+  /** The same, of the journal, and its size. */
+  private journalSignature = ''
+  private journalBytes = 0
   private timer?: NodeJS.Timeout
   private saving?: Promise<void>
   private readonly now: () => number
@@ -114,6 +185,15 @@ export class FileStore extends EventEmitter {
 
   get file(): string {
     return this.opts.file
+  }
+
+  private get journalFile(): string {
+    return `${this.opts.file}.journal`
+  }
+
+  /** Where a save moves the journal while it merges it. */
+  private get mergingFile(): string {
+    return `${this.opts.file}.journal.merging`
   }
 
   /** Creates the folder (0700) and reads the file; an unreadable folder or file throws. */
@@ -191,9 +271,12 @@ export class FileStore extends EventEmitter {
     this.pending.clear()
     this.touched.clear()
     this.cleared = false
+    this.corrupt = false
     this.dirty = false
-    await rm(this.opts.file, {force: true})
+    await Promise.all([this.opts.file, this.journalFile, this.mergingFile].map(file => rm(file, {force: true})))
     this.signature = ''
+    this.journalSignature = ''
+    this.journalBytes = 0
   }
 
   /**
@@ -233,7 +316,7 @@ export class FileStore extends EventEmitter {
 
     while (this.saving) await this.saving
     if (!this.dirty) return
-    this.saving = this.save().finally(() => {
+    this.saving = (this.appendable() ? this.append() : this.save()).finally(() => {
       this.saving = undefined
     })
     await this.saving
@@ -256,13 +339,54 @@ export class FileStore extends EventEmitter {
   }
 
   private async fileSignature(): Promise<string> {
+    return signatureOf(await statIfPresent(this.opts.file))
+  }
+
+  private async noteJournal(): Promise<void> {
+    const journal = await statIfPresent(this.journalFile)
+    this.journalSignature = signatureOf(journal)
+    this.journalBytes = journal?.size ?? 0
+  }
+
+  /** Whether this run changed only access times and journaled keys, with a file to add them to. */
+  private appendable(): boolean {
+    const {isJournaled} = this.opts
+    if (!isJournaled || this.cleared || this.corrupt || this.signature === '') return false
+    if (this.journalBytes > (this.opts.maxJournalBytes ?? DEFAULT_MAX_JOURNAL_BYTES)) return false
+    for (const [key, record] of this.pending) if (record === null || !isJournaled(key)) return false
+    return this.pending.size > 0 || this.touched.size > 0
+  }
+
+  /** Appends this run's access times and journaled records to the journal, as one line. */
+  private async append(): Promise<void> {
+    const appending = new Map(this.pending)
+    const line: JournalLine = {}
+    const accessed = [...this.touched].flatMap(key => {
+      const record = this.data.get(key)
+      return record ? [[key, record.a] as const] : []
+    })
+    if (accessed.length > 0) line.a = Object.fromEntries(accessed)
+    if (appending.size > 0) line.s = Object.fromEntries(appending) as Record<string, FileRecord>
+    await appendFile(this.journalFile, `${JSON.stringify(line)}\n`, {mode: 0o600})
+    for (const [key, record] of appending) if (this.pending.get(key) === record) this.pending.delete(key)
+    this.touched.clear()
+    this.dirty = this.pending.size > 0
+    // This line is applied in memory already; lines other processes append meanwhile are merged
+    // from the journal by the next save.
+    await this.noteJournal()
+  }
+
+  /** Moves the journal aside for a save (under its lock), with what a save that failed left there. */
+  private async takeJournal(): Promise<string> {
+    const left = await readIfPresent(this.mergingFile) ?? ''
     try {
-      const info = await stat(this.opts.file)
-      return `${info.ino}:${info.size}:${info.mtimeMs}`
+      await rename(this.journalFile, this.mergingFile)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return left
       throw error
     }
+
+    return left + (await readIfPresent(this.mergingFile) ?? '')
   }
 
   /** Reads the file: undefined when there is none; an empty map (and one report) when corrupt. */
@@ -280,6 +404,7 @@ export class FileStore extends EventEmitter {
     } catch (error) {
       this.opts.onCorrupt?.((error as Error).message)
       // Rewritten (rebuilt) at the next save, even with nothing else to write.
+      this.corrupt = true
       this.dirty = true
       return new Map()
     }
@@ -303,15 +428,19 @@ export class FileStore extends EventEmitter {
   }
 
   private async reload(): Promise<void> {
-    const signature = await this.fileSignature()
-    const disk = signature === '' ? undefined : await this.readDisk()
-    this.data = this.replay(disk ?? new Map())
-    this.signature = signature
+    const [file, journal] = await Promise.all([statIfPresent(this.opts.file), statIfPresent(this.journalFile)])
+    const disk = file ? await this.readDisk() : undefined
+    const lines = journal ? await readIfPresent(this.journalFile) ?? '' : ''
+    this.data = this.replay(applyJournal(disk ?? new Map(), lines))
+    this.signature = signatureOf(file)
+    this.journalSignature = signatureOf(journal)
+    this.journalBytes = journal?.size ?? 0
   }
 
   /** Picks up what other processes wrote since the last read or write. */
   private async refresh(): Promise<void> {
-    if ((await this.fileSignature()) !== this.signature) await this.reload()
+    const [file, journal] = await Promise.all([statIfPresent(this.opts.file), statIfPresent(this.journalFile)])
+    if (signatureOf(file) !== this.signature || signatureOf(journal) !== this.journalSignature) await this.reload()
   }
 
   /** Drops expired entries, then the least recently used until within both bounds. */
@@ -354,21 +483,27 @@ export class FileStore extends EventEmitter {
     try {
       // What this save writes: changes made while it runs (other writes of this process) stay pending.
       const saving = new Map(this.pending)
+      const journal = await this.takeJournal()
       // Unchanged on disk since this process last read or wrote it: what it holds is the file plus its
       // own changes, and reading and parsing the file again (megabytes for a large project's
       // answers) would give the same map.
       const unchanged = this.signature !== '' && (await this.fileSignature()) === this.signature
-      const merged = this.replay(unchanged ? new Map(this.data) : (await this.readDisk()) ?? new Map())
+      const base = unchanged ? new Map(this.data) : (await this.readDisk()) ?? new Map()
+      const merged = this.replay(applyJournal(base, journal))
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
       // No fsync: a file a power cut left empty is reported once as corrupt and the cache starts
       // over, while an fsync would make every run that writes the cache (a warm read too, for its
       // hits and access times) wait for the disk.
+      // Loaded here: a run that only reads never rewrites the file (it appends to the journal).
+      const {writeFileAtomically} = await import('@descope-mgmt/shared/atomic-file')
       await writeFileAtomically(this.opts.file, JSON.stringify(document), {durable: false})
+      await rm(this.mergingFile, {force: true})
 
       for (const [key, record] of saving) if (this.pending.get(key) === record) this.pending.delete(key)
       this.touched.clear()
       this.cleared = false
+      this.corrupt = false
       this.dirty = this.pending.size > 0
       // Changes made during the save are applied on top of what was written.
       for (const [key, record] of this.pending) {
@@ -378,6 +513,7 @@ export class FileStore extends EventEmitter {
 
       this.data = merged
       this.signature = await this.fileSignature()
+      await this.noteJournal()
     } finally {
       await release()
     }
@@ -390,6 +526,7 @@ export class FileStore extends EventEmitter {
    */
   private async lock(): Promise<() => Promise<void>> {
     try {
+      const {acquireFileLock} = await import('../lock/file-lock.js')
       const lock = await acquireFileLock({
         command: 'cache', file: `${this.opts.file}.lock`, handleSignals: false, staleAfterMs: 10_000, waitMs: this.opts.lockWaitMs ?? 2000,
       })

@@ -76,3 +76,8 @@ export function entryKey(scope: string, fingerprint: string, generation: string,
 export function isMetaKey(key: string): boolean {
   return key.startsWith(KEY_PREFIX.generation) || key.startsWith(KEY_PREFIX.stats)
 }
+
+/** Whether a key holds the hit and miss counts of a project, which a read-only run may append to the journal. */
+export function isStatsKey(key: string): boolean {
+  return key.startsWith(KEY_PREFIX.stats)
+}

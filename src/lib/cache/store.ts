@@ -8,7 +8,7 @@ import type {Keyv} from 'keyv'
 import type {CacheSettings} from './settings.js'
 
 import {FileStore} from './file-store.js'
-import {isMetaKey} from './keys.js'
+import {isMetaKey, isStatsKey} from './keys.js'
 import {redactUrl} from './settings.js'
 
 export const NAMESPACE = 'descope-mgmt'
@@ -154,6 +154,7 @@ export async function openStore(settings: CacheSettings, options: OpenStoreOptio
 
   const store = await FileStore.open({
     file: settings.file,
+    isJournaled: isStatsKey,
     isPinned: isMetaKey,
     maxBytes: settings.maxBytes,
     maxEntries: settings.maxEntries,

@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {FileStore} from '../../../src/lib/cache/file-store.js'
-import {isMetaKey} from '../../../src/lib/cache/keys.js'
+import {isMetaKey, isStatsKey} from '../../../src/lib/cache/keys.js'
 import {ReadCache} from '../../../src/lib/cache/read-cache.js'
 import {resolveCacheSettings} from '../../../src/lib/cache/settings.js'
 import {openStore} from '../../../src/lib/cache/store.js'
@@ -162,6 +162,144 @@ describe('file store', () => {
       const store = await open({onCorrupt() {}})
       await store.flush()
       expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.include({entries: {}, format: 'descope-mgmt-read-cache'})
+    })
+  })
+
+  describe('the journal of read-only runs', () => {
+    let dir: string
+    let file: string
+    let journal: string
+
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'descope-mgmt-cache-'))
+      file = path.join(dir, 'cache', 'read-cache.json')
+      journal = `${file}.journal`
+    })
+
+    afterEach(async () => {
+      await rm(dir, {force: true, recursive: true})
+    })
+
+    const open = (options: Partial<Parameters<typeof FileStore.open>[0]> = {}) => FileStore.open({
+      file, isJournaled: isStatsKey, isPinned: isMetaKey, maxBytes: 1_000_000, maxEntries: 100, ...options,
+    })
+    const identity = async () => {
+      const info = await stat(file)
+      return `${info.ino}:${info.mtimeMs}:${info.size}`
+    }
+
+    /** A store holding one entry and the statistics, saved, and a clock. */
+    async function seeded() {
+      const clock = manualClock()
+      const store = await open({now: clock.now})
+      await store.set('entry:a', 'answer')
+      await store.set('stats:scope', 'hits 0')
+      await store.flush()
+      return {clock, store}
+    }
+
+    it('appends the access times and statistics of a run that only read, leaving the file as it was', async () => {
+      const {clock} = await seeded()
+      const before = await identity()
+      clock.advance(1000)
+      const reader = await open({now: clock.now})
+      expect(await reader.get('entry:a')).to.equal('answer')
+      await reader.set('stats:scope', 'hits 1')
+      await reader.flush()
+      expect(await identity(), 'the store file').to.equal(before)
+      expect((await stat(journal)).mode % 0o1000, 'the journal\'s mode').to.equal(0o600)
+      expect((await readFile(journal, 'utf8')).trim().split('\n')).to.have.length(1)
+      const next = await open({now: clock.now})
+      expect(await next.get('stats:scope')).to.equal('hits 1')
+      const entry = (await next.describe()).find(item => item.key === 'entry:a')
+      expect(entry?.lastAccess, 'the access time of the read').to.equal(clock.now())
+    })
+
+    it('keeps the access times of the journal for eviction: the entry read last survives', async () => {
+      const clock = manualClock()
+      const first = await open({maxEntries: 2, now: clock.now})
+      await first.set('entry:old', 'o')
+      clock.advance(10)
+      await first.set('entry:new', 'n')
+      await first.flush()
+      clock.advance(10)
+      const reader = await open({maxEntries: 2, now: clock.now})
+      expect(await reader.get('entry:old')).to.equal('o')
+      await reader.flush()
+      clock.advance(10)
+      const writer = await open({maxEntries: 2, now: clock.now})
+      await writer.set('entry:third', 't')
+      await writer.flush()
+      expect((await (await open({now: clock.now})).describe()).map(item => item.key).sort()).to.deep.equal(['entry:old', 'entry:third'])
+    })
+
+    it('rewrites the file for any other change, merging the journal into it and removing it', async () => {
+      const {clock} = await seeded()
+      const reader = await open({now: clock.now})
+      await reader.set('stats:scope', 'hits 1')
+      await reader.flush()
+      const writer = await open({now: clock.now})
+      await writer.set('gen:scope:tenant', 'bumped')
+      await writer.flush()
+      expect(await readdir(path.dirname(file))).to.deep.equal(['read-cache.json'])
+      const {entries} = JSON.parse(await readFile(file, 'utf8')) as {entries: Record<string, {v: string}>}
+      expect(entries['stats:scope'].v, 'the journaled statistics').to.equal('hits 1')
+      expect(entries['gen:scope:tenant'].v).to.equal('bumped')
+    })
+
+    it('rewrites the file instead of appending once the journal is over its size', async () => {
+      const {clock} = await seeded()
+      const run = async (hits: number) => {
+        // A line is about 60 bytes: the journal takes two.
+        const reader = await open({maxJournalBytes: 100, now: clock.now})
+        await reader.set('stats:scope', `hits ${hits}`)
+        await reader.flush()
+      }
+
+      const stored = async () => (JSON.parse(await readFile(file, 'utf8')) as {entries: Record<string, {v: string}>}).entries['stats:scope'].v
+      await run(1)
+      await run(2)
+      expect(await stored()).to.equal('hits 0')
+      expect((await readFile(journal, 'utf8')).trim().split('\n')).to.have.length(2)
+      await run(3)
+      expect(await stored()).to.equal('hits 3')
+      expect(await readdir(path.dirname(file))).to.deep.equal(['read-cache.json'])
+    })
+
+    it('skips a torn line, and merges what a failed save left aside', async () => {
+      const {clock} = await seeded()
+      const reader = await open({now: clock.now})
+      await reader.set('stats:scope', 'hits 1')
+      await reader.flush()
+      await writeFile(journal, '{"s":{"stats:scope":{"a":1,"s":6,"v":"hi', {flag: 'a'})
+      expect(await (await open()).get('stats:scope'), 'the torn line is skipped').to.equal('hits 1')
+      // A save that moved the journal aside and failed before removing it.
+      await writeFile(`${journal}.merging`, `${JSON.stringify({s: {'stats:other': {a: 1, s: 10, v: 'aside'}}})}\n`)
+      const writer = await open({now: clock.now})
+      await writer.set('entry:b', 'b')
+      await writer.flush()
+      expect(await readdir(path.dirname(file))).to.deep.equal(['read-cache.json'])
+      const next = await open()
+      expect(await next.get('stats:scope')).to.equal('hits 1')
+      expect(await next.get('stats:other')).to.equal('aside')
+    })
+
+    it('clear drops the journaled statistics with the rest, and discard deletes the journal', async () => {
+      const {clock} = await seeded()
+      const reader = await open({now: clock.now})
+      await reader.set('stats:scope', 'hits 1')
+      await reader.flush()
+      const clearing = await open()
+      await clearing.clear()
+      await clearing.flush()
+      expect(await (await open()).get('stats:scope')).to.equal(undefined)
+      const again = await open()
+      await again.set('entry:a', 'a')
+      await again.flush()
+      await again.set('stats:scope', 'hits 1')
+      await again.flush()
+      await again.discard()
+      expect(await readdir(path.dirname(file))).to.deep.equal([])
     })
   })
 
