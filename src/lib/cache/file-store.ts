@@ -493,9 +493,8 @@ export class FileStore extends EventEmitter {
       this.evict(merged)
       const document: FileDocument = {entries: Object.fromEntries(merged), format: FILE_FORMAT, version: 1}
       // No fsync: a file a power cut left empty is reported once as corrupt and the cache starts
-      // over, while an fsync would make every run that writes the cache (a warm read too, for its
-      // hits and access times) wait for the disk.
-      // Loaded here: a run that only reads never rewrites the file (it appends to the journal).
+      // over, while an fsync would make every run that writes the cache wait for the disk. Loaded
+      // here: a run that only reads never rewrites the file (it appends to the journal).
       const {writeFileAtomically} = await import('@descope-mgmt/shared/atomic-file')
       await writeFileAtomically(this.opts.file, JSON.stringify(document), {durable: false})
       await rm(this.mergingFile, {force: true})
