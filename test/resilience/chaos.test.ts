@@ -59,8 +59,16 @@ for (const errorStyle of errorStyles) describe(`chaos: 500 resources applied thr
   it('exits 0, live == config, every change made exactly once, audited, and retries within their bounds', async () => {
     const started = Date.now()
     const running = ws.cli(['apply', '-e', 'e', '--yes'], {timeoutMs: 200_000})
-    // Halfway through the writes, a second 429 burst on top of the noise.
-    await waitFor('half of the writes', async () => (await successfulWrites(ws.emulator)).size >= TOTAL / 2, 180_000, 50)
+    let ended: Awaited<typeof running> | undefined
+    running.then(result => {
+      ended = result
+    }, () => {})
+    // Halfway through the writes, a second 429 burst on top of the noise (an apply that ends before
+    // then fails the test at once, with its output).
+    await waitFor('half of the writes', async () => {
+      if (ended) throw new Error(`the apply ended (exit ${ended.code}) before half of the writes:\n${ended.stdout.slice(-1500)}\n${ended.stderr.slice(-3000)}`)
+      return (await successfulWrites(ws.emulator)).size >= TOTAL / 2
+    }, 180_000, 50)
     await ws.emulator.admin.setFaults([BURST, ...NOISE])
     const apply = await running
     const durationMs = Date.now() - started
