@@ -391,14 +391,8 @@ export class FileStore extends EventEmitter {
 
   /** Reads the file: undefined when there is none; an empty map (and one report) when corrupt. */
   private async readDisk(): Promise<Map<string, FileRecord> | undefined> {
-    let text: string
-    try {
-      text = await readFile(this.opts.file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
-
+    const text = await readIfPresent(this.opts.file)
+    if (text === undefined) return undefined
     try {
       return parseDocument(text)
     } catch (error) {
