@@ -421,8 +421,14 @@ export class FileStore extends EventEmitter {
     return merged
   }
 
-  private async reload(): Promise<void> {
-    const [file, journal] = await Promise.all([statIfPresent(this.opts.file), statIfPresent(this.journalFile)])
+  /** The file's and the journal's stats (undefined for one that is not there). */
+  private async stats(): Promise<[Stats | undefined, Stats | undefined]> {
+    return Promise.all([statIfPresent(this.opts.file), statIfPresent(this.journalFile)])
+  }
+
+  /** Reads the file and the journal, as of `stats` (taken now by default). */
+  private async reload(stats?: [Stats | undefined, Stats | undefined]): Promise<void> {
+    const [file, journal] = stats ?? await this.stats()
     const disk = file ? await this.readDisk() : undefined
     const lines = journal ? await readIfPresent(this.journalFile) ?? '' : ''
     this.data = this.replay(applyJournal(disk ?? new Map(), lines))
@@ -433,8 +439,9 @@ export class FileStore extends EventEmitter {
 
   /** Picks up what other processes wrote since the last read or write. */
   private async refresh(): Promise<void> {
-    const [file, journal] = await Promise.all([statIfPresent(this.opts.file), statIfPresent(this.journalFile)])
-    if (signatureOf(file) !== this.signature || signatureOf(journal) !== this.journalSignature) await this.reload()
+    const stats = await this.stats()
+    const [file, journal] = stats
+    if (signatureOf(file) !== this.signature || signatureOf(journal) !== this.journalSignature) await this.reload(stats)
   }
 
   /** Drops expired entries, then the least recently used until within both bounds. */
